@@ -1,0 +1,14 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import * as initialSchema from './2026-11-23T1800-initial-schema.js';
+
+/**
+ * Every migration, by name, in order. Listed statically rather than read from the folder so the
+ * same provider works from TypeScript sources, compiled output and a bundled image.
+ */
+const migrations: Record<string, Migration> = {
+  '2026-11-23T1800-initial-schema': initialSchema,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: () => Promise.resolve(migrations),
+};

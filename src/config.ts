@@ -1,0 +1,226 @@
+import path from 'node:path';
+
+/**
+ * Every setting reposync reads, from the environment, once, at start-up.
+ * Absent infrastructure settings select the embedded defaults (SPEC §2): PGlite instead of
+ * PostgreSQL, a local Temporal dev server, a filesystem blob store under DATA_DIR.
+ */
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  logLevel: string;
+  /** Absent: embedded PGlite under `dataDir`. */
+  databaseUrl: string | undefined;
+  temporal: {
+    /** Absent: start `temporal server start-dev` locally. */
+    address: string | undefined;
+    namespace: string;
+    taskQueue: string;
+    cliPath: string | undefined;
+    uiPort: number;
+    tls: { certPath: string | undefined; keyPath: string | undefined; caPath: string | undefined; enabled: boolean };
+  };
+  /** Absent: filesystem blob store under `dataDir/blobs`. */
+  s3: S3Config | undefined;
+  github: {
+    apiUrl: string;
+    appId: number | undefined;
+    appPrivateKey: string | undefined;
+    webhookSecret: string | undefined;
+  };
+  /** 32-byte AES-256-GCM key; absent in embedded mode: generated under DATA_DIR. */
+  encryptionKey: Buffer | undefined;
+  bootstrapApiKey: string | undefined;
+  bodyLimitBytes: number;
+}
+
+export interface S3Config {
+  bucket: string;
+  endpoint: string | undefined;
+  region: string;
+  forcePathStyle: boolean;
+  accessKeyId: string | undefined;
+  secretAccessKey: string | undefined;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Reads and validates the configuration; throws one ConfigError listing every problem. */
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = [];
+  const read = new EnvReader(env, problems);
+
+  const config: Config = {
+    port: read.port('PORT', 3000),
+    host: read.string('HOST') ?? '127.0.0.1',
+    dataDir: path.resolve(read.string('DATA_DIR') ?? './data'),
+    logLevel: read.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
+    databaseUrl: read.url('DATABASE_URL', ['postgres:', 'postgresql:']),
+    temporal: {
+      address: read.hostPort('TEMPORAL_ADDRESS'),
+      namespace: read.string('TEMPORAL_NAMESPACE') ?? 'default',
+      taskQueue: read.string('TEMPORAL_TASK_QUEUE') ?? 'reposync',
+      cliPath: read.string('TEMPORAL_CLI_PATH'),
+      uiPort: read.port('TEMPORAL_UI_PORT', 8233),
+      tls: {
+        enabled: read.boolean('TEMPORAL_TLS', false),
+        certPath: read.string('TEMPORAL_TLS_CERT_PATH'),
+        keyPath: read.string('TEMPORAL_TLS_KEY_PATH'),
+        caPath: read.string('TEMPORAL_TLS_CA_PATH'),
+      },
+    },
+    s3: readS3(read),
+    github: {
+      apiUrl: read.url('GITHUB_API_URL', ['http:', 'https:']) ?? 'https://api.github.com',
+      appId: read.positiveInt('GITHUB_APP_ID'),
+      appPrivateKey: read.pem('GITHUB_APP_PRIVATE_KEY'),
+      webhookSecret: read.string('GITHUB_WEBHOOK_SECRET'),
+    },
+    encryptionKey: read.key32('REPOSYNC_ENCRYPTION_KEY'),
+    bootstrapApiKey: read.minLength('REPOSYNC_BOOTSTRAP_API_KEY', 20),
+    bodyLimitBytes: read.positiveInt('API_BODY_LIMIT_BYTES') ?? 30 * 1024 * 1024,
+  };
+
+  if ((config.github.appId === undefined) !== (config.github.appPrivateKey === undefined)) {
+    problems.push('GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY: set both to use a GitHub App, or neither');
+  }
+  const tls = config.temporal.tls;
+  if ((tls.certPath === undefined) !== (tls.keyPath === undefined)) {
+    problems.push('TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH: set both for mutual TLS, or neither');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+function readS3(read: EnvReader): S3Config | undefined {
+  const bucket = read.bucketName('S3_BUCKET');
+  const endpoint = read.url('S3_ENDPOINT', ['http:', 'https:']);
+  const forcePathStyle = read.boolean('S3_FORCE_PATH_STYLE', endpoint !== undefined);
+  const region = read.string('S3_REGION') ?? read.string('AWS_REGION') ?? 'us-east-1';
+  const accessKeyId = read.string('AWS_ACCESS_KEY_ID');
+  const secretAccessKey = read.string('AWS_SECRET_ACCESS_KEY');
+  if (bucket === undefined) {
+    if (endpoint !== undefined) read.problem('S3_BUCKET', 'is required when S3_ENDPOINT is set');
+    return undefined;
+  }
+  if ((accessKeyId === undefined) !== (secretAccessKey === undefined)) {
+    read.problem('AWS_ACCESS_KEY_ID', 'and AWS_SECRET_ACCESS_KEY must be set together');
+  }
+  return { bucket, endpoint, region, forcePathStyle, accessKeyId, secretAccessKey };
+}
+
+class EnvReader {
+  constructor(
+    private readonly env: Env,
+    private readonly problems: string[],
+  ) {}
+
+  problem(name: string, message: string): undefined {
+    this.problems.push(`${name} ${message}`);
+    return undefined;
+  }
+
+  string(name: string): string | undefined {
+    const value = this.env[name]?.trim();
+    return value === undefined || value === '' ? undefined : value;
+  }
+
+  positiveInt(name: string): number | undefined {
+    const raw = this.string(name);
+    if (raw === undefined) return undefined;
+    if (!/^\d+$/.test(raw) || Number(raw) <= 0 || !Number.isSafeInteger(Number(raw))) {
+      return this.problem(name, `must be a positive integer, got "${raw}"`);
+    }
+    return Number(raw);
+  }
+
+  port(name: string, fallback: number): number {
+    const raw = this.string(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!/^\d+$/.test(raw) || value > 65535) {
+      this.problem(name, `must be a port number 0-65535, got "${raw}"`);
+      return fallback;
+    }
+    return value;
+  }
+
+  boolean(name: string, fallback: boolean): boolean {
+    const raw = this.string(name)?.toLowerCase();
+    if (raw === undefined) return fallback;
+    if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+    if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+    this.problem(name, `must be true or false, got "${raw}"`);
+    return fallback;
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const raw = this.string(name);
+    if (raw === undefined) return fallback;
+    if ((allowed as readonly string[]).includes(raw)) return raw as T;
+    this.problem(name, `must be one of ${allowed.join(', ')}, got "${raw}"`);
+    return fallback;
+  }
+
+  url(name: string, protocols: string[]): string | undefined {
+    const raw = this.string(name);
+    if (raw === undefined) return undefined;
+    try {
+      const url = new URL(raw);
+      if (!protocols.includes(url.protocol)) {
+        return this.problem(name, `must be a ${protocols.join(' or ')} URL, got protocol "${url.protocol}"`);
+      }
+      return raw;
+    } catch {
+      return this.problem(name, 'is not a valid URL');
+    }
+  }
+
+  hostPort(name: string): string | undefined {
+    const raw = this.string(name);
+    if (raw === undefined) return undefined;
+    if (!/^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/.test(raw)) return this.problem(name, `must be host:port, got "${raw}"`);
+    return raw;
+  }
+
+  bucketName(name: string): string | undefined {
+    const raw = this.string(name);
+    if (raw === undefined) return undefined;
+    // https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
+    if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(raw)) {
+      return this.problem(name, `is not a valid bucket name: "${raw}"`);
+    }
+    return raw;
+  }
+
+  pem(name: string): string | undefined {
+    const raw = this.string(name);
+    if (raw === undefined) return undefined;
+    // Environment files often carry the key with literal "\n" sequences.
+    const pem = raw.includes('\\n') ? raw.replaceAll('\\n', '\n') : raw;
+    if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pem)) return this.problem(name, 'must be a PEM private key');
+    return pem;
+  }
+
+  key32(name: string): Buffer | undefined {
+    const raw = this.string(name);
+    if (raw === undefined) return undefined;
+    const key = /^[0-9a-fA-F]{64}$/.test(raw) ? Buffer.from(raw, 'hex') : Buffer.from(raw, 'base64');
+    if (key.length !== 32) return this.problem(name, 'must be 32 bytes, as 64 hex characters or base64');
+    return key;
+  }
+
+  minLength(name: string, min: number): string | undefined {
+    const raw = this.string(name);
+    if (raw !== undefined && raw.length < min) return this.problem(name, `must be at least ${min} characters`);
+    return raw;
+  }
+}

@@ -1,0 +1,26 @@
+import type { ApiKeysSchema } from './api-keys.js';
+import type { BlobsSchema } from './blobs.js';
+import type { ProjectsSchema } from './projects.js';
+import type { SnapshotFilesSchema } from './snapshot-files.js';
+import type { SnapshotsSchema } from './snapshots.js';
+import type { SyncOperationsSchema } from './sync-operations.js';
+import type { TenantsSchema } from './tenants.js';
+import type { WebhookDeliveriesSchema } from './webhook-deliveries.js';
+
+export type Database = TenantsSchema &
+  ApiKeysSchema &
+  ProjectsSchema &
+  SnapshotsSchema &
+  SnapshotFilesSchema &
+  BlobsSchema &
+  SyncOperationsSchema &
+  WebhookDeliveriesSchema;
+
+export type * from './api-keys.js';
+export type * from './blobs.js';
+export type * from './projects.js';
+export type * from './snapshot-files.js';
+export type * from './snapshots.js';
+export type * from './sync-operations.js';
+export type * from './tenants.js';
+export type * from './webhook-deliveries.js';

@@ -1,0 +1,54 @@
+import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+
+export type SyncMode = 'direct_commit' | 'protected_pr' | 'hybrid';
+export type AuthKind = 'token' | 'app';
+export type SyncStatus = 'idle' | 'pending' | 'syncing' | 'synced' | 'failed';
+
+/** Per-project file filter (seed 000); absent fields take the defaults. */
+export interface FileFilter {
+  skipDirectories?: string[];
+  binaryExtensions?: string[];
+  editableExtensions?: string[];
+  maxFileBytes?: number;
+  warnFileBytes?: number;
+}
+
+export interface ProjectsTable {
+  id: Generated<string>;
+  tenant_id: string;
+  owner: string;
+  repo: string;
+  /** The branch to follow; null follows the repository's default branch. */
+  branch: string | null;
+  /** The repository's default branch as last read from GitHub. */
+  default_branch: string | null;
+  auth_kind: AuthKind;
+  installation_id: ColumnType<number | null, number | null | undefined, number | null>;
+  /** AES-256-GCM ciphertext of the personal access token (see src/crypto/secret-box.ts). */
+  token_ciphertext: string | null;
+  webhook_secret_ciphertext: string | null;
+  webhook_id: number | null;
+  sync_mode: Generated<SyncMode>;
+  filter: JSONColumnType<FileFilter, string | undefined, string>;
+  enabled: Generated<boolean>;
+
+  sync_status: Generated<SyncStatus>;
+  sync_error_code: string | null;
+  sync_error_message: string | null;
+  sync_started_at: Date | null;
+  sync_completed_at: Date | null;
+
+  last_remote_sha: string | null;
+  last_synced_sha: string | null;
+  last_outbound_base_sha: string | null;
+  current_snapshot_id: string | null;
+  /** ETag of the last branch-head read, for the conditional poll (304 costs no rate limit). */
+  branch_etag: string | null;
+
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface ProjectsSchema {
+  projects: ProjectsTable;
+}

@@ -1,0 +1,16 @@
+import type { Generated } from 'kysely';
+
+/** The manifest of one commit; its files are in snapshot_files. */
+export interface SnapshotsTable {
+  id: Generated<string>;
+  project_id: string;
+  commit_sha: string;
+  tree_sha: string | null;
+  file_count: number;
+  total_bytes: number;
+  created_at: Generated<Date>;
+}
+
+export interface SnapshotsSchema {
+  snapshots: SnapshotsTable;
+}

@@ -1,0 +1,33 @@
+import type { Generated, JSONColumnType } from 'kysely';
+
+export type OperationKind = 'initial' | 'incremental' | 'full_resync' | 'outbound';
+export type OperationStatus = 'pending' | 'running' | 'succeeded' | 'failed';
+
+/** The operations log of seed 004: one row per sync, in either direction. */
+export interface SyncOperationsTable {
+  id: Generated<string>;
+  project_id: string;
+  kind: OperationKind;
+  direction: 'inbound' | 'outbound';
+  status: OperationStatus;
+  workflow_id: string | null;
+  run_id: string | null;
+  before_sha: string | null;
+  after_sha: string | null;
+  files_added: Generated<number>;
+  files_modified: Generated<number>;
+  files_removed: Generated<number>;
+  files_skipped: Generated<number>;
+  bytes: Generated<number>;
+  api_requests: Generated<number>;
+  error_code: string | null;
+  error_message: string | null;
+  started_at: Generated<Date>;
+  completed_at: Date | null;
+  duration_ms: number | null;
+  metadata: JSONColumnType<Record<string, unknown>, string | undefined, string>;
+}
+
+export interface SyncOperationsSchema {
+  sync_operations: SyncOperationsTable;
+}

@@ -1,0 +1,11 @@
+import type { Generated } from 'kysely';
+
+export interface TenantsTable {
+  id: Generated<string>;
+  name: string;
+  created_at: Generated<Date>;
+}
+
+export interface TenantsSchema {
+  tenants: TenantsTable;
+}

@@ -1,0 +1,86 @@
+import { randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { access, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { assertBlobSha, BlobIntegrityError, BlobNotFoundError, type BlobStore } from './blob-store.js';
+import { GitBlobHashStream } from './git-blob-hash.js';
+
+/**
+ * Blobs as files under `<root>/blobs/<sha[0:2]>/<sha>`. A blob is written to a temporary file,
+ * verified, then renamed into place, so a crash never leaves a partial blob under its SHA.
+ */
+export function createFilesystemBlobStore(root: string): BlobStore {
+  const blobsDir = path.join(root, 'blobs');
+  const tmpDir = path.join(root, 'tmp');
+  const blobPath = (sha: string) => path.join(blobsDir, sha.slice(0, 2), sha);
+
+  async function exists(file: string): Promise<boolean> {
+    try {
+      await access(file);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  return {
+    async put(sha, size, content) {
+      assertBlobSha(sha);
+      const target = blobPath(sha);
+      if (await exists(target)) {
+        if (content instanceof Readable) content.resume();
+        return { stored: false };
+      }
+      await mkdir(tmpDir, { recursive: true });
+      await mkdir(path.dirname(target), { recursive: true });
+      const temporary = path.join(tmpDir, randomUUID());
+      const hasher = new GitBlobHashStream(size);
+      try {
+        const source = content instanceof Readable ? content : Readable.from([content]);
+        await pipeline(source, hasher, createWriteStream(temporary, { mode: 0o644 }));
+        const actual = hasher.digest();
+        if (actual !== sha) throw new BlobIntegrityError(sha, actual);
+        await rename(temporary, target);
+        return { stored: true };
+      } finally {
+        await rm(temporary, { force: true });
+      }
+    },
+
+    has: (sha) => exists(blobPath(sha)),
+
+    async get(sha) {
+      assertBlobSha(sha);
+      const file = blobPath(sha);
+      try {
+        await stat(file);
+      } catch {
+        throw new BlobNotFoundError(sha);
+      }
+      return createReadStream(file);
+    },
+
+    async *list() {
+      const shards = await readdir(blobsDir).catch(() => [] as string[]);
+      for (const shard of shards.sort()) {
+        for (const name of (await readdir(path.join(blobsDir, shard))).sort()) yield name;
+      }
+    },
+
+    async delete(sha) {
+      assertBlobSha(sha);
+      await rm(blobPath(sha), { force: true });
+    },
+
+    async check() {
+      await mkdir(tmpDir, { recursive: true });
+      const probe = path.join(tmpDir, `readyz-${randomUUID()}`);
+      await writeFile(probe, 'ok');
+      await rm(probe, { force: true });
+    },
+
+    async close() {},
+  };
+}

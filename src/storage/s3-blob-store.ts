@@ -1,0 +1,182 @@
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  NoSuchKey,
+  NotFound,
+  PutObjectCommand,
+  S3Client,
+  UploadPartCommand,
+  type CompletedPart,
+} from '@aws-sdk/client-s3';
+import { Readable } from 'node:stream';
+import type { S3Config } from '../config.js';
+import { assertBlobSha, BlobIntegrityError, BlobNotFoundError, type BlobStore } from './blob-store.js';
+import { gitBlobHasher } from './git-blob-hash.js';
+
+export interface S3BlobStoreOptions {
+  config: S3Config;
+  /** Key prefix inside the bucket; blobs live under `<prefix>blobs/<sha>`. */
+  prefix?: string;
+  /** Objects at least this large go up in parts of this size (S3's minimum part is 5 MiB). */
+  partSize?: number;
+}
+
+/**
+ * Blobs as objects `blobs/<sha>`. Small blobs are hashed in memory and put in one request.
+ * Large ones use a multipart upload driven here rather than by @aws-sdk/lib-storage: we hash
+ * each part as it goes up and only complete the upload once the whole content has hashed to the
+ * expected SHA, so a wrong or truncated body is aborted and never becomes visible under its SHA.
+ * One part is buffered at a time, so memory stays flat whatever the blob's size.
+ */
+export function createS3BlobStore(options: S3BlobStoreOptions): BlobStore {
+  const { config, prefix = '', partSize = 8 * 1024 * 1024 } = options;
+  const client = new S3Client({
+    region: config.region,
+    ...(config.endpoint ? { endpoint: config.endpoint } : {}),
+    forcePathStyle: config.forcePathStyle,
+    ...(config.accessKeyId && config.secretAccessKey
+      ? { credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey } }
+      : {}),
+  });
+  const Bucket = config.bucket;
+  const keyOf = (sha: string) => `${prefix}blobs/${sha}`;
+
+  async function has(sha: string): Promise<boolean> {
+    try {
+      await client.send(new HeadObjectCommand({ Bucket, Key: keyOf(sha) }));
+      return true;
+    } catch (error) {
+      if (error instanceof NotFound || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) {
+        return false;
+      }
+      throw error;
+    }
+  }
+
+  async function putMultipart(sha: string, size: number, source: AsyncIterable<Buffer>): Promise<void> {
+    const Key = keyOf(sha);
+    const { UploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket, Key }));
+    const hash = gitBlobHasher(size);
+    const parts: CompletedPart[] = [];
+    let bytes = 0;
+    try {
+      for await (const part of chunked(source, partSize)) {
+        hash.update(part);
+        bytes += part.length;
+        const PartNumber = parts.length + 1;
+        const { ETag } = await client.send(new UploadPartCommand({ Bucket, Key, UploadId, PartNumber, Body: part }));
+        parts.push({ ETag, PartNumber });
+      }
+      const actual = bytes === size ? hash.digest('hex') : `size-mismatch:${bytes}`;
+      if (actual !== sha) throw new BlobIntegrityError(sha, actual);
+      await client.send(new CompleteMultipartUploadCommand({ Bucket, Key, UploadId, MultipartUpload: { Parts: parts } }));
+    } catch (error) {
+      await client.send(new AbortMultipartUploadCommand({ Bucket, Key, UploadId })).catch(() => {});
+      throw error;
+    }
+  }
+
+  return {
+    async put(sha, size, content) {
+      assertBlobSha(sha);
+      if (await has(sha)) {
+        if (content instanceof Readable) content.resume();
+        return { stored: false };
+      }
+      if (size >= partSize) {
+        const source = content instanceof Readable ? content : Readable.from([content]);
+        await putMultipart(sha, size, source);
+        return { stored: true };
+      }
+      const body = content instanceof Readable ? await collect(content, size) : content;
+      const actual = body.length === size ? gitBlobHasher(size).update(body).digest('hex') : `size-mismatch:${body.length}`;
+      if (actual !== sha) throw new BlobIntegrityError(sha, actual);
+      await client.send(new PutObjectCommand({ Bucket, Key: keyOf(sha), Body: body, ContentLength: body.length }));
+      return { stored: true };
+    },
+
+    has: (sha) => {
+      assertBlobSha(sha);
+      return has(sha);
+    },
+
+    async get(sha) {
+      assertBlobSha(sha);
+      try {
+        const { Body } = await client.send(new GetObjectCommand({ Bucket, Key: keyOf(sha) }));
+        if (!(Body instanceof Readable)) throw new Error(`S3 returned no stream for ${keyOf(sha)}`);
+        return Body;
+      } catch (error) {
+        if (error instanceof NoSuchKey) throw new BlobNotFoundError(sha);
+        throw error;
+      }
+    },
+
+    async *list() {
+      let ContinuationToken: string | undefined;
+      const Prefix = `${prefix}blobs/`;
+      do {
+        const page = await client.send(new ListObjectsV2Command({ Bucket, Prefix, ContinuationToken }));
+        for (const object of page.Contents ?? []) {
+          if (object.Key) yield object.Key.slice(Prefix.length);
+        }
+        ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+      } while (ContinuationToken);
+    },
+
+    async delete(sha) {
+      assertBlobSha(sha);
+      await client.send(new DeleteObjectCommand({ Bucket, Key: keyOf(sha) }));
+    },
+
+    async check() {
+      await client.send(new HeadBucketCommand({ Bucket }));
+    },
+
+    async close() {
+      client.destroy();
+    },
+  };
+}
+
+/** Reads a stream whose length is known, refusing to buffer more than declared (plus one byte). */
+async function collect(stream: Readable, expected: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let length = 0;
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    chunks.push(chunk);
+    length += chunk.length;
+    if (length > expected) {
+      stream.destroy();
+      break;
+    }
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Regroups a byte stream into chunks of exactly `size` bytes (the last one shorter). */
+async function* chunked(source: AsyncIterable<Buffer>, size: number): AsyncIterable<Buffer> {
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  for await (const chunk of source) {
+    let offset = 0;
+    while (offset < chunk.length) {
+      const take = Math.min(size - pendingBytes, chunk.length - offset);
+      pending.push(chunk.subarray(offset, offset + take));
+      pendingBytes += take;
+      offset += take;
+      if (pendingBytes === size) {
+        yield Buffer.concat(pending);
+        pending = [];
+        pendingBytes = 0;
+      }
+    }
+  }
+  if (pendingBytes > 0) yield Buffer.concat(pending);
+}

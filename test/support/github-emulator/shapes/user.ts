@@ -1,0 +1,34 @@
+import { stableId } from '../state/repo-store.js';
+import type { Urls } from './urls.js';
+
+/** GitHub's `simple-user` object for a login: https://docs.github.com/rest/users/users */
+export function userShape(urls: Urls, login: string, type: 'User' | 'Organization' | 'Bot' = 'User') {
+  const id = stableId(`user:${login.toLowerCase()}`);
+  const url = `${urls.api}/users/${login}`;
+  return {
+    login,
+    id,
+    node_id: nodeId('U', id),
+    avatar_url: `${urls.web}/avatars/u/${id}?v=4`,
+    gravatar_id: '',
+    url,
+    html_url: `${urls.web}/${login}`,
+    followers_url: `${url}/followers`,
+    following_url: `${url}/following{/other_user}`,
+    gists_url: `${url}/gists{/gist_id}`,
+    starred_url: `${url}/starred{/owner}{/repo}`,
+    subscriptions_url: `${url}/subscriptions`,
+    organizations_url: `${url}/orgs`,
+    repos_url: `${url}/repos`,
+    events_url: `${url}/events{/privacy}`,
+    received_events_url: `${url}/received_events`,
+    type,
+    user_view_type: 'public',
+    site_admin: false,
+  };
+}
+
+/** An opaque GraphQL-style node id; GitHub's are base64 of a type tag and the database id. */
+export function nodeId(kind: string, id: number | string): string {
+  return Buffer.from(`0:${kind}${id}`).toString('base64').replace(/=+$/, '');
+}
