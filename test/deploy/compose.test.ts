@@ -1,0 +1,278 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { loadConfig } from '../../src/config.js';
+
+// No Docker engine runs here: these checks read docker-compose.yml and the Dockerfile as files,
+// and feed the environment compose would give api and worker to the app's own loadConfig.
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const readText = (file: string) => readFileSync(path.join(root, file), 'utf8');
+
+type Scalar = string | number | boolean | null;
+interface Service {
+  image?: string;
+  build?: string | { context?: string; dockerfile?: string };
+  command?: string | string[];
+  environment?: Record<string, Scalar> | string[];
+  depends_on?: string[] | Record<string, { condition?: string }>;
+  healthcheck?: { test?: string | string[] };
+  ports?: unknown[];
+  volumes?: (string | { type?: string; source?: string })[];
+  container_name?: string;
+  restart?: string;
+}
+
+// `merge: true` resolves the `<<: *anchor` merge keys the way compose does.
+const composeText = readText('docker-compose.yml');
+const services = (parse(composeText, { merge: true }) as { services: Record<string, Service> }).services;
+
+/** Every variable api and worker must get (SPEC §2, issue 2 item 9). */
+const REQUIRED = [
+  'DATABASE_URL', 'TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'TEMPORAL_TASK_QUEUE',
+  'S3_BUCKET', 'S3_ENDPOINT', 'S3_REGION', 'S3_FORCE_PATH_STYLE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY',
+  'REPOSYNC_ENCRYPTION_KEY', 'GITHUB_API_URL', 'GITHUB_WEBHOOK_SECRET', 'GITHUB_APP_ID', 'GITHUB_APP_PRIVATE_KEY',
+  'HOST', 'PORT', 'LOG_LEVEL',
+];
+
+/** Variables src/config.ts reads that the compose stack deliberately leaves unset. */
+const OPTIONAL: Record<string, string> = {
+  DATA_DIR: 'embedded',
+  TEMPORAL_CLI_PATH: 'embedded',
+  TEMPORAL_UI_PORT: 'embedded',
+  TEMPORAL_TLS: 'cloud',
+  TEMPORAL_TLS_CERT_PATH: 'cloud',
+  TEMPORAL_TLS_KEY_PATH: 'cloud',
+  TEMPORAL_TLS_CA_PATH: 'cloud',
+  AWS_REGION: 'fallback',
+  API_BODY_LIMIT_BYTES: 'default',
+};
+
+/** What an operator's `.env` holds at the least: the two secrets compose requires. */
+const operatorEnv = {
+  REPOSYNC_ENCRYPTION_KEY: 'ab'.repeat(32),
+  REPOSYNC_BOOTSTRAP_API_KEY: 'rsk_bootstrap_0123456789abcdef',
+};
+
+function service(name: string): Service {
+  const found = services[name];
+  if (!found) throw new Error(`docker-compose.yml has no service "${name}"`);
+  return found;
+}
+
+function environment(name: string): Record<string, string> {
+  const env = service(name).environment ?? {};
+  const entries = Array.isArray(env)
+    ? env.map((item) => [item.split('=')[0] ?? '', item.includes('=') ? item.slice(item.indexOf('=') + 1) : ''])
+    : Object.entries(env).map(([key, value]) => [key, value === null ? '' : String(value)]);
+  return Object.fromEntries(entries);
+}
+
+function dependencies(svc: Service): Record<string, string> {
+  const deps = svc.depends_on ?? {};
+  if (Array.isArray(deps)) return Object.fromEntries(deps.map((dep) => [dep, 'service_started']));
+  return Object.fromEntries(Object.entries(deps).map(([dep, spec]) => [dep, spec.condition ?? 'service_started']));
+}
+
+/** Compose's interpolation: ${VAR}, ${VAR:-default}, ${VAR-default}, ${VAR:?error}, ${VAR?error}, $$. */
+function interpolate(value: string, env: Record<string, string>): string {
+  return value.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?)([-?])([^}]*))?\}/g, (match, name?: string, colon?: string, op?: string, arg?: string) => {
+    if (name === undefined) return '$';
+    const set = env[name];
+    const missing = colon ? !set : set === undefined;
+    if (!missing) return set ?? '';
+    if (op === '?') throw new Error(`required variable ${name} is missing a value: ${arg}`);
+    return op === '-' ? (arg ?? '') : '';
+  });
+}
+
+const resolvedEnvironment = (name: string, env: Record<string, string> = operatorEnv) =>
+  Object.fromEntries(Object.entries(environment(name)).map(([key, value]) => [key, interpolate(value, env)]));
+
+const commandOf = (svc: Service) => (Array.isArray(svc.command) ? svc.command.join(' ') : (svc.command ?? ''));
+
+describe('docker-compose.yml', () => {
+  it('runs the whole stack: PostgreSQL, Temporal and its UI, an S3 store, migrate, api and worker', () => {
+    for (const name of ['postgresql', 'temporal', 'temporal-ui', 's3', 'migrate', 'api', 'worker']) expect(services).toHaveProperty(name);
+    expect(service('postgresql').image).toMatch(/^postgres:16/);
+    expect(service('temporal').image).toMatch(/^temporalio\/auto-setup:/);
+    expect(environment('temporal')).toMatchObject({ DB: 'postgres12', POSTGRES_SEEDS: 'postgresql' });
+    expect(environment('temporal-ui')).toMatchObject({ TEMPORAL_ADDRESS: 'temporal:7233' });
+  });
+
+  it('builds or pulls every service, pulled images at an explicit tag other than latest', () => {
+    for (const [name, svc] of Object.entries(services)) {
+      if (svc.build !== undefined) continue;
+      expect(svc.image, `${name} is neither built nor pulled`).toBeTypeOf('string');
+      const tag = /^[a-z0-9][a-z0-9._/-]*:([A-Za-z0-9_][A-Za-z0-9._-]*)$/.exec(svc.image ?? '')?.[1];
+      expect(tag, `${name}: image "${svc.image}" needs an explicit tag`).toBeDefined();
+      expect(tag, `${name}: pin a version, not latest`).not.toBe('latest');
+    }
+  });
+
+  it('runs migrate, api and worker from the image the Dockerfile builds, each through an npm script', () => {
+    const scripts = (JSON.parse(readText('package.json')) as { scripts: Record<string, string> }).scripts;
+    for (const name of ['migrate', 'api', 'worker']) {
+      const { build, image } = service(name);
+      const dockerfile = typeof build === 'string' ? 'Dockerfile' : (build?.dockerfile ?? 'Dockerfile');
+      expect(build, `${name} is not built`).toBeDefined();
+      expect(dockerfile).toBe('Dockerfile');
+      expect(image).toBe(service('api').image);
+      expect(commandOf(service(name))).toBe(`npm run ${name}`);
+      expect(scripts).toHaveProperty(name);
+    }
+  });
+
+  it.each(['api', 'worker'])('gives %s every required variable', (name) => {
+    const env = environment(name);
+    expect(REQUIRED.filter((variable) => !(variable in env))).toEqual([]);
+    expect(env.HOST).toBe('0.0.0.0');
+  });
+
+  it('refuses to start without the encryption key (api, worker) or the bootstrap API key (api)', () => {
+    for (const name of ['api', 'worker']) {
+      expect(environment(name).REPOSYNC_ENCRYPTION_KEY).toMatch(/^\$\{REPOSYNC_ENCRYPTION_KEY:\?.+\}$/);
+      expect(() => resolvedEnvironment(name, { ...operatorEnv, REPOSYNC_ENCRYPTION_KEY: '' })).toThrow(/REPOSYNC_ENCRYPTION_KEY/);
+    }
+    expect(environment('api').REPOSYNC_BOOTSTRAP_API_KEY).toMatch(/^\$\{REPOSYNC_BOOTSTRAP_API_KEY:\?.+\}$/);
+    expect(() => resolvedEnvironment('api', { REPOSYNC_ENCRYPTION_KEY: operatorEnv.REPOSYNC_ENCRYPTION_KEY })).toThrow(/REPOSYNC_BOOTSTRAP_API_KEY/);
+  });
+
+  it.each(['api', 'worker'])('gives %s a configuration the app accepts, in production mode, against the stack', (name) => {
+    const config = loadConfig(resolvedEnvironment(name));
+    expect(config.databaseUrl).toBeDefined();
+    expect(config.temporal.address).toBe('temporal:7233');
+    expect(config.s3?.forcePathStyle).toBe(true);
+    expect(config.encryptionKey).toHaveLength(32);
+    expect(new URL(config.databaseUrl ?? '').hostname).toBe('postgresql');
+    expect(new URL(config.s3?.endpoint ?? '').hostname).toBe('s3');
+    // The S3 credentials are the store's own, and the bucket the one the init job creates.
+    const store = resolvedEnvironment('s3');
+    expect([config.s3?.accessKeyId, config.s3?.secretAccessKey]).toEqual([store.MINIO_ROOT_USER, store.MINIO_ROOT_PASSWORD]);
+    expect(config.s3?.bucket).toBe(resolvedEnvironment('s3-init').S3_BUCKET);
+  });
+
+  it('knows every variable src/config.ts reads: set for api or worker, or explicitly optional', () => {
+    const read = [...readText('src/config.ts').matchAll(/\bread\.\w+\(\s*'([A-Z][A-Z0-9_]*)'/g)].map((m) => m[1] ?? '');
+    expect(read.length, 'no read.xxx(NAME) calls found in src/config.ts').toBeGreaterThan(10);
+    const set = new Set([...Object.keys(environment('api')), ...Object.keys(environment('worker'))]);
+    expect(read.filter((name) => !set.has(name) && !(name in OPTIONAL))).toEqual([]);
+    // The allow-list stays honest: nothing the config no longer reads, nothing compose sets anyway.
+    expect(Object.keys(OPTIONAL).filter((name) => !read.includes(name) || set.has(name))).toEqual([]);
+    for (const reason of Object.values(OPTIONAL)) expect(reason).toMatch(/^\S+$/);
+  });
+
+  it('depends only on defined services, waiting for health or for one-shot jobs to succeed', () => {
+    for (const [name, svc] of Object.entries(services)) {
+      for (const [dep, condition] of Object.entries(dependencies(svc))) {
+        expect(services, `${name} depends on undefined service ${dep}`).toHaveProperty(dep);
+        if (condition === 'service_healthy') expect(service(dep).healthcheck?.test, `${dep} has no healthcheck`).toBeDefined();
+        if (condition === 'service_completed_successfully') expect(service(dep).restart, `${dep} is not one-shot`).toBe('no');
+      }
+    }
+    for (const name of ['api', 'worker']) {
+      expect(dependencies(service(name))).toMatchObject({ migrate: 'service_completed_successfully', temporal: 'service_healthy', s3: 'service_healthy' });
+    }
+    expect(commandOf(service('s3-init'))).toMatch(/mc mb --ignore-existing/);
+  });
+
+  it('checks health: PostgreSQL, Temporal, the S3 store, and the api through /readyz', () => {
+    for (const name of ['postgresql', 'temporal', 's3', 'api']) expect(service(name).healthcheck?.test, name).toBeDefined();
+    expect([service('api').healthcheck?.test].flat().join(' ')).toContain('/readyz');
+  });
+
+  it('lets the worker scale: no fixed container name, no published ports', () => {
+    expect(service('worker').container_name).toBeUndefined();
+    expect(service('worker').ports ?? []).toEqual([]);
+  });
+
+  it('mounts only host paths that exist in the repository', () => {
+    const mounts = Object.values(services).flatMap((svc) => svc.volumes ?? []);
+    const hostPaths = mounts.map((m) => (typeof m === 'string' ? m.split(':')[0] ?? '' : (m.source ?? ''))).filter((p) => p.startsWith('.'));
+    expect(hostPaths.length).toBeGreaterThan(0);
+    for (const hostPath of hostPaths) expect(existsSync(path.join(root, hostPath)), hostPath).toBe(true);
+  });
+
+  it('documents every variable it interpolates in deploy/env.example', () => {
+    const example = readText('deploy/env.example');
+    const names = new Set([...composeText.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1] ?? ''));
+    expect([...names].filter((name) => !new RegExp(`^${name}=`, 'm').test(example))).toEqual([]);
+  });
+});
+
+interface Stage { name: string | undefined; base: string; instructions: string[] }
+
+/** Splits a Dockerfile into stages of instructions (continuation lines joined, comments dropped). */
+function dockerStages(text: string): Stage[] {
+  const instructions = text.replace(/\\\r?\n/g, ' ').split(/\r?\n/).map((line) => line.trim()).filter((line) => line && !line.startsWith('#'));
+  const args = new Map<string, string>();
+  const stages: Stage[] = [];
+  for (const instruction of instructions) {
+    const from = /^FROM\s+(?:--platform=\S+\s+)?(\S+)(?:\s+AS\s+(\S+))?/i.exec(instruction);
+    if (from) {
+      const base = (from[1] ?? '').replace(/\$\{?(\w+)\}?/g, (_m, arg: string) => args.get(arg) ?? '');
+      stages.push({ name: from[2], base, instructions: [] });
+    } else if (stages.length === 0) {
+      const arg = /^ARG\s+(\w+)=(\S+)/i.exec(instruction);
+      if (arg) args.set(arg[1] ?? '', arg[2] ?? '');
+    } else {
+      stages.at(-1)?.instructions.push(instruction);
+    }
+  }
+  return stages;
+}
+
+describe('Dockerfile', () => {
+  const exists = existsSync(path.join(root, 'Dockerfile'));
+  const stages = exists ? dockerStages(readText('Dockerfile')) : [];
+  const final = stages.at(-1) ?? { name: undefined, base: '', instructions: [] };
+  const runs = (stage: Stage, pattern: RegExp) => stage.instructions.some((i) => /^RUN\s/i.test(i) && pattern.test(i));
+
+  it('builds every stage on node:20-bookworm-slim', () => {
+    expect(exists, 'no Dockerfile').toBe(true);
+    expect(stages.length).toBeGreaterThan(1);
+    const names = stages.map((stage) => stage.name);
+    for (const stage of stages) expect(stage.base === 'node:20-bookworm-slim' || names.includes(stage.base), stage.base).toBe(true);
+  });
+
+  it('installs dependencies with npm ci from the lock file, copied in before', () => {
+    const installing = stages.filter((stage) => runs(stage, /\bnpm ci\b/));
+    expect(installing.length).toBeGreaterThan(0);
+    // `npm install` may resolve other versions than the lock file pins.
+    expect(stages.filter((stage) => runs(stage, /\bnpm (install|i|add)\b/)).map((stage) => stage.name)).toEqual([]);
+    for (const stage of installing) {
+      const copy = stage.instructions.findIndex((i) => /^COPY\s/i.test(i) && i.includes('package-lock.json'));
+      const install = stage.instructions.findIndex((i) => /^RUN\s/i.test(i) && /\bnpm ci\b/.test(i));
+      expect(copy, `stage ${stage.name} runs npm ci without package-lock.json`).toBeGreaterThanOrEqual(0);
+      expect(copy).toBeLessThan(install);
+    }
+    const modules = final.instructions.find((i) => /^COPY\s+--from=(\S+)\s+\S*node_modules/i.test(i));
+    const from = /--from=(\S+)/.exec(modules ?? '')?.[1];
+    expect(installing.map((stage) => stage.name), 'node_modules in the final image come from an npm ci stage').toContain(from);
+  });
+
+  it('prebuilds the workflow bundle and points the worker at it', () => {
+    const builder = stages.find((stage) => runs(stage, /npm run build:workflows/));
+    expect(builder?.name).toBeDefined();
+    const copy = final.instructions.find((i) => new RegExp(`^COPY\\s+--from=${builder?.name}\\s`, 'i').test(i) && i.includes('workflow-bundle.js'));
+    const target = copy?.split(/\s+/).at(-1) ?? '';
+    const bundlePath = final.instructions.join('\n').match(/WORKFLOW_BUNDLE_PATH=(\S+)/)?.[1] ?? '';
+    const workdir = final.instructions.filter((i) => /^WORKDIR\s/i.test(i)).at(-1)?.split(/\s+/)[1] ?? '/';
+    expect(bundlePath).toMatch(/workflow-bundle\.js$/);
+    expect(path.posix.resolve(workdir, target)).toBe(bundlePath);
+  });
+
+  it('installs git and runs as a non-root user in the final image', () => {
+    expect(runs(final, /apt-get install\b.*\sgit(\s|$)/)).toBe(true);
+    const user = final.instructions.filter((i) => /^USER\s/i.test(i)).at(-1)?.split(/\s+/)[1];
+    expect(user).toBeDefined();
+    expect(['root', '0']).not.toContain(user?.split(':')[0]);
+  });
+
+  it('keeps secrets and host-built modules out of the build context', () => {
+    const ignored = readText('.dockerignore').split(/\r?\n/).map((line) => line.trim());
+    for (const entry of ['node_modules', '.env', '.git', 'data']) expect(ignored).toContain(entry);
+  });
+});
