@@ -30,9 +30,10 @@ export async function buildTree(gitDir: string, baseTree: string | null, edits: 
     for (const edit of edits) {
       const path = edit.path.replace(/^\/+|\/+$/g, '');
       removeUnder(entries, path);
-      if (edit.sha === null) continue;
       if ('content' in edit) {
         entries.set(path, { mode: edit.mode, sha: blobShas[blobIndex++] ?? '' });
+      } else if (edit.sha === null) {
+        continue;
       } else if (edit.mode === '040000') {
         for (const [sub, entry] of await listTree(gitDir, edit.sha, `${path}/`)) entries.set(sub, entry);
       } else {

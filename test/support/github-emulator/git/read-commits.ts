@@ -19,8 +19,8 @@ export interface CommitData {
 const FORMAT = '%H%x00%T%x00%P%x00%an%x00%ae%x00%aI%x00%cn%x00%ce%x00%cI%x00%B%x1e';
 
 /** Reads commit metadata with `git log`; `revArgs` are rev-list arguments such as `a..b` or `--no-walk sha`. */
-export async function readCommits(gitDir: string, revArgs: string[]): Promise<CommitData[]> {
-  const { stdout } = await runGit(gitDir, ['log', `--format=${FORMAT}`, ...revArgs, '--']);
+export async function readCommits(gitDir: string, revArgs: string[], paths: string[] = []): Promise<CommitData[]> {
+  const { stdout } = await runGit(gitDir, ['log', `--format=${FORMAT}`, ...revArgs, '--', ...paths]);
   return stdout
     .toString('utf8')
     .split('\x1e')

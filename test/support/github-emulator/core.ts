@@ -1,0 +1,205 @@
+import type { IncomingMessage } from 'node:http';
+import { AppAdmin, covers } from './auth/app-admin.js';
+import { looksLikeJwt, parseAuthorization, type Identity } from './auth/identity.js';
+import { TokenStore } from './auth/token-store.js';
+import { verifyAppJwt } from './auth/verify-jwt.js';
+import { FaultInjector } from './faults.js';
+import { gitText, runGit } from './git/run-git.js';
+import { HttpError } from './http/http-error.js';
+import type { Context } from './http/context.js';
+import { RateLimiter } from './http/rate-limiter.js';
+import { RequestLog } from './request-log.js';
+import type { RepoFacts } from './shapes/repository.js';
+import type { Urls } from './shapes/urls.js';
+import { RepoStore, type RepoHandle } from './state/repo-store.js';
+import type { EmulatorLimits, RefUpdate } from './types.js';
+import { createPayload, deletePayload, pushPayload, ZERO_SHA, type PayloadContext } from './webhooks/build-payloads.js';
+import { WebhookDeliveries } from './webhooks/webhook-deliveries.js';
+import { hookShape } from './shapes/hook.js';
+import { webhookRepositoryShape } from './shapes/repository.js';
+import { userShape } from './shapes/user.js';
+
+export const BAD_CREDENTIALS = 'https://docs.github.com/rest';
+/** Anonymous callers get 60 requests an hour. */
+const ANONYMOUS_LIMIT = 60;
+
+/** Shared state of one emulator instance; route handlers reach everything through it. */
+export class EmulatorCore {
+  readonly faults = new FaultInjector();
+  readonly log = new RequestLog();
+  readonly rate = new RateLimiter();
+  readonly webhooks = new WebhookDeliveries();
+  urls: Urls = { api: '', codeload: '', web: '' };
+  /** Short-lived `?token=` values of codeload links to private repositories. */
+  readonly archiveLinks = new Map<string, { repo: string; expires: number }>();
+  /** Where served repositories' post-receive hooks report pushes. */
+  notifyUrl = '';
+
+  constructor(
+    readonly store: RepoStore,
+    readonly tokens: TokenStore,
+    readonly apps: AppAdmin,
+    readonly limits: EmulatorLimits,
+    readonly secret: string,
+  ) {}
+
+  /** Turns the Authorization header into an identity, or a 401 exactly like GitHub's. */
+  identify(req: IncomingMessage): Identity {
+    const token = parseAuthorization(req.headers.authorization);
+    const ip = req.socket.remoteAddress ?? 'unknown';
+    if (token === null) return { kind: 'anonymous', key: `ip:${ip}` };
+    const pat = this.tokens.get(token);
+    if (pat) return { kind: 'pat', key: `pat:${token}`, token, login: pat.login, admin: pat.admin };
+    const installationToken = this.apps.token(token);
+    if (installationToken) {
+      const installation = this.apps.installation(installationToken.installationId);
+      if (installation) {
+        return {
+          kind: 'installation',
+          key: `installation:${installation.id}`,
+          token,
+          installationId: installation.id,
+          appId: installation.appId,
+          account: installation.account,
+          repositories: installation.repositories,
+        };
+      }
+    }
+    if (looksLikeJwt(token)) {
+      const result = verifyAppJwt(token, (appId) => this.apps.publicKey(appId));
+      if (result.ok) return { kind: 'app', key: `app:${result.appId}`, appId: result.appId };
+      throw new HttpError(401, result.message, { documentation_url: BAD_CREDENTIALS });
+    }
+    throw new HttpError(401, 'Bad credentials', { documentation_url: BAD_CREDENTIALS });
+  }
+
+  rateLimitFor(identity: Identity): number {
+    return identity.kind === 'anonymous' ? ANONYMOUS_LIMIT : this.limits.rateLimit;
+  }
+
+  canRead(identity: Identity, handle: RepoHandle): boolean {
+    if (identity.kind === 'installation') return this.installationCovers(identity, handle);
+    if (!handle.info.private) return true;
+    if (identity.kind !== 'pat') return false;
+    return identity.admin || handle.info.grants.includes(identity.token);
+  }
+
+  /**
+   * The repository named by the route, or 404 — GitHub hides private repositories from callers
+   * without access: https://docs.github.com/rest/using-the-rest-api/troubleshooting-the-rest-api#404-not-found-for-an-existing-resource
+   */
+  async repo(ctx: Context, options: { write?: boolean } = {}): Promise<RepoHandle> {
+    const handle = await this.store.find(ctx.params.owner ?? '', ctx.params.repo ?? '');
+    if (!handle || !this.canRead(ctx.identity, handle)) throw new HttpError(404, 'Not Found', { documentation_url: ctx.docs });
+    if (options.write) {
+      if (ctx.identity.kind === 'anonymous') throw new HttpError(401, 'Requires authentication', { documentation_url: ctx.docs });
+      if (ctx.identity.kind === 'app') throw new HttpError(403, 'Resource not accessible by integration', { documentation_url: ctx.docs });
+      if (handle.info.archived) throw new HttpError(403, 'Repository was archived so is read-only.', { documentation_url: ctx.docs });
+    }
+    return handle;
+  }
+
+  /** The login recorded as pusher/sender/author for an identity. */
+  actor(identity: Identity, handle: RepoHandle): string {
+    if (identity.kind === 'pat') return identity.login;
+    if (identity.kind === 'installation' || identity.kind === 'app') return `${this.apps.slug(identity.appId)}[bot]`;
+    return handle.owner;
+  }
+
+  async facts(handle: RepoHandle): Promise<RepoFacts> {
+    const head = await runGit(handle.gitDir, ['symbolic-ref', '--short', 'HEAD'], { okCodes: [1, 128] });
+    const defaultBranch = head.code === 0 ? head.stdout.toString('utf8').trim() : 'main';
+    const pushed = await gitText(handle.gitDir, ['for-each-ref', '--sort=-committerdate', '--count=1', '--format=%(committerdate:iso-strict)', 'refs/heads']);
+    const counts = await gitText(handle.gitDir, ['count-objects', '-v']);
+    const kb = counts
+      .split('\n')
+      .filter((l) => l.startsWith('size:') || l.startsWith('size-pack:'))
+      .reduce((n, l) => n + Number(l.split(':')[1] ?? 0), 0);
+    return {
+      defaultBranch,
+      pushedAt: pushed ? new Date(pushed).toISOString().replace(/\.\d{3}Z$/, 'Z') : null,
+      size: kb,
+      openPulls: handle.info.pulls.filter((p) => p.state === 'open').length,
+    };
+  }
+
+  /**
+   * Moves a ref with compare-and-swap (`git update-ref <ref> <new> <old>`) so concurrent
+   * writers cannot lose updates, then delivers the events a push would.
+   */
+  async moveRef(handle: RepoHandle, ref: string, after: string, before: string, actor: string): Promise<void> {
+    if (after === ZERO_SHA) await runGit(handle.gitDir, ['update-ref', '-d', ref, before]);
+    else await runGit(handle.gitDir, ['update-ref', ref, after, before]);
+    await this.refsMoved(handle, [{ ref, before, after }], actor);
+  }
+
+  /** Delivers `create`/`delete`/`push` events for ref updates, whatever moved the refs. */
+  async refsMoved(handle: RepoHandle, updates: RefUpdate[], actor: string): Promise<void> {
+    await adoptDefaultBranch(handle);
+    const hooks = handle.info.hooks.filter((h) => h.active);
+    if (hooks.length === 0) return;
+    const ctx: PayloadContext = { urls: this.urls, handle, facts: await this.facts(handle), actor };
+    const wants = (event: string) => hooks.filter((h) => h.events.includes(event) || h.events.includes('*'));
+    for (const update of updates) {
+      if (!update.ref.startsWith('refs/heads/') && !update.ref.startsWith('refs/tags/')) continue;
+      if (update.before === ZERO_SHA) for (const hook of wants('create')) void this.deliver(handle, hook.id, 'create', createPayload(ctx, update.ref));
+      if (update.after === ZERO_SHA) for (const hook of wants('delete')) void this.deliver(handle, hook.id, 'delete', deletePayload(ctx, update.ref));
+      const push = wants('push');
+      if (push.length > 0) {
+        const payload = await pushPayload(ctx, update);
+        for (const hook of push) void this.deliver(handle, hook.id, 'push', payload);
+      }
+    }
+  }
+
+  /** Sends the `ping` GitHub sends when a hook is created: https://docs.github.com/webhooks/webhook-events-and-payloads#ping */
+  async ping(handle: RepoHandle, hookId: number, actor: string): Promise<void> {
+    const hook = handle.info.hooks.find((h) => h.id === hookId);
+    if (!hook) return;
+    const payload = {
+      zen: 'Keep it logically awesome.',
+      hook_id: hook.id,
+      hook: hookShape(this.urls, handle, hook),
+      repository: webhookRepositoryShape(this.urls, handle, await this.facts(handle), false),
+      sender: userShape(this.urls, actor),
+    };
+    await this.deliver(handle, hook.id, 'ping', payload);
+  }
+
+  deliver(handle: RepoHandle, hookId: number, event: string, payload: Record<string, unknown>) {
+    const hook = handle.info.hooks.find((h) => h.id === hookId);
+    if (!hook) return Promise.resolve(null);
+    return this.webhooks.send(
+      {
+        hookId: hook.id,
+        url: hook.url,
+        secret: hook.secret,
+        contentType: hook.contentType,
+        repositoryId: handle.info.id,
+        onResponse: (code, status) => {
+          hook.lastResponse = { code, status, message: code === null ? 'failed to connect' : 'OK' };
+        },
+      },
+      event,
+      payload,
+    );
+  }
+
+  private installationCovers(identity: Extract<Identity, { kind: 'installation' }>, handle: RepoHandle): boolean {
+    return covers({ id: identity.installationId, appId: identity.appId, account: identity.account, repositories: identity.repositories, createdAt: '' }, handle.owner, handle.name);
+  }
+}
+
+/**
+ * The first branch pushed to an empty repository becomes its default branch on GitHub; a bare
+ * repository's HEAD may instead name a branch that does not exist (e.g. `master`). Fix that up
+ * the way GitHub would, preferring `main`, then `master`, then the first branch.
+ */
+export async function adoptDefaultBranch(handle: RepoHandle): Promise<void> {
+  const head = await runGit(handle.gitDir, ['symbolic-ref', 'HEAD'], { okCodes: [1, 128] });
+  const target = head.stdout.toString('utf8').trim();
+  if (head.code === 0 && (await runGit(handle.gitDir, ['rev-parse', '--verify', '--quiet', target], { okCodes: [1] })).code === 0) return;
+  const branches = (await gitText(handle.gitDir, ['for-each-ref', '--format=%(refname)', 'refs/heads/'])).split('\n').filter(Boolean);
+  const pick = branches.find((b) => b === 'refs/heads/main') ?? branches.find((b) => b === 'refs/heads/master') ?? branches[0];
+  if (pick) await runGit(handle.gitDir, ['symbolic-ref', 'HEAD', pick]);
+}

@@ -1,0 +1,55 @@
+export interface RateState {
+  limit: number;
+  used: number;
+  remaining: number;
+  /** Unix seconds when the window resets. */
+  reset: number;
+}
+
+/**
+ * GitHub's primary rate limit: a fixed hourly window per token (per IP when anonymous).
+ * https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#primary-rate-limit-for-authenticated-users
+ */
+export class RateLimiter {
+  private readonly buckets = new Map<string, { limit: number; used: number; reset: number }>();
+
+  state(key: string, limit: number, now = Date.now()): RateState {
+    let bucket = this.buckets.get(key);
+    if (!bucket || bucket.reset * 1000 <= now) {
+      bucket = { limit, used: 0, reset: Math.floor(now / 1000) + 3600 };
+      this.buckets.set(key, bucket);
+    }
+    return { limit: bucket.limit, used: bucket.used, remaining: Math.max(0, bucket.limit - bucket.used), reset: bucket.reset };
+  }
+
+  consume(key: string, limit: number): RateState {
+    this.state(key, limit);
+    const bucket = this.buckets.get(key)!;
+    bucket.used += 1;
+    return this.state(key, limit);
+  }
+
+  /** Uses up a bucket (or all of them), to test primary-limit handling without 5000 requests. */
+  exhaust(key?: string, resetInSeconds = 60): void {
+    const now = Math.floor(Date.now() / 1000);
+    for (const [k, bucket] of this.buckets) {
+      if (key !== undefined && k !== key) continue;
+      bucket.used = bucket.limit;
+      bucket.reset = now + resetInSeconds;
+    }
+  }
+
+  reset(): void {
+    this.buckets.clear();
+  }
+}
+
+export function rateHeaders(state: RateState): Record<string, string> {
+  return {
+    'x-ratelimit-limit': String(state.limit),
+    'x-ratelimit-remaining': String(state.remaining),
+    'x-ratelimit-reset': String(state.reset),
+    'x-ratelimit-used': String(state.used),
+    'x-ratelimit-resource': 'core',
+  };
+}

@@ -1,0 +1,140 @@
+import { buildTree, type TreeEdit } from '../git/build-tree.js';
+import { readRef } from '../git/list-refs.js';
+import { commitTree } from '../git/merge-commits.js';
+import { isAncestor } from '../git/resolve-commit.js';
+import { gitText, runGit } from '../git/run-git.js';
+import type { EmulatorCore } from '../core.js';
+import type { CommitOptions, CommitSpec, FileSpec } from '../types.js';
+import { ZERO_SHA } from '../webhooks/build-payloads.js';
+import type { RepoHandle } from './repo-store.js';
+
+export interface CommitResult {
+  sha: string;
+  tree: string;
+  /** The branch head before the commit (null when the branch was created). */
+  before: string | null;
+}
+
+const ADMIN = 'emulator-admin';
+
+/**
+ * Test-side administration of served repositories: create them, commit to them (moving the
+ * branch and delivering push webhooks exactly as a push would), protect branches, grant tokens.
+ */
+export class RepoAdmin {
+  constructor(private readonly core: EmulatorCore) {}
+
+  async create(owner: string, name: string, options: { private?: boolean; defaultBranch?: string; description?: string } = {}): Promise<{ path: string; id: number }> {
+    const handle = await this.core.store.create(owner, name, options);
+    return { path: handle.gitDir, id: handle.info.id };
+  }
+
+  /** The bare repository's directory, for `git push`/`git clone` straight at it. */
+  path(owner: string, name: string): string {
+    return `${this.core.store.root}/${owner}/${name}.git`;
+  }
+
+  async commit(owner: string, name: string, spec: CommitSpec, options: CommitOptions = {}): Promise<CommitResult> {
+    const handle = await this.get(owner, name);
+    const branch = spec.branch ?? (await this.defaultBranch(handle));
+    const ref = `refs/heads/${branch}`;
+    return this.core.store.withLock(handle, async () => {
+      const current = (await readRef(handle.gitDir, ref))?.sha ?? null;
+      const parent = options.parent === undefined ? current : options.parent;
+      const baseTree = parent ? await gitText(handle.gitDir, ['rev-parse', `${parent}^{tree}`]) : null;
+      const tree = await buildTree(handle.gitDir, baseTree, Object.entries(spec.files).map(([path, file]) => toEdit(path, file)));
+      const author = spec.author ?? { name: 'Emulator Admin', email: `${ADMIN}@users.noreply.github.com` };
+      const sha = await commitTree(handle.gitDir, tree, parent ? [parent] : [], spec.message, author, author, spec.author?.date);
+      if (current && !options.force && !(await isAncestor(handle.gitDir, current, sha))) {
+        throw new Error(`commit on ${branch} is not a fast-forward of ${current}; pass { force: true } to rewrite history`);
+      }
+      await this.core.moveRef(handle, ref, sha, current ?? ZERO_SHA, ADMIN);
+      return { sha, tree, before: current };
+    });
+  }
+
+  /** Creates or moves a tag (lightweight) and delivers the events a tag push would. */
+  async tag(owner: string, name: string, tag: string, sha: string): Promise<void> {
+    const handle = await this.get(owner, name);
+    const ref = `refs/tags/${tag}`;
+    await this.core.store.withLock(handle, async () => {
+      const current = (await readRef(handle.gitDir, ref))?.sha ?? ZERO_SHA;
+      await this.core.moveRef(handle, ref, sha, current, ADMIN);
+    });
+  }
+
+  /** The current head of a branch, or null. */
+  async head(owner: string, name: string, branch?: string): Promise<string | null> {
+    const handle = await this.get(owner, name);
+    return (await readRef(handle.gitDir, `refs/heads/${branch ?? (await this.defaultBranch(handle))}`))?.sha ?? null;
+  }
+
+  /**
+   * Protects a branch (GitHub's "require a pull request before merging", no force pushes) or
+   * lifts the protection. Direct pushes and Git Data ref updates are then refused; PR merges pass.
+   */
+  async setProtection(owner: string, name: string, branch: string, protect: boolean | { requirePullRequest?: boolean; allowForcePushes?: boolean }): Promise<void> {
+    await this.update(owner, name, (handle) => {
+      if (protect === false) delete handle.info.protection[branch];
+      else {
+        const rule = protect === true ? {} : protect;
+        handle.info.protection[branch] = {
+          requirePullRequest: rule.requirePullRequest ?? true,
+          allowForcePushes: rule.allowForcePushes ?? false,
+          createdAt: new Date().toISOString(),
+        };
+      }
+    });
+  }
+
+  /** Lets a token see a private repository (registering the token if it is new). */
+  async grantToken(token: string, fullName: string): Promise<void> {
+    const [owner = '', name = ''] = fullName.split('/');
+    this.core.tokens.add(token);
+    await this.update(owner, name, (handle) => {
+      if (!handle.info.grants.includes(token)) handle.info.grants.push(token);
+    });
+  }
+
+  async setPrivate(owner: string, name: string, isPrivate: boolean): Promise<void> {
+    await this.update(owner, name, (handle) => {
+      handle.info.private = isPrivate;
+    });
+  }
+
+  async setArchived(owner: string, name: string, archived: boolean): Promise<void> {
+    await this.update(owner, name, (handle) => {
+      handle.info.archived = archived;
+    });
+  }
+
+  async setDefaultBranch(owner: string, name: string, branch: string): Promise<void> {
+    const handle = await this.get(owner, name);
+    await runGit(handle.gitDir, ['symbolic-ref', 'HEAD', `refs/heads/${branch}`]);
+  }
+
+  private async update(owner: string, name: string, change: (handle: RepoHandle) => void): Promise<void> {
+    const handle = await this.get(owner, name);
+    await this.core.store.withLock(handle, async () => {
+      change(handle);
+      await this.core.store.save(handle);
+    });
+  }
+
+  private async get(owner: string, name: string): Promise<RepoHandle> {
+    const handle = await this.core.store.find(owner, name);
+    if (!handle) throw new Error(`no repository ${owner}/${name} under ${this.core.store.root}`);
+    return handle;
+  }
+
+  private async defaultBranch(handle: RepoHandle): Promise<string> {
+    return (await this.core.facts(handle)).defaultBranch;
+  }
+}
+
+function toEdit(path: string, file: FileSpec): TreeEdit {
+  if (file === null) return { path, sha: null };
+  if (typeof file === 'string' || Buffer.isBuffer(file)) return { path, mode: '100644', content: Buffer.from(file) };
+  if ('symlink' in file) return { path, mode: '120000', content: Buffer.from(file.symlink) };
+  return { path, mode: file.mode ?? '100644', content: Buffer.from(file.content) };
+}
