@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -83,4 +83,26 @@ export async function startReceiver(status = 200): Promise<{ url: string; receiv
         server.closeAllConnections();
       }),
   };
+}
+
+/**
+ * Appends `count` commits to `branch` of a bare repository in one `git fast-import` run, each
+ * changing `counter.txt`; much faster than one commit at a time for history-heavy tests.
+ */
+export async function appendCommits(gitDir: string, branch: string, count: number, prefix = 'c'): Promise<void> {
+  const parent = await git(gitDir, ['rev-parse', `refs/heads/${branch}`]);
+  let stream = '';
+  for (let i = 0; i < count; i++) {
+    const message = `${prefix}${i}`;
+    const content = `${i}\n`;
+    stream += `commit refs/heads/${branch}\ncommitter Tester <tester@example.com> ${1_700_000_000 + i} +0000\ndata ${Buffer.byteLength(message)}\n${message}\n`;
+    if (i === 0) stream += `from ${parent}\n`;
+    stream += `M 100644 inline counter.txt\ndata ${Buffer.byteLength(content)}\n${content}\n`;
+  }
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn('git', ['fast-import', '--quiet'], { cwd: gitDir, env: { ...process.env, GIT_DIR: gitDir }, stdio: ['pipe', 'ignore', 'inherit'] });
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`fast-import exited with ${code}`))));
+    child.stdin.end(stream);
+  });
 }

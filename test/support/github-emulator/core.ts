@@ -106,9 +106,13 @@ export class EmulatorCore {
     return handle.owner;
   }
 
-  async facts(handle: RepoHandle): Promise<RepoFacts> {
+  async defaultBranch(handle: RepoHandle): Promise<string> {
     const head = await runGit(handle.gitDir, ['symbolic-ref', '--short', 'HEAD'], { okCodes: [1, 128] });
-    const defaultBranch = head.code === 0 ? head.stdout.toString('utf8').trim() : 'main';
+    return head.code === 0 ? head.stdout.toString('utf8').trim() : 'main';
+  }
+
+  async facts(handle: RepoHandle): Promise<RepoFacts> {
+    const defaultBranch = await this.defaultBranch(handle);
     const pushed = await gitText(handle.gitDir, ['for-each-ref', '--sort=-committerdate', '--count=1', '--format=%(committerdate:iso-strict)', 'refs/heads']);
     const counts = await gitText(handle.gitDir, ['count-objects', '-v']);
     const kb = counts
@@ -135,7 +139,7 @@ export class EmulatorCore {
 
   /** Delivers `create`/`delete`/`push` events for ref updates, whatever moved the refs. */
   async refsMoved(handle: RepoHandle, updates: RefUpdate[], actor: string): Promise<void> {
-    await adoptDefaultBranch(handle);
+    if (updates.some((u) => u.before === ZERO_SHA)) await adoptDefaultBranch(handle);
     const hooks = handle.info.hooks.filter((h) => h.active);
     if (hooks.length === 0) return;
     const ctx: PayloadContext = { urls: this.urls, handle, facts: await this.facts(handle), actor };

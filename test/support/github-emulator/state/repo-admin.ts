@@ -45,7 +45,7 @@ export class RepoAdmin {
       const tree = await buildTree(handle.gitDir, baseTree, Object.entries(spec.files).map(([path, file]) => toEdit(path, file)));
       const author = spec.author ?? { name: 'Emulator Admin', email: `${ADMIN}@users.noreply.github.com` };
       const sha = await commitTree(handle.gitDir, tree, parent ? [parent] : [], spec.message, author, author, spec.author?.date);
-      if (current && !options.force && !(await isAncestor(handle.gitDir, current, sha))) {
+      if (current && parent !== current && !options.force && !(await isAncestor(handle.gitDir, current, sha))) {
         throw new Error(`commit on ${branch} is not a fast-forward of ${current}; pass { force: true } to rewrite history`);
       }
       await this.core.moveRef(handle, ref, sha, current ?? ZERO_SHA, ADMIN);
@@ -128,7 +128,7 @@ export class RepoAdmin {
   }
 
   private async defaultBranch(handle: RepoHandle): Promise<string> {
-    return (await this.core.facts(handle)).defaultBranch;
+    return this.core.defaultBranch(handle);
   }
 }
 
