@@ -11,6 +11,9 @@ import type { EmulatorOptions } from '../support/github-emulator/types.js';
 
 const exec = promisify(execFile);
 
+/** Octokit logs every 4xx; the tests provoke many on purpose. */
+export const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+
 export interface Harness {
   emulator: GitHubEmulator;
   octokit: Octokit;
@@ -22,7 +25,7 @@ export interface Harness {
 export async function startHarness(options: Partial<EmulatorOptions> = {}): Promise<Harness> {
   const root = await mkdtemp(join(tmpdir(), 'gh-emulator-test-'));
   const emulator = await startGitHubEmulator({ root, ...options });
-  const octokit = new Octokit({ baseUrl: emulator.url, auth: emulator.token });
+  const octokit = new Octokit({ baseUrl: emulator.url, auth: emulator.token, log: quiet });
   return {
     emulator,
     octokit,
@@ -35,7 +38,7 @@ export async function startHarness(options: Partial<EmulatorOptions> = {}): Prom
 }
 
 export function octokitFor(emulator: GitHubEmulator, auth?: string): Octokit {
-  return new Octokit({ baseUrl: emulator.url, ...(auth ? { auth } : {}) });
+  return new Octokit({ baseUrl: emulator.url, log: quiet, ...(auth ? { auth } : {}) });
 }
 
 /** Runs git with a fixed identity; returns trimmed stdout. */
