@@ -49,6 +49,8 @@ export interface GitHubEmulator {
   /** A personal access token that sees and writes every served repository. */
   token: string;
   limits: EmulatorLimits;
+  /** The API routes served, as `METHOD /template` in GitHub's OpenAPI spelling. */
+  routes: string[];
   repos: RepoAdmin;
   faults: EmulatorCore['faults'];
   requests: EmulatorCore['log'];
@@ -107,6 +109,7 @@ export async function startGitHubEmulator(options: EmulatorOptions): Promise<Git
     codeloadUrl: ready.urls.codeload,
     token: ready.tokens.defaultToken,
     limits,
+    routes: api.list(),
     repos: new RepoAdmin(ready),
     faults: ready.faults,
     requests: ready.log,

@@ -35,6 +35,11 @@ export class Router {
     return this;
   }
 
+  /** Every route as `METHOD /template`, in registration order. */
+  list(): string[] {
+    return this.routes.map((r) => `${r.method} ${r.template}`);
+  }
+
   match(method: string, path: string): RouteMatch | { allowed: string[] } | null {
     const allowed: string[] = [];
     for (const route of this.routes) {
