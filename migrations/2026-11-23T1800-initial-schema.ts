@@ -29,7 +29,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('repo', 'text', (c) => c.notNull())
     .addColumn('branch', 'text')
     .addColumn('default_branch', 'text')
-    .addColumn('auth_kind', 'text', (c) => c.notNull().check(sql`auth_kind in ('token', 'app')`))
+    .addColumn('auth_kind', 'text', (c) => c.notNull().check(sql`auth_kind in ('token', 'app', 'none')`))
     .addColumn('installation_id', 'bigint')
     .addColumn('token_ciphertext', 'text')
     .addColumn('webhook_secret_ciphertext', 'text')
@@ -65,6 +65,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('tree_sha', 'text')
     .addColumn('file_count', 'integer', (c) => c.notNull())
     .addColumn('total_bytes', 'bigint', (c) => c.notNull())
+    // A snapshot is filled while a sync runs and only becomes current once complete.
+    .addColumn('complete', 'boolean', (c) => c.notNull().defaultTo(false))
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addUniqueConstraint('snapshots_project_commit', ['project_id', 'commit_sha'])
     .execute();

@@ -18,6 +18,8 @@ export interface Config {
     namespace: string;
     taskQueue: string;
     cliPath: string | undefined;
+    /** Ports of the embedded dev server (frontend and Web UI). */
+    devServerPort: number;
     uiPort: number;
     tls: { certPath: string | undefined; keyPath: string | undefined; caPath: string | undefined; enabled: boolean };
   };
@@ -69,6 +71,7 @@ export function loadConfig(env: Env = process.env): Config {
       namespace: read.string('TEMPORAL_NAMESPACE') ?? 'default',
       taskQueue: read.string('TEMPORAL_TASK_QUEUE') ?? 'reposync',
       cliPath: read.string('TEMPORAL_CLI_PATH'),
+      devServerPort: read.port('TEMPORAL_DEV_SERVER_PORT', 7233),
       uiPort: read.port('TEMPORAL_UI_PORT', 8233),
       tls: {
         enabled: read.boolean('TEMPORAL_TLS', false),
@@ -86,7 +89,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     encryptionKey: read.key32('REPOSYNC_ENCRYPTION_KEY'),
     bootstrapApiKey: read.minLength('REPOSYNC_BOOTSTRAP_API_KEY', 20),
-    bodyLimitBytes: read.positiveInt('API_BODY_LIMIT_BYTES') ?? 30 * 1024 * 1024,
+    bodyLimitBytes: read.positiveInt('API_BODY_LIMIT_BYTES') ?? 1024 * 1024,
   };
 
   if ((config.github.appId === undefined) !== (config.github.appPrivateKey === undefined)) {

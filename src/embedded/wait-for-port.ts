@@ -2,7 +2,14 @@ import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** Resolves once something accepts TCP connections on host:port; rejects after `timeoutMs`. */
-export async function waitForPort(host: string, port: number, { timeoutMs = 60_000, isAlive = () => true } = {}): Promise<void> {
+export interface WaitForPortOptions {
+  timeoutMs?: number;
+  /** Stops waiting early when the process meant to listen has died. */
+  isAlive?: () => boolean;
+}
+
+export async function waitForPort(host: string, port: number, options: WaitForPortOptions = {}): Promise<void> {
+  const { timeoutMs = 60_000, isAlive = () => true } = options;
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (!isAlive()) throw new Error(`the process meant to listen on ${host}:${port} exited`);

@@ -2,6 +2,8 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { writeFile } from 'node:fs/promises';
+import { bundleWorkflowCode } from '@temporalio/worker';
 import { startTemporalDevServer } from '../../src/embedded/temporal-dev-server.js';
 import { startPostgres } from './postgres-server.js';
 import { startSeaweedFs } from './seaweedfs-server.js';
@@ -13,6 +15,7 @@ declare module 'vitest' {
     s3AccessKeyId: string;
     s3SecretAccessKey: string;
     temporalAddress: string;
+    workflowBundlePath: string;
   }
 }
 
@@ -29,6 +32,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const stops: Array<() => Promise<void>> = [];
   const started = Date.now();
   try {
+    // Workflows are bundled once per run; every test worker loads the same bundle.
+    const bundlePath = path.join(root, 'workflow-bundle.js');
+    const bundling = bundleWorkflowCode({ workflowsPath: path.resolve('src/workflows/index.ts'), logger: quietLogger }).then(({ code }) => writeFile(bundlePath, code));
     const [database, s3, temporal] = await Promise.all([
       process.env.TEST_DATABASE_URL ? { url: process.env.TEST_DATABASE_URL } : startPostgres(path.join(root, 'postgres')).then((s) => (stops.push(s.stop), s)),
       process.env.TEST_S3_ENDPOINT
@@ -38,6 +44,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
         ? { address: process.env.TEST_TEMPORAL_ADDRESS }
         : startTemporalDevServer({ cliPath: process.env.TEMPORAL_CLI_PATH }).then((s) => (stops.push(s.stop), s)),
     ]);
+    await bundling;
+    project.provide('workflowBundlePath', bundlePath);
     project.provide('databaseUrl', database.url);
     project.provide('s3Endpoint', s3.endpoint);
     project.provide('s3AccessKeyId', s3.accessKeyId);
@@ -53,3 +61,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await rm(root, { recursive: true, force: true });
   };
 }
+
+const quietLogger = {
+  trace: () => {},
+  debug: () => {},
+  info: () => {},
+  warn: (message: string) => console.warn(message),
+  error: (message: string) => console.error(message),
+  log: () => {},
+};

@@ -1,7 +1,7 @@
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
 
 export type SyncMode = 'direct_commit' | 'protected_pr' | 'hybrid';
-export type AuthKind = 'token' | 'app';
+export type AuthKind = 'token' | 'app' | 'none';
 export type SyncStatus = 'idle' | 'pending' | 'syncing' | 'synced' | 'failed';
 
 /** Per-project file filter (seed 000); absent fields take the defaults. */

@@ -8,6 +8,7 @@ export interface SnapshotsTable {
   tree_sha: string | null;
   file_count: number;
   total_bytes: number;
+  complete: Generated<boolean>;
   created_at: Generated<Date>;
 }
 

@@ -1,0 +1,17 @@
+import type { Client } from '@temporalio/client';
+import type { Db } from '../db/connection.js';
+import type { GitHubClients } from '../github/project-client.js';
+import type { BlobStore } from '../storage/blob-store.js';
+import type { ArchiveLimits } from '../sync/archive-limits.js';
+
+/** Everything activities touch, passed in explicitly (STYLE: createActivities(deps)). */
+export interface ActivityDeps {
+  db: Db;
+  blobs: BlobStore;
+  github: GitHubClients;
+  githubApiUrl: string;
+  /** Used to report progress to the workflow that runs an activity. */
+  temporal?: Client;
+  archiveLimits?: ArchiveLimits;
+  log: { info(message: string, fields?: Record<string, unknown>): void; warn(message: string, fields?: Record<string, unknown>): void };
+}

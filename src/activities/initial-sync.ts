@@ -1,0 +1,241 @@
+import { Context } from '@temporalio/activity';
+import { sql } from 'kysely';
+import { projectsRepository, type Project } from '../db/repositories/projects.js';
+import { snapshotsRepository } from '../db/repositories/snapshots.js';
+import { syncOperationsRepository } from '../db/repositories/sync-operations.js';
+import { openBlob, openZipball } from '../github/archive-download.js';
+import type { ProjectGitHub } from '../github/project-client.js';
+import { readRecursiveTree } from '../github/recursive-tree.js';
+import { githubFailure, permanentFailure } from '../github/sync-failure.js';
+import type { SyncErrorCode } from '../shared/error-codes.js';
+import type { InitialSyncResult } from '../shared/initial-sync.js';
+import { syncProgressSignal, type SyncProgress } from '../shared/sync-status.js';
+import { UnsafeArchiveError } from '../sync/archive-limits.js';
+import { importCommit, IntegrityMismatchError, type ImportProgress } from '../sync/import-commit.js';
+import type { ActivityDeps } from './deps.js';
+import { guardBlobStore, withDatabase } from './outage.js';
+
+export interface RepositoryHead {
+  owner: string;
+  repo: string;
+  branch: string;
+  /** Null for an empty repository (no commits yet). */
+  commitSha: string | null;
+  treeSha: string | null;
+}
+
+/** How often the import tells its workflow how far it got (each report is a history event). */
+const PROGRESS_SIGNAL_INTERVAL_MS = 1_000;
+
+export function createInitialSyncActivities(deps: ActivityDeps) {
+  const { db, github, log } = deps;
+  const blobs = guardBlobStore(deps.blobs);
+  const projects = projectsRepository(db);
+  const operations = syncOperationsRepository(db);
+  const snapshots = snapshotsRepository(db);
+
+  async function loadProject(projectId: string): Promise<Project> {
+    const project = await withDatabase(() => projects.findById(projectId));
+    if (!project) throw permanentFailure('not-found', `project ${projectId} no longer exists`);
+    return project;
+  }
+
+  async function connect(project: Project): Promise<ProjectGitHub> {
+    try {
+      return await github(project);
+    } catch (error) {
+      throw githubFailure(error, `${project.owner}/${project.repo}`);
+    }
+  }
+
+  async function addRequests(operationId: string, count: number): Promise<void> {
+    await withDatabase(() => db.updateTable('sync_operations').set({ api_requests: sql<number>`api_requests + ${count}` }).where('id', '=', operationId).execute());
+  }
+
+  return {
+    /** Opens the operation row and marks the project as syncing. Idempotent per workflow run. */
+    async startSync({ projectId, kind }: { projectId: string; kind: 'initial' | 'incremental' | 'full_resync' }): Promise<{ operationId: string }> {
+      const { workflowId, runId } = workflowOf(Context.current());
+      await loadProject(projectId);
+      return withDatabase(async () => {
+        const operation = await operations.openForRun({ projectId, kind, direction: 'inbound', workflowId, runId });
+        await db
+          .updateTable('projects')
+          .set({ sync_status: 'syncing', sync_started_at: operation.started_at, sync_completed_at: null, sync_error_code: null, sync_error_message: null })
+          .where('id', '=', projectId)
+          .execute();
+        return { operationId: operation.id };
+      });
+    },
+
+    /**
+     * Reads which commit to import: the project's branch, or the repository's default branch as
+     * GitHub reports it (never assumed), and that commit's tree.
+     */
+    async resolveHead({ projectId, operationId }: { projectId: string; operationId: string }): Promise<RepositoryHead> {
+      const project = await loadProject(projectId);
+      const client = await connect(project);
+      const { owner, repo } = project;
+      try {
+        const { data: repository } = await client.octokit.rest.repos.get({ owner, repo });
+        const branch = project.branch ?? repository.default_branch;
+        const head = await readBranchHead(client, owner, repo, branch, branch === repository.default_branch);
+        await withDatabase(() =>
+          db.updateTable('projects').set({ default_branch: repository.default_branch, last_remote_sha: head?.commitSha ?? null }).where('id', '=', projectId).execute(),
+        );
+        return { owner, repo, branch, commitSha: head?.commitSha ?? null, treeSha: head?.treeSha ?? null };
+      } catch (error) {
+        throw githubFailure(error, `${owner}/${repo}`);
+      } finally {
+        await addRequests(operationId, client.requests.count);
+      }
+    },
+
+    /**
+     * Streams the commit into the blob store and its manifest into a snapshot, then makes that
+     * snapshot current in one transaction. Heartbeats throughout; a retry on another worker
+     * carries on from the rows already written.
+     */
+    async importSnapshot(input: { projectId: string; operationId: string; head: RepositoryHead & { commitSha: string; treeSha: string } }): Promise<InitialSyncResult> {
+      const { projectId, operationId, head } = input;
+      const context = Context.current();
+      const project = await loadProject(projectId);
+      const client = await connect(project);
+      const { owner, repo, commitSha, treeSha } = head;
+      const reportProgress = progressReporter(deps, context);
+      try {
+        const tree = await readRecursiveTree(client.octokit, owner, repo, treeSha).catch((error: unknown) => {
+          throw githubFailure(error, `the tree of ${owner}/${repo}@${commitSha}`);
+        });
+        const snapshot = await withDatabase(() => snapshots.openForCommit(projectId, commitSha, treeSha));
+        const result = await importCommit({
+          db,
+          blobs,
+          snapshotId: snapshot.id,
+          tree,
+          filter: project.filter,
+          ...(deps.archiveLimits ? { archiveLimits: deps.archiveLimits } : {}),
+          signal: context.cancellationSignal,
+          sources: {
+            openArchive: async () => (await openZipball(client, owner, repo, commitSha)).stream,
+            openBlob: (sha) => openBlob(client, deps.githubApiUrl, owner, repo, sha),
+          },
+          onProgress: (progress) => {
+            context.heartbeat({ filesDone: progress.filesDone });
+            reportProgress(progress);
+          },
+        });
+        const totals = await withDatabase(() => snapshots.totals(snapshot.id));
+        await withDatabase(() =>
+          db.transaction().execute(async (trx) => {
+            await trx.updateTable('snapshots').set({ complete: true, file_count: totals.files, total_bytes: totals.bytes }).where('id', '=', snapshot.id).execute();
+            await trx
+              .updateTable('projects')
+              .set({
+                current_snapshot_id: snapshot.id,
+                last_synced_sha: commitSha,
+                sync_status: 'synced',
+                sync_completed_at: sql<Date>`now()`,
+                sync_error_code: null,
+                sync_error_message: null,
+              })
+              .where('id', '=', projectId)
+              .execute();
+            await syncOperationsRepository(trx).finish(operationId, {
+              status: 'succeeded',
+              after_sha: commitSha,
+              files_added: totals.files,
+              files_skipped: totals.skipped,
+              bytes: result.bytesUploaded,
+              apiRequestsDelta: client.requests.count,
+              metadata: JSON.stringify({ blobsUploaded: result.blobsUploaded, fetchedOutsideArchive: result.fetchedOutsideArchive.slice(0, 100), fetchedOutsideArchiveCount: result.fetchedOutsideArchive.length }),
+            });
+          }),
+        );
+        log.info('initial sync imported', { projectId, commit: commitSha.slice(0, 7), files: totals.files, uploaded: result.blobsUploaded });
+        return {
+          operationId,
+          commitSha,
+          filesTotal: totals.files,
+          filesSkipped: totals.skipped,
+          blobsUploaded: result.blobsUploaded,
+          bytesUploaded: result.bytesUploaded,
+          apiRequests: client.requests.count,
+          empty: false,
+        };
+      } catch (error) {
+        throw importFailure(error, `${owner}/${repo}@${commitSha.slice(0, 7)}`);
+      }
+    },
+
+    /** An empty repository imports as an empty snapshot, and says so. */
+    async completeEmptySync({ projectId, operationId }: { projectId: string; operationId: string }): Promise<InitialSyncResult> {
+      await withDatabase(() =>
+        db.transaction().execute(async (trx) => {
+          await trx
+            .updateTable('projects')
+            .set({ current_snapshot_id: null, last_synced_sha: null, sync_status: 'synced', sync_completed_at: sql<Date>`now()`, sync_error_code: null, sync_error_message: null })
+            .where('id', '=', projectId)
+            .execute();
+          await syncOperationsRepository(trx).finish(operationId, { status: 'succeeded', metadata: JSON.stringify({ empty: true, message: 'the repository has no commits yet' }) });
+        }),
+      );
+      return { operationId, commitSha: null, filesTotal: 0, filesSkipped: 0, blobsUploaded: 0, bytesUploaded: 0, apiRequests: 0, empty: true };
+    },
+
+    /** Records a failed sync on the project and its operation, for the UI and the history. */
+    async failSync({ projectId, operationId, code, message }: { projectId: string; operationId: string | null; code: SyncErrorCode; message: string }): Promise<void> {
+      await withDatabase(async () => {
+        await db
+          .updateTable('projects')
+          .set({ sync_status: 'failed', sync_error_code: code, sync_error_message: message, sync_completed_at: sql<Date>`now()` })
+          .where('id', '=', projectId)
+          .execute();
+        if (operationId) await operations.finish(operationId, { status: 'failed', error_code: code, error_message: message });
+      });
+    },
+  };
+}
+
+/** The head commit and tree of a branch, or null when the repository has no commits at all. */
+async function readBranchHead(client: ProjectGitHub, owner: string, repo: string, branch: string, isDefault: boolean): Promise<{ commitSha: string; treeSha: string } | null> {
+  try {
+    const { data } = await client.octokit.rest.repos.getBranch({ owner, repo, branch });
+    return { commitSha: data.commit.sha, treeSha: data.commit.commit.tree.sha };
+  } catch (error) {
+    if ((error as { status?: number }).status !== 404 || !isDefault) throw error;
+    // GitHub has no branch object before the first push: an empty repository has no refs at all.
+    const { data: refs } = await client.octokit.rest.git.listMatchingRefs({ owner, repo, ref: 'heads/' });
+    if (refs.length === 0) return null;
+    throw error;
+  }
+}
+
+function importFailure(error: unknown, what: string) {
+  if (error instanceof IntegrityMismatchError) return permanentFailure('integrity-mismatch', error.message, error);
+  if (error instanceof UnsafeArchiveError) return permanentFailure('unsafe-archive', `the archive of ${what} is unsafe: ${error.message}`, error);
+  return githubFailure(error, what);
+}
+
+function workflowOf(context: Context): { workflowId: string; runId: string } {
+  const execution = context.info.workflowExecution;
+  if (!execution) throw new Error('sync activities run inside a workflow');
+  return execution;
+}
+
+/** Sends progress to the running workflow at most once per interval (and always the last one). */
+function progressReporter(deps: ActivityDeps, context: Context): (progress: ImportProgress) => void {
+  const { temporal } = deps;
+  if (!temporal) return () => {};
+  const { workflowId, runId } = workflowOf(context);
+  const handle = temporal.workflow.getHandle(workflowId, runId);
+  let lastSent = 0;
+  return (progress) => {
+    const now = Date.now();
+    if (now - lastSent < PROGRESS_SIGNAL_INTERVAL_MS && progress.phase === 'streaming') return;
+    lastSent = now;
+    const update: SyncProgress = { ...progress };
+    // Progress is best effort: a lost report must never fail the import.
+    handle.signal(syncProgressSignal, update).catch(() => {});
+  };
+}

@@ -1,0 +1,42 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { FastifyInstance } from 'fastify';
+import type { ApiDeps } from './deps.js';
+import { authPlugin } from './plugins/auth.js';
+import { depsPlugin } from './plugins/deps.js';
+import { errorHandlerPlugin } from './plugins/error-handler.js';
+import { metricsPlugin } from './plugins/metrics.js';
+import { healthRoutes } from './routes/health.js';
+import { projectCrudRoutes } from './routes/projects/crud.js';
+import { fileRoutes } from './routes/projects/files.js';
+import { operationRoutes } from './routes/projects/operations.js';
+import { syncRoutes } from './routes/projects/sync.js';
+import { ErrorSchema } from './schemas/common.js';
+import { ProjectSchema } from './schemas/projects.js';
+import { OperationSchema } from './schemas/sync.js';
+
+/** Plugin order: external plugins, then our decorators, then routes (fastify/demo's layout). */
+export async function registerApp(fastify: FastifyInstance, deps: ApiDeps): Promise<void> {
+  await fastify.register(swagger, {
+    openapi: {
+      info: { title: 'reposync', version: '0.1.0', description: 'Import GitHub repositories, follow every push, commit edits back.' },
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key: Authorization: Bearer <key>' } } },
+    },
+  });
+  await fastify.register(swaggerUi, { routePrefix: '/docs' });
+
+  fastify.addSchema(ErrorSchema);
+  fastify.addSchema(ProjectSchema);
+  fastify.addSchema(OperationSchema);
+
+  await fastify.register(depsPlugin, { deps });
+  await fastify.register(errorHandlerPlugin);
+  await fastify.register(metricsPlugin);
+  await fastify.register(authPlugin);
+
+  await fastify.register(healthRoutes);
+  await fastify.register(projectCrudRoutes);
+  await fastify.register(syncRoutes);
+  await fastify.register(operationRoutes);
+  await fastify.register(fileRoutes);
+}

@@ -1,0 +1,143 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsync } from 'fastify';
+import { DuplicateProjectError, projectsRepository, type ProjectChanges } from '../../../db/repositories/projects.js';
+import { httpError, notFound } from '../../http-error.js';
+import { presentProject } from '../../presenters/project.js';
+import { errorResponses, IdParamsSchema, type IdParams } from '../../schemas/common.js';
+import {
+  CreateProjectSchema,
+  ProjectListQuerySchema,
+  ProjectListSchema,
+  UpdateProjectSchema,
+  type CreateProjectBody,
+  type ProjectListQuery,
+  type UpdateProjectBody,
+} from '../../schemas/projects.js';
+
+const tags = ['projects'];
+const security = [{ apiKey: [] }];
+
+/** POST/GET/PATCH/DELETE /api/projects[/:id], each scoped to the caller's tenant. */
+export const projectCrudRoutes: FastifyPluginAsync = async (fastify) => {
+  const { db, secrets, config } = fastify.deps;
+  const projects = projectsRepository(db);
+
+  /** Turns the credential fields of a request into columns; only one kind may be given. */
+  function credentialColumns(body: { token?: string; installationId?: number }): ProjectChanges {
+    if (body.token !== undefined && body.installationId !== undefined) {
+      throw httpError(400, 'bad-request', 'give either token or installationId, not both');
+    }
+    if (body.installationId !== undefined) {
+      if (config.github.appId === undefined) {
+        throw httpError(400, 'bad-request', 'installationId needs a GitHub App: the server has no GITHUB_APP_ID configured');
+      }
+      return { auth_kind: 'app', installation_id: body.installationId, token_ciphertext: null };
+    }
+    if (body.token !== undefined) return { auth_kind: 'token', installation_id: null, token_ciphertext: secrets.seal(body.token) };
+    return {};
+  }
+
+  async function findOr404(tenantId: string, id: string) {
+    const project = await projects.findForTenant(tenantId, id);
+    // Another tenant's project answers exactly like a missing one.
+    if (!project) throw notFound(`project ${id}`);
+    return project;
+  }
+
+  fastify.post<{ Body: CreateProjectBody }>(
+    '/api/projects',
+    {
+      onRequest: fastify.authenticate,
+      schema: { tags, security, summary: 'Link a GitHub repository', body: CreateProjectSchema, response: { 201: Type.Ref('Project'), ...errorResponses } },
+    },
+    async (request, reply) => {
+      const { owner, repo, branch, syncMode, filter = {} } = request.body;
+      const credentials = credentialColumns(request.body);
+      try {
+        const project = await projects.create({
+          tenant_id: request.caller.tenantId,
+          owner,
+          repo,
+          branch: branch ?? null,
+          default_branch: null,
+          auth_kind: 'none',
+          installation_id: null,
+          token_ciphertext: null,
+          webhook_secret_ciphertext: null,
+          webhook_id: null,
+          ...(syncMode ? { sync_mode: syncMode } : {}),
+          filter: JSON.stringify(filter),
+          sync_error_code: null,
+          sync_error_message: null,
+          sync_started_at: null,
+          sync_completed_at: null,
+          last_remote_sha: null,
+          last_synced_sha: null,
+          last_outbound_base_sha: null,
+          current_snapshot_id: null,
+          branch_etag: null,
+          ...credentials,
+        } as Parameters<typeof projects.create>[0]);
+        request.log.info({ projectId: project.id, repository: `${owner}/${repo}` }, 'project linked');
+        return reply.status(201).send(presentProject(project));
+      } catch (error) {
+        if (error instanceof DuplicateProjectError) throw httpError(409, 'conflict', error.message);
+        throw error;
+      }
+    },
+  );
+
+  fastify.get<{ Querystring: ProjectListQuery }>(
+    '/api/projects',
+    {
+      onRequest: fastify.authenticate,
+      schema: { tags, security, summary: 'List projects', querystring: ProjectListQuerySchema, response: { 200: ProjectListSchema, ...errorResponses } },
+    },
+    async (request) => {
+      const { limit, offset } = request.query;
+      const { projects: rows, total } = await projects.listForTenant(request.caller.tenantId, { limit, offset });
+      return { projects: rows.map(presentProject), total, limit, offset };
+    },
+  );
+
+  fastify.get<{ Params: IdParams }>(
+    '/api/projects/:id',
+    { onRequest: fastify.authenticate, schema: { tags, security, summary: 'Get a project', params: IdParamsSchema, response: { 200: Type.Ref('Project'), ...errorResponses } } },
+    async (request) => presentProject(await findOr404(request.caller.tenantId, request.params.id)),
+  );
+
+  fastify.patch<{ Params: IdParams; Body: UpdateProjectBody }>(
+    '/api/projects/:id',
+    {
+      onRequest: fastify.authenticate,
+      schema: { tags, security, summary: 'Change a project', params: IdParamsSchema, body: UpdateProjectSchema, response: { 200: Type.Ref('Project'), ...errorResponses } },
+    },
+    async (request) => {
+      const { branch, syncMode, filter, enabled } = request.body;
+      const changes: ProjectChanges = {
+        ...(branch !== undefined ? { branch } : {}),
+        ...(syncMode !== undefined ? { sync_mode: syncMode } : {}),
+        ...(filter !== undefined ? { filter: JSON.stringify(filter) } : {}),
+        ...(enabled !== undefined ? { enabled } : {}),
+        ...credentialColumns(request.body),
+      };
+      try {
+        const project = await projects.updateForTenant(request.caller.tenantId, request.params.id, changes);
+        if (!project) throw notFound(`project ${request.params.id}`);
+        return presentProject(project);
+      } catch (error) {
+        if (error instanceof DuplicateProjectError) throw httpError(409, 'conflict', 'another project already links this repository branch');
+        throw error;
+      }
+    },
+  );
+
+  fastify.delete<{ Params: IdParams }>(
+    '/api/projects/:id',
+    { onRequest: fastify.authenticate, schema: { tags, security, summary: 'Unlink a project', params: IdParamsSchema, response: { 204: Type.Null(), ...errorResponses } } },
+    async (request, reply) => {
+      if (!(await projects.deleteForTenant(request.caller.tenantId, request.params.id))) throw notFound(`project ${request.params.id}`);
+      return reply.status(204).send();
+    },
+  );
+};

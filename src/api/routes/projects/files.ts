@@ -1,0 +1,92 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { Project } from '../../../db/repositories/projects.js';
+import { snapshotsRepository, type Snapshot, type SnapshotFile } from '../../../db/repositories/snapshots.js';
+import { httpError, notFound } from '../../http-error.js';
+import { errorResponses, IdParamsSchema, type IdParams } from '../../schemas/common.js';
+import { FileContentQuerySchema, FileListQuerySchema, FileListSchema, type FileContentQuery, type FileListQuery } from '../../schemas/files.js';
+import { contentTypeFor } from './content-type.js';
+import { loadProject } from './load-project.js';
+import { Type } from '@sinclair/typebox';
+
+const tags = ['files'];
+const security = [{ apiKey: [] }];
+
+function presentFile(file: SnapshotFile) {
+  return {
+    path: file.path,
+    kind: file.kind,
+    mode: file.mode,
+    sha: file.sha,
+    size: file.size,
+    isText: file.is_text,
+    editable: file.editable,
+    lfsPointer: file.lfs_pointer,
+    skipReason: file.skip_reason,
+    warning: file.warning,
+  };
+}
+
+/** The current snapshot's files and their content, or an older snapshot's with ?ref=<commitSha>. */
+export const fileRoutes: FastifyPluginAsync = async (fastify) => {
+  const { db, blobs } = fastify.deps;
+  const snapshots = snapshotsRepository(db);
+
+  async function snapshotFor(project: Project, ref: string | undefined): Promise<Snapshot | undefined> {
+    if (ref) {
+      const snapshot = await snapshots.findForCommit(project.id, ref);
+      if (!snapshot?.complete) throw notFound(`snapshot of commit ${ref}`);
+      return snapshot;
+    }
+    return project.current_snapshot_id ? snapshots.findById(project.current_snapshot_id) : undefined;
+  }
+
+  fastify.get<{ Params: IdParams; Querystring: FileListQuery }>(
+    '/api/projects/:id/files',
+    {
+      onRequest: fastify.authenticate,
+      schema: { tags, security, summary: 'List the snapshot, in path order, a page at a time', params: IdParamsSchema, querystring: FileListQuerySchema, response: { 200: FileListSchema, ...errorResponses } },
+    },
+    async (request) => {
+      const project = await loadProject(db, request);
+      const { ref, limit, cursor, prefix } = request.query;
+      const snapshot = await snapshotFor(project, ref);
+      if (!snapshot) return { commitSha: null, files: [], nextCursor: null };
+      const rows = await snapshots.listFiles(snapshot.id, { limit: limit + 1, after: cursor, prefix });
+      const page = rows.slice(0, limit);
+      return { commitSha: snapshot.commit_sha, files: page.map(presentFile), nextCursor: rows.length > limit ? page[page.length - 1]!.path : null };
+    },
+  );
+
+  fastify.get<{ Params: IdParams & { '*': string }; Querystring: FileContentQuery }>(
+    '/api/projects/:id/files/*',
+    {
+      onRequest: fastify.authenticate,
+      schema: {
+        tags,
+        security,
+        summary: "A file's content, streamed from storage",
+        params: Type.Intersect([IdParamsSchema, Type.Object({ '*': Type.String({ minLength: 1, maxLength: 4096 }) })]),
+        querystring: FileContentQuerySchema,
+        response: { ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const project = await loadProject(db, request);
+      const path = request.params['*'];
+      const snapshot = await snapshotFor(project, request.query.ref);
+      const file = snapshot && (await snapshots.findFile(snapshot.id, path));
+      if (!file) throw notFound(`file ${path}`);
+      if (file.kind === 'submodule') throw httpError(409, 'conflict', `${path} is a submodule at commit ${file.sha}; it has no content here`);
+      if (file.skip_reason) throw httpError(409, 'conflict', `${path} was not synced (${file.skip_reason}); its blob is ${file.sha}`);
+      const stream = await blobs.get(file.sha);
+      return reply
+        .header('content-type', contentTypeFor(file.path, file.is_text))
+        .header('content-length', String(file.size))
+        .header('etag', `"${file.sha}"`)
+        .header('x-reposync-mode', file.mode)
+        .header('x-content-type-options', 'nosniff')
+        .header('content-security-policy', "default-src 'none'; sandbox")
+        .send(stream);
+    },
+  );
+};

@@ -1,0 +1,80 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsync } from 'fastify';
+import { syncOperationsRepository, type SyncOperation } from '../../../db/repositories/sync-operations.js';
+import { notFound } from '../../http-error.js';
+import { errorResponses, IdParamsSchema, type IdParams } from '../../schemas/common.js';
+import { PageQuerySchema, type PageQuery } from '../../schemas/sync.js';
+import { loadProject } from './load-project.js';
+
+const tags = ['sync'];
+const security = [{ apiKey: [] }];
+
+function presentOperation(operation: SyncOperation) {
+  return {
+    id: operation.id,
+    kind: operation.kind,
+    direction: operation.direction,
+    status: operation.status,
+    workflowId: operation.workflow_id,
+    runId: operation.run_id,
+    beforeSha: operation.before_sha,
+    afterSha: operation.after_sha,
+    filesAdded: operation.files_added,
+    filesModified: operation.files_modified,
+    filesRemoved: operation.files_removed,
+    filesSkipped: operation.files_skipped,
+    bytes: operation.bytes,
+    apiRequests: operation.api_requests,
+    error: operation.error_code ? { code: operation.error_code, message: operation.error_message ?? '' } : null,
+    startedAt: operation.started_at.toISOString(),
+    completedAt: operation.completed_at?.toISOString() ?? null,
+    durationMs: operation.duration_ms,
+    metadata: operation.metadata,
+  };
+}
+
+/** The sync history of a project (seed 004's operations log). */
+export const operationRoutes: FastifyPluginAsync = async (fastify) => {
+  const { db } = fastify.deps;
+  const operations = syncOperationsRepository(db);
+
+  fastify.get<{ Params: IdParams; Querystring: PageQuery }>(
+    '/api/projects/:id/operations',
+    {
+      onRequest: fastify.authenticate,
+      schema: {
+        tags,
+        security,
+        summary: 'Sync history, newest first',
+        params: IdParamsSchema,
+        querystring: PageQuerySchema,
+        response: { 200: Type.Object({ operations: Type.Array(Type.Ref('Operation')) }), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const project = await loadProject(db, request);
+      const rows = await operations.listForProject(project.id, request.query);
+      return { operations: rows.map(presentOperation) };
+    },
+  );
+
+  fastify.get<{ Params: IdParams & { operationId: string } }>(
+    '/api/projects/:id/operations/:operationId',
+    {
+      onRequest: fastify.authenticate,
+      schema: {
+        tags,
+        security,
+        summary: 'One operation',
+        params: Type.Intersect([IdParamsSchema, Type.Object({ operationId: Type.String({ format: 'uuid' }) })]),
+        response: { 200: Type.Ref('Operation'), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const project = await loadProject(db, request);
+      const operation = await operations.findForProject(project.id, request.params.operationId);
+      if (!operation) throw notFound(`operation ${request.params.operationId}`);
+      return presentOperation(operation);
+    },
+  );
+};

@@ -1,0 +1,95 @@
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import type { FastifyPluginAsync } from 'fastify';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { InitialSyncInput } from '../../../shared/initial-sync.js';
+import { initialSyncWorkflowId } from '../../../shared/workflow-ids.js';
+import { errorResponses, IdParamsSchema, type IdParams } from '../../schemas/common.js';
+import { SyncStartedSchema, SyncStatusSchema, type SyncStarted } from '../../schemas/sync.js';
+import { loadProject } from './load-project.js';
+import { liveSyncStatus, presentSyncStatus } from './sync-status.js';
+
+const tags = ['sync'];
+const security = [{ apiKey: [] }];
+const SSE_POLL_MS = 500;
+
+/** Starting a sync and watching it: the API only starts workflows, it never syncs inline. */
+export const syncRoutes: FastifyPluginAsync = async (fastify) => {
+  const { db, temporal, config } = fastify.deps;
+
+  fastify.post<{ Params: IdParams }>(
+    '/api/projects/:id/sync/initial',
+    {
+      onRequest: fastify.authenticate,
+      schema: { tags, security, summary: 'Start the initial import', params: IdParamsSchema, response: { 202: SyncStartedSchema, ...errorResponses } },
+    },
+    async (request, reply) => {
+      const project = await loadProject(db, request);
+      const workflowId = initialSyncWorkflowId(project.id);
+      let started: SyncStarted;
+      try {
+        const handle = await temporal.workflow.start('initialSync', {
+          workflowId,
+          taskQueue: config.temporal.taskQueue,
+          args: [{ projectId: project.id } satisfies InitialSyncInput],
+          // One import per project at a time; a finished one may be run again.
+          workflowIdConflictPolicy: 'FAIL',
+          workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+          workflowExecutionTimeout: '6 hours',
+        });
+        started = { syncId: handle.firstExecutionRunId, workflowId, status: 'pending', alreadyRunning: false };
+        await db.updateTable('projects').set({ sync_status: 'pending', sync_error_code: null, sync_error_message: null }).where('id', '=', project.id).where('sync_status', '!=', 'syncing').execute();
+      } catch (error) {
+        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+        const running = await temporal.workflow.getHandle(workflowId).describe();
+        started = { syncId: running.runId, workflowId, status: 'pending', alreadyRunning: true };
+      }
+      request.log.info({ projectId: project.id, workflowId, alreadyRunning: started.alreadyRunning }, 'initial sync requested');
+      return reply.status(202).send(started);
+    },
+  );
+
+  fastify.get<{ Params: IdParams }>(
+    '/api/projects/:id/sync/status',
+    {
+      onRequest: fastify.authenticate,
+      schema: { tags, security, summary: 'Sync status, live while a sync runs', params: IdParamsSchema, response: { 200: SyncStatusSchema, ...errorResponses } },
+    },
+    async (request) => {
+      const project = await loadProject(db, request);
+      return presentSyncStatus(project, await liveSyncStatus(temporal, project.id));
+    },
+  );
+
+  fastify.get<{ Params: IdParams }>(
+    '/api/projects/:id/sync/events',
+    {
+      onRequest: fastify.authenticate,
+      schema: { tags, security, summary: 'Server-Sent Events with progress while a sync runs', params: IdParamsSchema, produces: ['text/event-stream'] },
+    },
+    async (request, reply) => {
+      const project = await loadProject(db, request);
+      reply.hijack();
+      const raw = reply.raw;
+      raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+      let closed = false;
+      request.raw.once('close', () => (closed = true));
+      const send = (event: string, data: unknown) => raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+      let last = '';
+      // Polls the workflow query and forwards each change; ends once no sync is running.
+      while (!closed) {
+        const live = await liveSyncStatus(temporal, project.id).catch(() => undefined);
+        const current = (await loadProject(db, request).catch(() => undefined)) ?? project;
+        const status = presentSyncStatus(current, live);
+        const serialized = JSON.stringify(status);
+        if (!live) {
+          send('done', status);
+          break;
+        }
+        if (serialized !== last) send('progress', status);
+        last = serialized;
+        await sleep(SSE_POLL_MS);
+      }
+      raw.end();
+    },
+  );
+};

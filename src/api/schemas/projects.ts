@@ -1,0 +1,101 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+// https://docs.github.com/en/get-started/learning-about-github/types-of-github-accounts — a user or
+// organisation login: alphanumerics and single hyphens, not at either end, at most 39 characters.
+const OwnerSchema = Type.String({ pattern: '^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$', description: 'GitHub user or organisation login' });
+// Repository names: letters, digits, '.', '-', '_', at most 100 characters, never "." or "..".
+const RepoSchema = Type.String({ pattern: '^(?!\\.{1,2}$)[A-Za-z0-9._-]{1,100}$', description: 'GitHub repository name' });
+// A subset of git-check-ref-format that rejects everything GitHub would.
+const BranchSchema = Type.String({
+  minLength: 1,
+  maxLength: 255,
+  pattern: '^(?!/|-|.*(?:\\.\\.|//|@\\{|\\.lock$|/$|\\.$))[^\\s~^:?*\\[\\\\\\x00-\\x1f\\x7f]+$',
+  description: 'Branch to follow; omitted follows the repository default branch',
+});
+const TokenSchema = Type.String({ minLength: 1, maxLength: 1000, pattern: '^\\S+$', description: 'Personal access token (stored encrypted, never returned)' });
+const InstallationIdSchema = Type.Integer({ minimum: 1, description: 'GitHub App installation id' });
+const SyncModeSchema = Type.Union([Type.Literal('direct_commit'), Type.Literal('protected_pr'), Type.Literal('hybrid')]);
+
+export const FileFilterSchema = Type.Object(
+  {
+    skipDirectories: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 255 }), { maxItems: 200 })),
+    binaryExtensions: Type.Optional(Type.Array(Type.String({ pattern: '^\\.?[A-Za-z0-9_+-]{1,32}$' }), { maxItems: 500 })),
+    editableExtensions: Type.Optional(Type.Array(Type.String({ pattern: '^\\.?[A-Za-z0-9_+-]{1,32}$' }), { maxItems: 500 })),
+    maxFileBytes: Type.Optional(Type.Integer({ minimum: 1 })),
+    warnFileBytes: Type.Optional(Type.Integer({ minimum: 1 })),
+  },
+  { additionalProperties: false },
+);
+
+export const CreateProjectSchema = Type.Object(
+  {
+    owner: OwnerSchema,
+    repo: RepoSchema,
+    branch: Type.Optional(BranchSchema),
+    token: Type.Optional(TokenSchema),
+    installationId: Type.Optional(InstallationIdSchema),
+    syncMode: Type.Optional(SyncModeSchema),
+    filter: Type.Optional(FileFilterSchema),
+  },
+  { additionalProperties: false },
+);
+export type CreateProjectBody = Static<typeof CreateProjectSchema>;
+
+export const UpdateProjectSchema = Type.Object(
+  {
+    branch: Type.Optional(Type.Union([BranchSchema, Type.Null()])),
+    token: Type.Optional(TokenSchema),
+    installationId: Type.Optional(InstallationIdSchema),
+    syncMode: Type.Optional(SyncModeSchema),
+    filter: Type.Optional(FileFilterSchema),
+    enabled: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type UpdateProjectBody = Static<typeof UpdateProjectSchema>;
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
+const Timestamp = Type.String({ format: 'date-time' });
+
+export const ProjectSchema = Type.Object(
+  {
+    id: Type.String({ format: 'uuid' }),
+    owner: Type.String(),
+    repo: Type.String(),
+    branch: Nullable(Type.String()),
+    defaultBranch: Nullable(Type.String()),
+    auth: Type.Object({
+      kind: Type.Union([Type.Literal('token'), Type.Literal('app'), Type.Literal('none')]),
+      installationId: Nullable(Type.Integer()),
+    }),
+    syncMode: SyncModeSchema,
+    filter: FileFilterSchema,
+    enabled: Type.Boolean(),
+    sync: Type.Object({
+      status: Type.String(),
+      error: Nullable(Type.Object({ code: Type.String(), message: Type.String() })),
+      startedAt: Nullable(Timestamp),
+      completedAt: Nullable(Timestamp),
+      lastRemoteSha: Nullable(Type.String()),
+      lastSyncedSha: Nullable(Type.String()),
+      lastOutboundBaseSha: Nullable(Type.String()),
+    }),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  },
+  { $id: 'Project' },
+);
+export type ProjectBody = Static<typeof ProjectSchema>;
+
+export const ProjectListQuerySchema = Type.Object({
+  limit: Type.Integer({ minimum: 1, maximum: 100, default: 50 }),
+  offset: Type.Integer({ minimum: 0, default: 0 }),
+});
+export type ProjectListQuery = Static<typeof ProjectListQuerySchema>;
+
+export const ProjectListSchema = Type.Object({
+  projects: Type.Array(Type.Ref('Project')),
+  total: Type.Integer(),
+  limit: Type.Integer(),
+  offset: Type.Integer(),
+});

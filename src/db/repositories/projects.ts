@@ -1,0 +1,68 @@
+import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
+import type { Db } from '../connection.js';
+import type { ProjectsTable } from '../schema/index.js';
+
+export type Project = Selectable<ProjectsTable>;
+export type NewProject = Insertable<ProjectsTable>;
+export type ProjectChanges = Updateable<ProjectsTable>;
+
+/** Thrown when a tenant links the same repository branch twice. */
+export class DuplicateProjectError extends Error {
+  constructor(owner: string, repo: string, branch: string | null) {
+    super(`${owner}/${repo}${branch ? ` (branch ${branch})` : ''} is already linked`);
+    this.name = 'DuplicateProjectError';
+  }
+}
+
+const UNIQUE_VIOLATION = '23505';
+const isUniqueViolation = (error: unknown) => (error as { code?: string }).code === UNIQUE_VIOLATION;
+
+/** Projects, always scoped to a tenant where a caller reaches them through the API. */
+export function projectsRepository(db: Db) {
+  return {
+    async create(values: NewProject): Promise<Project> {
+      try {
+        return await db.insertInto('projects').values(values).returningAll().executeTakeFirstOrThrow();
+      } catch (error) {
+        if (isUniqueViolation(error)) throw new DuplicateProjectError(values.owner, values.repo, values.branch ?? null);
+        throw error;
+      }
+    },
+
+    findForTenant(tenantId: string, id: string): Promise<Project | undefined> {
+      return db.selectFrom('projects').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+    },
+
+    findById(id: string): Promise<Project | undefined> {
+      return db.selectFrom('projects').selectAll().where('id', '=', id).executeTakeFirst();
+    },
+
+    async listForTenant(tenantId: string, { limit, offset }: { limit: number; offset: number }): Promise<{ projects: Project[]; total: number }> {
+      const [projects, count] = await Promise.all([
+        db.selectFrom('projects').selectAll().where('tenant_id', '=', tenantId).orderBy('created_at').orderBy('id').limit(limit).offset(offset).execute(),
+        db.selectFrom('projects').select((eb) => eb.fn.countAll<number>().as('total')).where('tenant_id', '=', tenantId).executeTakeFirstOrThrow(),
+      ]);
+      return { projects, total: Number(count.total) };
+    },
+
+    async updateForTenant(tenantId: string, id: string, changes: ProjectChanges): Promise<Project | undefined> {
+      try {
+        return await db
+          .updateTable('projects')
+          .set({ ...changes, updated_at: sql<Date>`now()` })
+          .where('tenant_id', '=', tenantId)
+          .where('id', '=', id)
+          .returningAll()
+          .executeTakeFirst();
+      } catch (error) {
+        if (isUniqueViolation(error)) throw new DuplicateProjectError('this repository', '', (changes.branch as string | null) ?? null);
+        throw error;
+      }
+    },
+
+    async deleteForTenant(tenantId: string, id: string): Promise<boolean> {
+      const result = await db.deleteFrom('projects').where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+      return result.numDeletedRows > 0n;
+    },
+  };
+}

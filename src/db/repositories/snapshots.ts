@@ -1,0 +1,74 @@
+import { sql, type Insertable, type Selectable } from 'kysely';
+import type { Db } from '../connection.js';
+import type { SnapshotFilesTable, SnapshotsTable } from '../schema/index.js';
+
+export type Snapshot = Selectable<SnapshotsTable>;
+export type SnapshotFile = Selectable<SnapshotFilesTable>;
+export type NewSnapshotFile = Insertable<SnapshotFilesTable>;
+
+export function snapshotsRepository(db: Db) {
+  return {
+    /**
+     * The snapshot of `commitSha` for a project, created empty if absent. A sync fills it while it
+     * runs; a retried or resumed sync finds the rows already written and carries on from there.
+     */
+    async openForCommit(projectId: string, commitSha: string, treeSha: string): Promise<Snapshot> {
+      await db
+        .insertInto('snapshots')
+        .values({ project_id: projectId, commit_sha: commitSha, tree_sha: treeSha, file_count: 0, total_bytes: 0 })
+        .onConflict((oc) => oc.columns(['project_id', 'commit_sha']).doNothing())
+        .execute();
+      return db.selectFrom('snapshots').selectAll().where('project_id', '=', projectId).where('commit_sha', '=', commitSha).executeTakeFirstOrThrow();
+    },
+
+    async writtenPaths(snapshotId: string): Promise<Set<string>> {
+      const rows = await db.selectFrom('snapshot_files').select('path').where('snapshot_id', '=', snapshotId).execute();
+      return new Set(rows.map((row) => row.path));
+    },
+
+    /** Adds manifest rows; a row already written by an earlier attempt is kept as it is. */
+    async addFiles(files: NewSnapshotFile[]): Promise<void> {
+      // Postgres allows 65,535 bind parameters per statement; 11 columns a row.
+      for (let start = 0; start < files.length; start += 2000) {
+        await db
+          .insertInto('snapshot_files')
+          .values(files.slice(start, start + 2000))
+          .onConflict((oc) => oc.columns(['snapshot_id', 'path']).doNothing())
+          .execute();
+      }
+    },
+
+    findForCommit(projectId: string, commitSha: string): Promise<Snapshot | undefined> {
+      return db.selectFrom('snapshots').selectAll().where('project_id', '=', projectId).where('commit_sha', '=', commitSha).executeTakeFirst();
+    },
+
+    findById(id: string): Promise<Snapshot | undefined> {
+      return db.selectFrom('snapshots').selectAll().where('id', '=', id).executeTakeFirst();
+    },
+
+    /** One page of a snapshot's listing, in path order, after the `after` cursor. */
+    listFiles(snapshotId: string, { limit, after, prefix }: { limit: number; after?: string | undefined; prefix?: string | undefined }): Promise<SnapshotFile[]> {
+      let query = db.selectFrom('snapshot_files').selectAll().where('snapshot_id', '=', snapshotId);
+      if (after !== undefined) query = query.where('path', '>', after);
+      if (prefix) query = query.where(sql<boolean>`starts_with(path, ${prefix})`);
+      return query.orderBy(sql`path collate "C"`).limit(limit).execute();
+    },
+
+    findFile(snapshotId: string, path: string): Promise<SnapshotFile | undefined> {
+      return db.selectFrom('snapshot_files').selectAll().where('snapshot_id', '=', snapshotId).where('path', '=', path).executeTakeFirst();
+    },
+
+    async totals(snapshotId: string): Promise<{ files: number; bytes: number; skipped: number }> {
+      const row = await db
+        .selectFrom('snapshot_files')
+        .select([
+          sql<number>`count(*)::int`.as('files'),
+          sql<number>`coalesce(sum(size) filter (where skip_reason is null and kind <> 'submodule'), 0)::bigint`.as('bytes'),
+          sql<number>`(count(*) filter (where skip_reason is not null))::int`.as('skipped'),
+        ])
+        .where('snapshot_id', '=', snapshotId)
+        .executeTakeFirstOrThrow();
+      return { files: Number(row.files), bytes: Number(row.bytes), skipped: Number(row.skipped) };
+    },
+  };
+}

@@ -1,0 +1,59 @@
+import { sql, type Selectable, type Updateable } from 'kysely';
+import type { Db } from '../connection.js';
+import type { OperationKind, SyncOperationsTable } from '../schema/index.js';
+
+export type SyncOperation = Selectable<SyncOperationsTable>;
+
+export function syncOperationsRepository(db: Db) {
+  return {
+    /**
+     * The operation of one workflow run, created on its first call: an activity retried after a
+     * crash finds the row it created before instead of starting a second one.
+     */
+    async openForRun(values: { projectId: string; kind: OperationKind; direction: 'inbound' | 'outbound'; workflowId: string; runId: string }): Promise<SyncOperation> {
+      const existing = await db.selectFrom('sync_operations').selectAll().where('workflow_id', '=', values.workflowId).where('run_id', '=', values.runId).executeTakeFirst();
+      if (existing) return existing;
+      return db
+        .insertInto('sync_operations')
+        .values({
+          project_id: values.projectId,
+          kind: values.kind,
+          direction: values.direction,
+          status: 'running',
+          workflow_id: values.workflowId,
+          run_id: values.runId,
+          before_sha: null,
+          after_sha: null,
+          error_code: null,
+          error_message: null,
+          completed_at: null,
+          duration_ms: null,
+          metadata: JSON.stringify({}),
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+    },
+
+    /** Closes an operation; `apiRequestsDelta` adds to the requests earlier activities counted. */
+    async finish(id: string, { apiRequestsDelta = 0, ...changes }: Omit<Updateable<SyncOperationsTable>, 'completed_at' | 'duration_ms'> & { apiRequestsDelta?: number }): Promise<void> {
+      await db
+        .updateTable('sync_operations')
+        .set({
+          ...changes,
+          api_requests: sql<number>`api_requests + ${apiRequestsDelta}`,
+          completed_at: sql<Date>`now()`,
+          duration_ms: sql<number>`(extract(epoch from (now() - started_at)) * 1000)::int`,
+        })
+        .where('id', '=', id)
+        .execute();
+    },
+
+    listForProject(projectId: string, { limit, offset }: { limit: number; offset: number }): Promise<SyncOperation[]> {
+      return db.selectFrom('sync_operations').selectAll().where('project_id', '=', projectId).orderBy('started_at', 'desc').orderBy('id').limit(limit).offset(offset).execute();
+    },
+
+    findForProject(projectId: string, id: string): Promise<SyncOperation | undefined> {
+      return db.selectFrom('sync_operations').selectAll().where('project_id', '=', projectId).where('id', '=', id).executeTakeFirst();
+    },
+  };
+}

@@ -1,0 +1,49 @@
+import type { ReposyncOctokit } from './octokit.js';
+
+export interface TreeEntry {
+  path: string;
+  /** 100644, 100755, 120000 (symlink), 160000 (submodule). */
+  mode: string;
+  type: 'blob' | 'commit';
+  sha: string;
+  /** Blob size in bytes; 0 for submodules. */
+  size: number;
+}
+
+interface RawTreeEntry {
+  path?: string;
+  mode?: string;
+  type?: string;
+  sha?: string;
+  size?: number;
+}
+
+/**
+ * Every blob and submodule of a commit's tree, the truth a sync is checked against (SPEC §3).
+ * One recursive request normally; when GitHub truncates it (over 100,000 entries or 7 MB,
+ * https://docs.github.com/rest/git/trees#get-a-tree) we walk the tree level by level instead.
+ */
+export async function readRecursiveTree(octokit: ReposyncOctokit, owner: string, repo: string, treeSha: string): Promise<TreeEntry[]> {
+  const { data } = await octokit.rest.git.getTree({ owner, repo, tree_sha: treeSha, recursive: 'true' });
+  if (!data.truncated) return collect(data.tree as RawTreeEntry[], '');
+  const entries: TreeEntry[] = [];
+  const pending: Array<{ sha: string; prefix: string }> = [{ sha: treeSha, prefix: '' }];
+  while (pending.length > 0) {
+    const { sha, prefix } = pending.pop()!;
+    const { data: level } = await octokit.rest.git.getTree({ owner, repo, tree_sha: sha });
+    for (const entry of level.tree as RawTreeEntry[]) {
+      if (entry.type === 'tree' && entry.sha && entry.path) pending.push({ sha: entry.sha, prefix: `${prefix}${entry.path}/` });
+    }
+    entries.push(...collect(level.tree as RawTreeEntry[], prefix));
+  }
+  return entries;
+}
+
+function collect(raw: RawTreeEntry[], prefix: string): TreeEntry[] {
+  const entries: TreeEntry[] = [];
+  for (const entry of raw) {
+    if ((entry.type !== 'blob' && entry.type !== 'commit') || !entry.path || !entry.sha || !entry.mode) continue;
+    entries.push({ path: prefix + entry.path, mode: entry.mode, type: entry.type, sha: entry.sha, size: entry.size ?? 0 });
+  }
+  return entries;
+}

@@ -1,0 +1,84 @@
+import path from 'node:path';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { buildServer } from './api/server.js';
+import { loadConfig } from './config.js';
+import { startTemporalDevServer, type TemporalDevServer } from './embedded/temporal-dev-server.js';
+import { createLogger } from './logger.js';
+import { runMain } from './run-main.js';
+import { ensureAdminApiKey, openServices } from './services.js';
+import { createTemporalClient } from './temporal/client.js';
+import { activityDepsFor, createWorker } from './worker.js';
+
+/**
+ * `npm start`: everything in one command on embedded defaults — a local Temporal dev server
+ * (with its Web UI) unless TEMPORAL_ADDRESS is set, PGlite under DATA_DIR unless DATABASE_URL is
+ * set, blobs on the filesystem unless S3_BUCKET is set — then the worker and the API in this
+ * process (PGlite is single-process, so they share its one connection).
+ */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const log = createLogger(config, { component: 'reposync' });
+  // We stop the worker ourselves, in order, on Ctrl-C; the SDK's own logs only from warnings up.
+  Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
+  let devServer: TemporalDevServer | undefined;
+  if (!config.temporal.address) {
+    log.info('starting the local Temporal dev server');
+    devServer = await startTemporalDevServer({
+      cliPath: config.temporal.cliPath,
+      dbFile: path.join(config.dataDir, 'temporal.sqlite'),
+      port: config.temporal.devServerPort,
+      uiPort: config.temporal.uiPort,
+      namespace: config.temporal.namespace,
+      log: (line) => log.debug({ source: 'temporal' }, line),
+    });
+  }
+  const address = config.temporal.address ?? devServer!.address;
+  const services = await openServices(config);
+  const adminKey = await ensureAdminApiKey(config, services.db);
+  const temporal = createTemporalClient({ ...config.temporal, address });
+  const connection = await NativeConnection.connect({ address });
+  const worker = await createWorker({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    activities: activityDepsFor(config, services, temporal, log),
+  });
+  const workerRun = worker.run();
+  const server = await buildServer({ config, db: services.db, blobs: services.blobs, temporal, secrets: services.secrets });
+  await server.listen({ port: config.port, host: config.host });
+
+  const apiUrl = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
+  process.stdout.write(
+    [
+      '',
+      'reposync is running',
+      `  API            ${apiUrl}`,
+      `  API docs       ${apiUrl}/docs`,
+      `  Temporal UI    ${devServer?.uiUrl ?? `(external Temporal at ${address})`}`,
+      `  Admin API key  ${adminKey ?? '(set REPOSYNC_BOOTSTRAP_API_KEY)'}`,
+      `  Data           ${config.dataDir}`,
+      '  Stop with Ctrl-C.',
+      '',
+    ].join('\n') + '\n',
+  );
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'stopping');
+    await server.close();
+    if (worker.getState() === 'RUNNING') worker.shutdown();
+    await workerRun;
+    await connection.close();
+    await temporal.connection.close();
+    await services.close();
+    await devServer?.stop();
+    log.info('stopped');
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+runMain(main);

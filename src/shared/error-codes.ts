@@ -1,0 +1,18 @@
+/**
+ * Failure codes a user sees on a project or an operation (SPEC §4). The first group is
+ * non-retryable: retrying cannot help. The last two surface when an outage outlasts the retries.
+ */
+export const NON_RETRYABLE_ERROR_CODES = ['auth-failed', 'not-found', 'no-credentials', 'integrity-mismatch', 'too-large', 'conflict', 'unsafe-archive', 'invalid-input'] as const;
+export const OUTAGE_ERROR_CODES = ['storage-unavailable', 'database-unavailable', 'github-unavailable'] as const;
+
+export type NonRetryableErrorCode = (typeof NON_RETRYABLE_ERROR_CODES)[number];
+export type SyncErrorCode = NonRetryableErrorCode | (typeof OUTAGE_ERROR_CODES)[number] | 'internal';
+
+export interface SyncError {
+  code: SyncErrorCode;
+  message: string;
+}
+
+export function isSyncErrorCode(value: unknown): value is SyncErrorCode {
+  return typeof value === 'string' && ((NON_RETRYABLE_ERROR_CODES as readonly string[]).includes(value) || (OUTAGE_ERROR_CODES as readonly string[]).includes(value) || value === 'internal');
+}

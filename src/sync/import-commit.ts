@@ -1,0 +1,288 @@
+import { Readable } from 'node:stream';
+import type { Db } from '../db/connection.js';
+import { blobsRepository } from '../db/repositories/blobs.js';
+import { snapshotsRepository, type NewSnapshotFile } from '../db/repositories/snapshots.js';
+import type { FileFilter } from '../db/schema/projects.js';
+import type { TreeEntry } from '../github/recursive-tree.js';
+import { BlobIntegrityError, type BlobStore } from '../storage/blob-store.js';
+import type { ArchiveLimits } from './archive-limits.js';
+import { classifyPath, isLfsPointer, looksBinary, resolveFilter, SNIFF_BYTES } from './file-filter.js';
+import { readZipEntries } from './zip-entries.js';
+
+export interface ImportProgress {
+  phase: 'streaming' | 'fetching-missing' | 'finishing';
+  filesDone: number;
+  filesTotal: number;
+  bytesDone: number;
+  bytesTotal: number;
+  currentPath: string | null;
+}
+
+export interface ImportSources {
+  /** The commit's zipball, streamed (a fresh request on every call). */
+  openArchive(): Promise<Readable>;
+  /** One blob's bytes by SHA, for what the archive lacks or changed. */
+  openBlob(sha: string): Promise<Readable>;
+}
+
+export interface ImportCommitOptions {
+  db: Db;
+  blobs: BlobStore;
+  sources: ImportSources;
+  snapshotId: string;
+  tree: TreeEntry[];
+  filter: FileFilter;
+  archiveLimits?: ArchiveLimits;
+  /** Uploads of small blobs in flight at once while the archive keeps streaming. */
+  uploadConcurrency?: number;
+  onProgress?(progress: ImportProgress): void;
+  signal?: AbortSignal;
+}
+
+export interface ImportResult {
+  filesStored: number;
+  blobsUploaded: number;
+  bytesUploaded: number;
+  fetchedOutsideArchive: string[];
+}
+
+export class IntegrityMismatchError extends Error {
+  constructor(readonly path: string, message: string) {
+    super(message);
+    this.name = 'IntegrityMismatchError';
+  }
+}
+
+/** Blobs smaller than this are read whole and uploaded in the background; larger ones stream. */
+const BACKGROUND_UPLOAD_MAX_BYTES = 4 * 1024 * 1024;
+const MANIFEST_FLUSH_ROWS = 1000;
+
+/**
+ * Fills the snapshot of one commit: every tree entry gets a manifest row, and every stored file's
+ * bytes land in the blob store verified against the tree's SHA (SPEC §3). The zipball is the fast
+ * path for bytes; what it lacks or changed (.gitattributes export-ignore, export-subst, eol) is
+ * fetched by SHA from the blobs API. Rows already in the snapshot (an earlier attempt's work) are
+ * kept, so a retried or resumed import only does what is left.
+ */
+export async function importCommit(options: ImportCommitOptions): Promise<ImportResult> {
+  const { db, blobs, sources, snapshotId, tree, uploadConcurrency = 16, onProgress = () => {}, signal } = options;
+  const filter = resolveFilter(options.filter);
+  const snapshots = snapshotsRepository(db);
+  const blobIndex = blobsRepository(db);
+
+  const byPath = new Map(tree.map((entry) => [entry.path, entry]));
+  const done = await snapshots.writtenPaths(snapshotId);
+  const known = await blobIndex.knownAmong([...new Set(tree.filter((entry) => entry.type === 'blob').map((entry) => entry.sha))]);
+  const result: ImportResult = { filesStored: 0, blobsUploaded: 0, bytesUploaded: 0, fetchedOutsideArchive: [] };
+  const progress: ImportProgress = {
+    phase: 'streaming',
+    filesDone: done.size,
+    filesTotal: tree.length,
+    bytesDone: 0,
+    bytesTotal: tree.reduce((sum, entry) => sum + entry.size, 0),
+    currentPath: null,
+  };
+
+  const pendingRows: NewSnapshotFile[] = [];
+  const pendingBlobs: Array<{ sha: string; size: number }> = [];
+  async function flush(): Promise<void> {
+    const rows = pendingRows.splice(0);
+    const stored = pendingBlobs.splice(0);
+    await blobIndex.record(stored);
+    await snapshots.addFiles(rows);
+  }
+  function finish(entry: TreeEntry, row: Omit<NewSnapshotFile, 'snapshot_id' | 'path' | 'mode' | 'sha' | 'size' | 'kind'>): void {
+    pendingRows.push({ snapshot_id: snapshotId, path: entry.path, mode: entry.mode, sha: entry.sha, size: entry.size, kind: kindOf(entry), ...row });
+    done.add(entry.path);
+    progress.filesDone += 1;
+    progress.bytesDone += entry.size;
+    progress.currentPath = entry.path;
+    onProgress(progress);
+  }
+
+  // Entries decided by path, mode and size alone need no bytes.
+  for (const entry of tree) {
+    if (done.has(entry.path)) continue;
+    if (entry.type === 'commit') {
+      finish(entry, { is_text: false, editable: false, lfs_pointer: false, skip_reason: null, warning: null });
+      continue;
+    }
+    const verdict = classifyPath(entry.path, entry.size, filter);
+    // Content never read, so not known to be text.
+    if (verdict.skipReason) finish(entry, { is_text: false, editable: false, lfs_pointer: false, skip_reason: verdict.skipReason, warning: verdict.warning });
+  }
+
+  const uploads = new UploadPool(uploadConcurrency);
+
+  /** Reads an entry's content: sniffs it, stores it unless binary, records its row. */
+  async function take(entry: TreeEntry, body: Readable): Promise<'stored' | 'mismatch'> {
+    const { head, rest } = await readHead(body, SNIFF_BYTES);
+    const lfs = isLfsPointer(head, entry.size);
+    const binary = entry.mode !== '120000' && !lfs && looksBinary(head);
+    const verdict = classifyPath(entry.path, entry.size, filter);
+    const row = { is_text: !binary, editable: verdict.editable && !binary, lfs_pointer: lfs, warning: verdict.warning };
+    if (binary) {
+      // Not stored, so not verified: nothing of it is kept but the tree's facts.
+      await drain(rest);
+      finish(entry, { ...row, skip_reason: 'binary-content' });
+      return 'stored';
+    }
+    if (known.has(entry.sha)) {
+      await drain(rest);
+      finish(entry, { ...row, skip_reason: null });
+      return 'stored';
+    }
+    const content = Readable.from(prepend(head, rest));
+    if (entry.size <= BACKGROUND_UPLOAD_MAX_BYTES) {
+      const bytes = await readAll(content, entry.size);
+      if (bytes === undefined) return 'mismatch';
+      uploads.run(async () => {
+        try {
+          await storeBlob(entry, bytes);
+          finish(entry, { ...row, skip_reason: null });
+        } catch (error) {
+          // A mismatch leaves the path undone: it is fetched by SHA after the archive.
+          if (!(error instanceof BlobIntegrityError)) throw error;
+        }
+      });
+      await uploads.whenBelowLimit();
+      return 'stored';
+    }
+    try {
+      await storeBlob(entry, content);
+      finish(entry, { ...row, skip_reason: null });
+      return 'stored';
+    } catch (error) {
+      if (error instanceof BlobIntegrityError) return 'mismatch';
+      throw error;
+    }
+  }
+
+  async function storeBlob(entry: TreeEntry, content: Buffer | Readable): Promise<void> {
+    const { stored } = await blobs.put(entry.sha, entry.size, content);
+    known.add(entry.sha);
+    pendingBlobs.push({ sha: entry.sha, size: entry.size });
+    if (stored) {
+      result.blobsUploaded += 1;
+      result.bytesUploaded += entry.size;
+    }
+  }
+
+  const archive = await sources.openArchive();
+  for await (const zipEntry of readZipEntries(archive, options.archiveLimits)) {
+    signal?.throwIfAborted();
+    uploads.throwIfFailed();
+    const entry = byPath.get(zipEntry.path);
+    // Not in the tree (the tree is the truth), already done, or a submodule's placeholder.
+    if (!entry || entry.type !== 'blob' || done.has(entry.path)) {
+      await zipEntry.drain();
+      continue;
+    }
+    // A mismatch leaves the path undone; it is fetched by SHA below.
+    await take(entry, zipEntry.body);
+    if (pendingRows.length >= MANIFEST_FLUSH_ROWS) await flush();
+  }
+  await uploads.settle();
+  await flush();
+
+  // What the archive left out or changed: fetch by SHA, which must match.
+  progress.phase = 'fetching-missing';
+  onProgress(progress);
+  for (const entry of tree) {
+    if (done.has(entry.path)) continue;
+    signal?.throwIfAborted();
+    result.fetchedOutsideArchive.push(entry.path);
+    const outcome = await take(entry, await sources.openBlob(entry.sha));
+    await uploads.settle();
+    if (outcome === 'mismatch' || !done.has(entry.path)) {
+      throw new IntegrityMismatchError(entry.path, `${entry.path}: the blob GitHub serves does not hash to ${entry.sha}`);
+    }
+    if (pendingRows.length >= MANIFEST_FLUSH_ROWS) await flush();
+  }
+  await flush();
+  progress.phase = 'finishing';
+  progress.currentPath = null;
+  onProgress(progress);
+  result.filesStored = tree.length;
+  return result;
+}
+
+function kindOf(entry: TreeEntry): NewSnapshotFile['kind'] {
+  if (entry.type === 'commit') return 'submodule';
+  return entry.mode === '120000' ? 'symlink' : 'file';
+}
+
+/** The first `size` bytes of a stream (fewer if it ends sooner), and the stream of the rest. */
+async function readHead(stream: Readable, size: number): Promise<{ head: Buffer; rest: AsyncIterator<Buffer> }> {
+  const iterator = (stream as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  const chunks: Buffer[] = [];
+  let length = 0;
+  while (length < size) {
+    const next = await iterator.next();
+    if (next.done) break;
+    chunks.push(next.value);
+    length += next.value.length;
+  }
+  return { head: Buffer.concat(chunks), rest: iterator };
+}
+
+async function* prepend(head: Buffer, rest: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
+  if (head.length > 0) yield head;
+  for (let next = await rest.next(); !next.done; next = await rest.next()) yield next.value;
+}
+
+async function drain(rest: AsyncIterator<Buffer>): Promise<void> {
+  for (let next = await rest.next(); !next.done; next = await rest.next());
+}
+
+/** The whole content, or undefined once it passes `expected` bytes (it cannot match its SHA). */
+async function readAll(stream: Readable, expected: number): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let length = 0;
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    length += chunk.length;
+    if (length > expected) {
+      for await (const _ of stream);
+      return undefined;
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Runs background uploads, at most `limit` at once; the first failure fails the import. */
+class UploadPool {
+  private readonly running = new Set<Promise<void>>();
+  private failure: unknown;
+  private waiter: (() => void) | undefined;
+
+  constructor(private readonly limit: number) {}
+
+  run(task: () => Promise<void>): void {
+    const promise: Promise<void> = task()
+      .catch((error: unknown) => {
+        this.failure ??= error;
+      })
+      .finally(() => {
+        this.running.delete(promise);
+        this.waiter?.();
+      });
+    this.running.add(promise);
+  }
+
+  async whenBelowLimit(): Promise<void> {
+    while (this.running.size >= this.limit) {
+      await new Promise<void>((resolve) => (this.waiter = resolve));
+    }
+    this.throwIfFailed();
+  }
+
+  async settle(): Promise<void> {
+    await Promise.all(this.running);
+    this.throwIfFailed();
+  }
+
+  throwIfFailed(): void {
+    if (this.failure !== undefined) throw this.failure;
+  }
+}

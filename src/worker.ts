@@ -1,0 +1,81 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Client } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createActivities, type ActivityDeps } from './activities/index.js';
+import { loadConfig, type Config } from './config.js';
+import { createGitHubClients } from './github/project-client.js';
+import { createLogger, type Logger } from './logger.js';
+import { openServices, type Services } from './services.js';
+import { createTemporalClient } from './temporal/client.js';
+import { temporalTls } from './temporal/connection-options.js';
+import { runMain } from './run-main.js';
+
+const workflowsPath = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
+
+export interface CreateWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  activities: ActivityDeps;
+  /** A prebuilt bundle (production); absent bundles src/workflows at start. */
+  workflowBundlePath?: string | undefined;
+  /** Extra worker options, e.g. a shutdown grace time for tests. */
+  options?: Partial<WorkerOptions>;
+}
+
+/** A Temporal worker running every reposync workflow and activity on one task queue. */
+export async function createWorker(options: CreateWorkerOptions): Promise<Worker> {
+  const { connection, namespace, taskQueue, workflowBundlePath } = options;
+  return Worker.create({
+    connection,
+    namespace,
+    taskQueue,
+    activities: createActivities(options.activities),
+    ...(workflowBundlePath ? { workflowBundle: { codePath: workflowBundlePath } } : { workflowsPath }),
+    shutdownGraceTime: '10 seconds',
+    ...options.options,
+  });
+}
+
+/** Builds the activity dependencies from configuration and opened services. */
+export function activityDepsFor(config: Config, services: Services, temporal: Client, log: Logger): ActivityDeps {
+  const warn = (message: string, fields?: Record<string, unknown>) => log.warn(fields ?? {}, message);
+  return {
+    db: services.db,
+    blobs: services.blobs,
+    github: createGitHubClients({ config: config.github, secrets: services.secrets, log: { warn } }),
+    githubApiUrl: config.github.apiUrl,
+    temporal,
+    log: { info: (message, fields) => log.info(fields ?? {}, message), warn },
+  };
+}
+
+/** `npm run worker`: a worker process for production, stopped cleanly by SIGINT/SIGTERM. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const log = createLogger(config, { component: 'worker' });
+  Runtime.install({ logger: new DefaultLogger(config.logLevel === 'debug' || config.logLevel === 'trace' ? 'DEBUG' : 'WARN') });
+  if (!config.temporal.address) throw new Error('TEMPORAL_ADDRESS is required for a standalone worker (npm start runs an embedded one)');
+  const services = await openServices(config);
+  const tls = temporalTls(config.temporal);
+  const connection = await NativeConnection.connect({ address: config.temporal.address, ...(tls ? { tls } : {}) });
+  const temporal = createTemporalClient({ ...config.temporal, address: config.temporal.address });
+  const bundle = process.env.WORKFLOW_BUNDLE_PATH;
+  const worker = await createWorker({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    activities: activityDepsFor(config, services, temporal, log),
+    workflowBundlePath: bundle && existsSync(bundle) ? bundle : undefined,
+  });
+  log.info({ taskQueue: config.temporal.taskQueue }, 'worker started');
+  // Worker.run() installs SIGINT/SIGTERM handlers that drain in-flight tasks before resolving.
+  await worker.run();
+  await connection.close();
+  await temporal.connection.close();
+  await services.close();
+  log.info('worker stopped');
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) runMain(main);

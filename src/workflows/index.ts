@@ -1,0 +1,1 @@
+export { initialSync } from './initial-sync.js';

@@ -1,0 +1,187 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApiHarness, type ApiHarness } from '../support/api-harness.js';
+
+let h: ApiHarness;
+beforeAll(async () => {
+  h = await startApiHarness();
+});
+afterAll(() => h.close());
+
+async function createProject(body: Record<string, unknown>, key?: string) {
+  return h.app.inject({ method: 'POST', url: '/api/projects', headers: h.auth(key), payload: body });
+}
+
+describe('POST /api/projects', () => {
+  it('links a repository and never returns the token', async () => {
+    const response = await createProject({ owner: 'octo-org', repo: 'docs.site', token: 'ghp_supersecret123', syncMode: 'hybrid' });
+    expect(response.statusCode).toBe(201);
+    const project = response.json();
+    expect(project).toMatchObject({ owner: 'octo-org', repo: 'docs.site', branch: null, syncMode: 'hybrid', auth: { kind: 'token' }, sync: { status: 'idle' } });
+    expect(response.body).not.toContain('ghp_supersecret123');
+    const row = await h.db.selectFrom('projects').selectAll().where('id', '=', project.id).executeTakeFirstOrThrow();
+    // Encrypted at rest, and decryptable with the configured key.
+    expect(row.token_ciphertext).not.toContain('ghp_supersecret123');
+    expect(h.secrets.open(row.token_ciphertext!)).toBe('ghp_supersecret123');
+  });
+
+  it('accepts a project without credentials (its syncs will report no-credentials)', async () => {
+    const response = await createProject({ owner: 'someone', repo: 'no-creds' });
+    expect(response.statusCode).toBe(201);
+    expect(response.json().auth.kind).toBe('none');
+  });
+
+  it.each([
+    [{ repo: 'x', token: 't' }, /owner/],
+    [{ owner: '-bad', repo: 'x' }, /owner/],
+    [{ owner: 'a--b-', repo: 'x' }, /owner/],
+    [{ owner: 'a'.repeat(40), repo: 'x' }, /owner/],
+    [{ owner: 'ok', repo: '..' }, /repo/],
+    [{ owner: 'ok', repo: 'has space' }, /repo/],
+    [{ owner: 'ok', repo: 'x', branch: 'bad..branch' }, /branch/],
+    [{ owner: 'ok', repo: 'x', branch: 'has space' }, /branch/],
+    [{ owner: 'ok', repo: 'x', syncMode: 'yolo' }, /syncMode/],
+    [{ owner: 'ok', repo: 'x', installationId: -1 }, /installationId/],
+    [{ owner: 'ok', repo: 'x', surprise: true }, /surprise|additional/],
+  ])('refuses %j with a 400 naming the field', async (body, field) => {
+    const before = await h.db.selectFrom('projects').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const response = await createProject(body);
+    expect(response.statusCode).toBe(400);
+    expect(response.json().message).toMatch(field);
+    const after = await h.db.selectFrom('projects').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    expect(Number(after.n)).toBe(Number(before.n));
+  });
+
+  it('refuses both a token and an installation id', async () => {
+    const response = await createProject({ owner: 'ok', repo: 'both', token: 't', installationId: 5 });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().message).toMatch(/either token or installationId/);
+  });
+
+  it('refuses an installation id when no GitHub App is configured', async () => {
+    const response = await createProject({ owner: 'ok', repo: 'app', installationId: 5 });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().message).toMatch(/GITHUB_APP_ID/);
+  });
+
+  it('answers malformed JSON with 400', async () => {
+    const response = await h.app.inject({ method: 'POST', url: '/api/projects', headers: { ...h.auth(), 'content-type': 'application/json' }, payload: '{"owner": "a",' });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error).toBe('bad-request');
+  });
+
+  it('answers a body over the limit with 413', async () => {
+    const response = await createProject({ owner: 'ok', repo: 'big', token: 'x'.repeat(2 * 1024 * 1024) });
+    expect(response.statusCode).toBe(413);
+  });
+
+  it('refuses a second link of the same repository branch with 409, case-insensitively', async () => {
+    expect((await createProject({ owner: 'Dup', repo: 'Repo', branch: 'main' })).statusCode).toBe(201);
+    const again = await createProject({ owner: 'dup', repo: 'repo', branch: 'main' });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().message).toMatch(/already linked/);
+    // Another branch of the same repository is a different project.
+    expect((await createProject({ owner: 'dup', repo: 'repo', branch: 'docs' })).statusCode).toBe(201);
+    // Another tenant may link the same repository.
+    expect((await createProject({ owner: 'dup', repo: 'repo', branch: 'main' }, h.otherKey)).statusCode).toBe(201);
+  });
+});
+
+describe('authentication', () => {
+  it.each([
+    ['no header', {}],
+    ['a wrong key', { authorization: 'Bearer rsk_not-a-real-key' }],
+    ['a malformed header', { authorization: 'Basic abc' }],
+  ])('answers %s with 401', async (_name, headers) => {
+    const response = await h.app.inject({ method: 'GET', url: '/api/projects', headers });
+    expect(response.statusCode).toBe(401);
+    expect(response.headers['www-authenticate']).toMatch(/Bearer/);
+  });
+
+  it('stores keys only as hashes', async () => {
+    const rows = await h.db.selectFrom('api_keys').select(['key_hash', 'key_prefix']).execute();
+    expect(rows.length).toBeGreaterThanOrEqual(2);
+    for (const row of rows) {
+      expect(row.key_hash).toMatch(/^[0-9a-f]{64}$/);
+      expect([h.key, h.otherKey]).not.toContain(row.key_hash);
+    }
+  });
+});
+
+describe('GET, PATCH, DELETE /api/projects/:id', () => {
+  it('reads, lists, changes and deletes a project', async () => {
+    const created = (await createProject({ owner: 'crud', repo: 'cycle', token: 'tok1' })).json();
+    const read = await h.app.inject({ method: 'GET', url: `/api/projects/${created.id}`, headers: h.auth() });
+    expect(read.json()).toEqual(created);
+
+    const list = await h.app.inject({ method: 'GET', url: '/api/projects?limit=100', headers: h.auth() });
+    expect(list.json().projects.map((p: { id: string }) => p.id)).toContain(created.id);
+
+    const patched = await h.app.inject({ method: 'PATCH', url: `/api/projects/${created.id}`, headers: h.auth(), payload: { branch: 'release', syncMode: 'direct_commit', enabled: false, filter: { skipDirectories: ['tmp'] } } });
+    expect(patched.statusCode).toBe(200);
+    expect(patched.json()).toMatchObject({ branch: 'release', syncMode: 'direct_commit', enabled: false, filter: { skipDirectories: ['tmp'] } });
+
+    const deleted = await h.app.inject({ method: 'DELETE', url: `/api/projects/${created.id}`, headers: h.auth() });
+    expect(deleted.statusCode).toBe(204);
+    expect((await h.app.inject({ method: 'GET', url: `/api/projects/${created.id}`, headers: h.auth() })).statusCode).toBe(404);
+  });
+
+  it('rotates a token on PATCH without ever returning it', async () => {
+    const created = (await createProject({ owner: 'rotate', repo: 'token', token: 'old-token' })).json();
+    const patched = await h.app.inject({ method: 'PATCH', url: `/api/projects/${created.id}`, headers: h.auth(), payload: { token: 'new-token' } });
+    expect(patched.body).not.toContain('new-token');
+    const row = await h.db.selectFrom('projects').select('token_ciphertext').where('id', '=', created.id).executeTakeFirstOrThrow();
+    expect(h.secrets.open(row.token_ciphertext!)).toBe('new-token');
+  });
+
+  it('refuses an empty or invalid PATCH with 400', async () => {
+    const created = (await createProject({ owner: 'patch', repo: 'invalid' })).json();
+    expect((await h.app.inject({ method: 'PATCH', url: `/api/projects/${created.id}`, headers: h.auth(), payload: {} })).statusCode).toBe(400);
+    const bad = await h.app.inject({ method: 'PATCH', url: `/api/projects/${created.id}`, headers: h.auth(), payload: { syncMode: 'nope' } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().message).toMatch(/syncMode/);
+  });
+
+  it("hides another tenant's project exactly like a missing one", async () => {
+    const theirs = (await createProject({ owner: 'tenant-b', repo: 'private' }, h.otherKey)).json();
+    const missing = await h.app.inject({ method: 'GET', url: '/api/projects/00000000-0000-4000-8000-000000000000', headers: h.auth() });
+    for (const method of ['GET', 'PATCH', 'DELETE'] as const) {
+      const response = await h.app.inject({ method, url: `/api/projects/${theirs.id}`, headers: h.auth(), ...(method === 'PATCH' ? { payload: { enabled: false } } : {}) });
+      expect(response.statusCode).toBe(404);
+      expect(response.json().error).toBe(missing.json().error);
+    }
+    const list = await h.app.inject({ method: 'GET', url: '/api/projects?limit=100', headers: h.auth() });
+    expect(list.json().projects.map((p: { id: string }) => p.id)).not.toContain(theirs.id);
+    // Still there for its owner.
+    expect((await h.app.inject({ method: 'GET', url: `/api/projects/${theirs.id}`, headers: h.auth(h.otherKey) })).statusCode).toBe(200);
+  });
+
+  it('answers a malformed id with 400', async () => {
+    const response = await h.app.inject({ method: 'GET', url: '/api/projects/not-a-uuid', headers: h.auth() });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().message).toMatch(/id/);
+  });
+});
+
+describe('health, readiness, metrics and docs', () => {
+  it('reports liveness without auth', async () => {
+    expect((await h.app.inject({ method: 'GET', url: '/healthz' })).json()).toEqual({ ok: true });
+  });
+
+  it('is ready when database, Temporal and storage are reachable, and names each', async () => {
+    const response = await h.app.inject({ method: 'GET', url: '/readyz' });
+    expect(response.json()).toEqual({ ready: true, checks: { database: { ok: true }, temporal: { ok: true }, storage: { ok: true } } });
+    expect(response.statusCode).toBe(200);
+  });
+
+  it('serves Prometheus metrics', async () => {
+    const response = await h.app.inject({ method: 'GET', url: '/metrics' });
+    expect(response.headers['content-type']).toMatch(/text\/plain/);
+    expect(response.body).toMatch(/reposync_http_requests_total\{method="GET",route="\/healthz",status="200"\} \d+/);
+  });
+
+  it('serves the OpenAPI description at /docs', async () => {
+    const response = await h.app.inject({ method: 'GET', url: '/docs/json' });
+    expect(response.statusCode).toBe(200);
+    expect(Object.keys(response.json().paths)).toEqual(expect.arrayContaining(['/api/projects', '/api/projects/{id}', '/api/projects/{id}/sync/initial']));
+  });
+});

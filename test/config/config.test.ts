@@ -1,0 +1,81 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+const run = promisify(execFile);
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('loadConfig', () => {
+  it('selects the embedded defaults when nothing is set', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(3000);
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.temporal.address).toBeUndefined();
+    expect(config.s3).toBeUndefined();
+    expect(config.github.apiUrl).toBe('https://api.github.com');
+    expect(config.dataDir).toMatch(/\/data$/);
+  });
+
+  it('reads production settings', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      DATABASE_URL: 'postgres://u:p@db:5432/reposync',
+      TEMPORAL_ADDRESS: 'temporal:7233',
+      TEMPORAL_NAMESPACE: 'prod',
+      S3_BUCKET: 'reposync-blobs',
+      S3_ENDPOINT: 'http://minio:9000',
+      AWS_ACCESS_KEY_ID: 'a',
+      AWS_SECRET_ACCESS_KEY: 'b',
+      REPOSYNC_ENCRYPTION_KEY: 'ab'.repeat(32),
+    });
+    expect(config.port).toBe(8080);
+    expect(config.temporal).toMatchObject({ address: 'temporal:7233', namespace: 'prod' });
+    expect(config.s3).toMatchObject({ bucket: 'reposync-blobs', endpoint: 'http://minio:9000', forcePathStyle: true });
+    expect(config.encryptionKey?.length).toBe(32);
+  });
+
+  it('reports every problem at once, each naming its variable', () => {
+    const problems = problemsOf({
+      PORT: 'eighty',
+      DATABASE_URL: 'mysql://x',
+      TEMPORAL_ADDRESS: 'no-port',
+      S3_ENDPOINT: 'http://minio:9000',
+      REPOSYNC_ENCRYPTION_KEY: 'short',
+      GITHUB_APP_ID: '12',
+      S3_FORCE_PATH_STYLE: 'maybe',
+      REPOSYNC_BOOTSTRAP_API_KEY: 'tiny',
+    });
+    const named = (variable: string) => problems.some((problem) => problem.startsWith(variable));
+    for (const variable of ['PORT', 'DATABASE_URL', 'TEMPORAL_ADDRESS', 'S3_BUCKET', 'REPOSYNC_ENCRYPTION_KEY', 'GITHUB_APP_ID', 'S3_FORCE_PATH_STYLE', 'REPOSYNC_BOOTSTRAP_API_KEY']) {
+      expect(named(variable), `${variable} in ${JSON.stringify(problems)}`).toBe(true);
+    }
+    expect(problems.length).toBe(8);
+  });
+
+  it('accepts a private key with escaped newlines, as .env files carry it', () => {
+    const config = loadConfig({ GITHUB_APP_ID: '1', GITHUB_APP_PRIVATE_KEY: '-----BEGIN RSA PRIVATE KEY-----\\nabc\\n-----END RSA PRIVATE KEY-----' });
+    expect(config.github.appPrivateKey).toContain('\nabc\n');
+  });
+});
+
+describe('a process started with bad configuration', () => {
+  it('exits non-zero with one line per problem', async () => {
+    const error = await run(process.execPath, ['--import', 'tsx', 'src/api/main.ts'], { env: { ...process.env, PORT: '99999', DATABASE_URL: 'nope', TEMPORAL_ADDRESS: 'x:1' } }).then(
+      () => undefined,
+      (failure: { code: number; stderr: string }) => failure,
+    );
+    expect(error?.code).toBe(2);
+    const lines = error!.stderr.trim().split('\n');
+    expect(lines).toEqual(['config: PORT must be a port number 0-65535, got "99999"', 'config: DATABASE_URL is not a valid URL']);
+  });
+});

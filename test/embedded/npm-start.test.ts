@@ -1,0 +1,78 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../src/embedded/wait-for-port.js';
+
+/** Runs `npm start` exactly as the README says, with nothing configured but ports and DATA_DIR. */
+async function start(dataDir: string, ports: { api: number; temporal: number; ui: number }) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir, PORT: String(ports.api), TEMPORAL_DEV_SERVER_PORT: String(ports.temporal), TEMPORAL_UI_PORT: String(ports.ui), LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`npm start exited early: ${output}`);
+    const ready = await fetch(`http://127.0.0.1:${ports.api}/readyz`).then((r) => r.status, () => 0);
+    if (ready === 200) return { child, output: () => output };
+    await sleep(250);
+  }
+  child.kill('SIGKILL');
+  throw new Error(`/readyz never answered 200: ${output}`);
+}
+
+function stop(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => {
+    child.once('exit', (code) => resolve(code));
+    child.kill('SIGINT');
+  });
+}
+
+async function portIsClosed(port: number): Promise<boolean> {
+  return fetch(`http://127.0.0.1:${port}/`).then(() => false, () => true);
+}
+
+describe('npm start (embedded mode)', () => {
+  let dataDir: string;
+  afterAll(() => rm(dataDir, { recursive: true, force: true }));
+
+  it('starts everything with nothing configured, keeps data across a restart, and stops every child on Ctrl-C', async () => {
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'reposync-embedded-'));
+    const ports = { api: await freePort(), temporal: await freePort(), ui: await freePort() };
+
+    const first = await start(dataDir, ports);
+    const banner = first.output();
+    expect(banner).toContain(`API            http://127.0.0.1:${ports.api}`);
+    expect(banner).toContain(`API docs       http://127.0.0.1:${ports.api}/docs`);
+    expect(banner).toContain(`Temporal UI    http://127.0.0.1:${ports.ui}`);
+    const key = (await readFile(path.join(dataDir, 'admin-api-key'), 'utf8')).trim();
+    expect(banner).toContain(`Admin API key  ${key}`);
+    // Secrets kept under DATA_DIR are readable by their owner only.
+    expect((await stat(path.join(dataDir, 'encryption.key'))).mode & 0o777).toBe(0o600);
+    expect((await fetch(`http://127.0.0.1:${ports.ui}/`)).status).toBe(200);
+
+    const created = await fetch(`http://127.0.0.1:${ports.api}/api/projects`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ owner: 'octo', repo: 'persisted', token: 'ghp_kept_encrypted' }),
+    });
+    expect(created.status).toBe(201);
+    const project = (await created.json()) as { id: string };
+
+    expect(await stop(first.child)).toBe(0);
+    expect(await portIsClosed(ports.api)).toBe(true);
+    expect(await portIsClosed(ports.ui)).toBe(true);
+    expect(await portIsClosed(ports.temporal)).toBe(true);
+
+    const second = await start(dataDir, ports);
+    const listed = await fetch(`http://127.0.0.1:${ports.api}/api/projects/${project.id}`, { headers: { authorization: `Bearer ${key}` } });
+    expect(listed.status).toBe(200);
+    expect(await listed.json()).toMatchObject({ owner: 'octo', repo: 'persisted', auth: { kind: 'token' } });
+    expect(await stop(second.child)).toBe(0);
+  }, 240_000);
+});
