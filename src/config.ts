@@ -35,6 +35,8 @@ export interface Config {
   encryptionKey: Buffer | undefined;
   bootstrapApiKey: string | undefined;
   bodyLimitBytes: number;
+  /** Attempts per sync activity before an outage fails the sync (SYNC_MAX_ATTEMPTS). */
+  syncMaxAttempts: number;
 }
 
 export interface S3Config {
@@ -90,6 +92,7 @@ export function loadConfig(env: Env = process.env): Config {
     encryptionKey: read.key32('REPOSYNC_ENCRYPTION_KEY'),
     bootstrapApiKey: read.minLength('REPOSYNC_BOOTSTRAP_API_KEY', 20),
     bodyLimitBytes: read.positiveInt('API_BODY_LIMIT_BYTES') ?? 1024 * 1024,
+    syncMaxAttempts: read.positiveInt('SYNC_MAX_ATTEMPTS') ?? 8,
   };
 
   if ((config.github.appId === undefined) !== (config.github.appPrivateKey === undefined)) {

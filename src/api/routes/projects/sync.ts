@@ -30,7 +30,7 @@ export const syncRoutes: FastifyPluginAsync = async (fastify) => {
         const handle = await temporal.workflow.start('initialSync', {
           workflowId,
           taskQueue: config.temporal.taskQueue,
-          args: [{ projectId: project.id } satisfies InitialSyncInput],
+          args: [{ projectId: project.id, maximumAttempts: config.syncMaxAttempts } satisfies InitialSyncInput],
           // One import per project at a time; a finished one may be run again.
           workflowIdConflictPolicy: 'FAIL',
           workflowIdReusePolicy: 'ALLOW_DUPLICATE',

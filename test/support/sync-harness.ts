@@ -1,0 +1,86 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { inject } from 'vitest';
+import { createActivities } from '../../src/activities/index.js';
+import { createGitHubClients } from '../../src/github/project-client.js';
+import type { ArchiveLimits } from '../../src/sync/archive-limits.js';
+import { startGitHubEmulator, type GitHubEmulator } from './github-emulator/index.js';
+import { startApiHarness, type ApiHarness } from './api-harness.js';
+
+export interface SyncHarness extends ApiHarness {
+  github: GitHubEmulator;
+  worker: Worker;
+  /** Creates a project through the API for a repository of the emulator. */
+  link(owner: string, repo: string, body?: Record<string, unknown>): Promise<{ id: string }>;
+  /** Starts the initial sync through the API and waits for its workflow to end. */
+  initialSync(projectId: string): Promise<{ status: string; error: { code: string; message: string } | null; lastSyncedCommitSha: string | null }>;
+  close(): Promise<void>;
+}
+
+const silent = { info: () => {}, warn: () => {} };
+
+/**
+ * The whole stack for sync tests: the API (through app.inject), a real Temporal worker running
+ * the production workflows and activities in this process, a GitHub emulator backed by real git
+ * repositories, PostgreSQL and S3 — all real, each isolated to this test file.
+ */
+export async function startSyncHarness(options: { env?: Record<string, string>; archiveLimits?: ArchiveLimits; emulatorLimits?: Parameters<typeof startGitHubEmulator>[0]['limits'] } = {}): Promise<SyncHarness> {
+  const root = await mkdtemp(path.join(os.tmpdir(), 'reposync-github-'));
+  const github = await startGitHubEmulator({ root, ...(options.emulatorLimits ? { limits: options.emulatorLimits } : {}) });
+  const api = await startApiHarness({ GITHUB_API_URL: github.url, ...options.env });
+  installQuietRuntime();
+  const connection = await NativeConnection.connect({ address: inject('temporalAddress') });
+  const worker = await Worker.create({
+    connection,
+    taskQueue: api.config.temporal.taskQueue,
+    workflowBundle: { codePath: inject('workflowBundlePath') },
+    activities: createActivities({
+      db: api.db,
+      blobs: api.blobs,
+      github: createGitHubClients({ config: api.config.github, secrets: api.secrets }),
+      githubApiUrl: api.config.github.apiUrl,
+      temporal: api.temporal,
+      ...(options.archiveLimits ? { archiveLimits: options.archiveLimits } : {}),
+      log: silent,
+    }),
+    shutdownGraceTime: '2 seconds',
+  });
+  const running = worker.run();
+
+  return {
+    ...api,
+    github,
+    worker,
+    async link(owner, repo, body = {}) {
+      const response = await api.app.inject({ method: 'POST', url: '/api/projects', headers: api.auth(), payload: { owner, repo, token: github.token, ...body } });
+      if (response.statusCode !== 201) throw new Error(`link failed: ${response.statusCode} ${response.body}`);
+      return response.json();
+    },
+    async initialSync(projectId) {
+      const started = await api.app.inject({ method: 'POST', url: `/api/projects/${projectId}/sync/initial`, headers: api.auth() });
+      if (started.statusCode !== 202) throw new Error(`start failed: ${started.statusCode} ${started.body}`);
+      const { workflowId, syncId } = started.json();
+      await api.temporal.workflow.getHandle(workflowId, syncId).result().catch(() => {});
+      const status = await api.app.inject({ method: 'GET', url: `/api/projects/${projectId}/sync/status`, headers: api.auth() });
+      return status.json();
+    },
+    async close() {
+      worker.shutdown();
+      await running;
+      await connection.close();
+      await api.close();
+      await github.close();
+      await rm(root, { recursive: true, force: true });
+    },
+  };
+}
+
+let runtimeInstalled = false;
+/** The SDK logs every worker state change at INFO; tests only want warnings and errors. */
+function installQuietRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+}
