@@ -102,7 +102,7 @@ describe('Git Data API', () => {
     await expect(
       h.octokit.git.createTree({ ...repo, tree: [{ path: 'x', mode: '100644', type: 'blob', sha: blob.data.sha, content: 'x' }] }),
     ).rejects.toMatchObject({ status: 422 });
-    await expect(h.octokit.request('POST /repos/{owner}/{repo}/git/trees', { ...repo, tree: [{ path: 'x', mode: '100600', type: 'blob', content: 'x' }] })).rejects.toMatchObject({ status: 422 });
+    await expect(h.octokit.request('POST /repos/{owner}/{repo}/git/trees', { ...repo, tree: [{ path: 'x', mode: '100600' as '100644', type: 'blob', content: 'x' }] })).rejects.toMatchObject({ status: 422 });
     await expect(h.octokit.git.createTree({ ...repo, tree: [{ path: 'x', mode: '100644', type: 'blob', sha: 'e'.repeat(40) }] })).rejects.toMatchObject({ status: 422 });
   });
 

@@ -6,8 +6,6 @@ export default defineConfig({
   test: {
     include: ['test/github-emulator/**/*.test.ts'],
     pool: 'forks',
-    // The streaming test samples live memory after forced collections.
-    poolOptions: { forks: { execArgv: ['--expose-gc'] } },
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
-import { AppAdmin, covers } from './auth/app-admin.js';
+import { covers, type AppAdmin } from './auth/app-admin.js';
 import { looksLikeJwt, parseAuthorization, type Identity } from './auth/identity.js';
-import { TokenStore } from './auth/token-store.js';
+import type { TokenStore } from './auth/token-store.js';
 import { verifyAppJwt } from './auth/verify-jwt.js';
 import { FaultInjector } from './faults.js';
 import { gitText, runGit } from './git/run-git.js';
@@ -11,7 +11,7 @@ import { RateLimiter } from './http/rate-limiter.js';
 import { RequestLog } from './request-log.js';
 import type { RepoFacts } from './shapes/repository.js';
 import type { Urls } from './shapes/urls.js';
-import { RepoStore, type RepoHandle } from './state/repo-store.js';
+import type { RepoHandle, RepoStore } from './state/repo-store.js';
 import type { EmulatorLimits, RefUpdate } from './types.js';
 import { createPayload, deletePayload, pushPayload, ZERO_SHA, type PayloadContext } from './webhooks/build-payloads.js';
 import { WebhookDeliveries } from './webhooks/webhook-deliveries.js';

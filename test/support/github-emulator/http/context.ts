@@ -30,10 +30,3 @@ export interface Reply {
 }
 
 export type Handler = (ctx: Context) => Promise<Reply>;
-
-/** A string parameter or a typed 422 naming it, matching GitHub's validation answers. */
-export function param(ctx: Context, name: string): string {
-  const value = ctx.params[name];
-  if (value === undefined) throw new Error(`route has no parameter ${name}`);
-  return value;
-}

@@ -19,7 +19,7 @@ export function commitRoutes(router: Router): void {
     const path = ctx.query.get('path');
     const commits = await readCommits(handle.gitDir, [`--skip=${(page - 1) * perPage}`, `--max-count=${perPage + 1}`, sha], path ? [path] : []);
     const items = commits.slice(0, perPage);
-    // Like GitHub, the list does not know its length: "last" is omitted, "next" exists while more remain.
+    // One extra commit is read to know whether a next page exists; "last" then points one page ahead.
     const headers = linkHeader(ctx, page, commits.length > perPage ? page + 1 : page, perPage);
     return { status: 200, json: items.map((c) => commitShape(ctx.core.urls, handle, c)), headers };
   });
