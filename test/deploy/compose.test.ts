@@ -48,6 +48,8 @@ const OPTIONAL: Record<string, string> = {
   TEMPORAL_TLS_CA_PATH: 'cloud',
   AWS_REGION: 'fallback',
   API_BODY_LIMIT_BYTES: 'default',
+  TEMPORAL_DEV_SERVER_PORT: 'embedded',
+  SYNC_MAX_ATTEMPTS: 'default',
 };
 
 /** What an operator's `.env` holds at the least: the two secrets compose requires. */

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { inject } from 'vitest';
 import { buildServer } from '../../src/api/server.js';
-import { loadConfig, type Config } from '../../src/config.js';
+import { loadConfig, type Config, type S3Config } from '../../src/config.js';
 import { generateApiKey } from '../../src/crypto/api-key.js';
 import { createSecretBox, type SecretBox } from '../../src/crypto/secret-box.js';
 import type { Db } from '../../src/db/connection.js';
@@ -21,6 +21,8 @@ export interface ApiHarness {
   db: Db;
   blobs: BlobStore;
   config: Config;
+  /** This file's own bucket, for processes started outside the test (a worker, a benchmark). */
+  s3: S3Config;
   secrets: SecretBox;
   temporal: Client;
   /** An API key of tenant A, and one of another tenant B. */
@@ -46,7 +48,8 @@ export async function startApiHarness(env: Record<string, string> = {}): Promise
     REPOSYNC_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
     ...env,
   });
-  const blobs = createS3BlobStore({ config: await createTestBucket() });
+  const s3 = await createTestBucket();
+  const blobs = createS3BlobStore({ config: s3 });
   const secrets = createSecretBox(config.encryptionKey!);
   const temporal = createTemporalClient({ ...config.temporal, address: config.temporal.address! });
   const app = await buildServer({ config, db: database.db, blobs, temporal, secrets }, { logger: false });
@@ -60,6 +63,7 @@ export async function startApiHarness(env: Record<string, string> = {}): Promise
     db: database.db,
     blobs,
     config,
+    s3,
     secrets,
     temporal,
     key,

@@ -11,7 +11,10 @@ import { startApiHarness, type ApiHarness } from './api-harness.js';
 
 export interface SyncHarness extends ApiHarness {
   github: GitHubEmulator;
-  worker: Worker;
+  /** The in-process worker; absent when the test runs its own worker processes. */
+  worker: Worker | undefined;
+  /** Environment for a production worker process (`src/worker.ts`) serving this harness. */
+  workerProcessEnv(): Record<string, string>;
   /** Creates a project through the API for a repository of the emulator. */
   link(owner: string, repo: string, body?: Record<string, unknown>): Promise<{ id: string }>;
   /** Starts the initial sync through the API and waits for its workflow to end. */
@@ -26,13 +29,22 @@ const silent = { info: () => {}, warn: () => {} };
  * the production workflows and activities in this process, a GitHub emulator backed by real git
  * repositories, PostgreSQL and S3 — all real, each isolated to this test file.
  */
-export async function startSyncHarness(options: { env?: Record<string, string>; archiveLimits?: ArchiveLimits; emulatorLimits?: Parameters<typeof startGitHubEmulator>[0]['limits'] } = {}): Promise<SyncHarness> {
+export interface SyncHarnessOptions {
+  env?: Record<string, string>;
+  archiveLimits?: ArchiveLimits;
+  emulatorLimits?: Parameters<typeof startGitHubEmulator>[0]['limits'];
+  /** false: no worker in this process (the test starts worker processes itself). */
+  inProcessWorker?: boolean;
+}
+
+export async function startSyncHarness(options: SyncHarnessOptions = {}): Promise<SyncHarness> {
+  const { inProcessWorker = true } = options;
   const root = await mkdtemp(path.join(os.tmpdir(), 'reposync-github-'));
   const github = await startGitHubEmulator({ root, ...(options.emulatorLimits ? { limits: options.emulatorLimits } : {}) });
   const api = await startApiHarness({ GITHUB_API_URL: github.url, ...options.env });
   installQuietRuntime();
   const connection = await NativeConnection.connect({ address: inject('temporalAddress') });
-  const worker = await Worker.create({
+  const worker = !inProcessWorker ? undefined : await Worker.create({
     connection,
     taskQueue: api.config.temporal.taskQueue,
     workflowBundle: { codePath: inject('workflowBundlePath') },
@@ -47,12 +59,28 @@ export async function startSyncHarness(options: { env?: Record<string, string>; 
     }),
     shutdownGraceTime: '2 seconds',
   });
-  const running = worker.run();
+  const running = worker?.run();
 
   return {
     ...api,
     github,
     worker,
+    workerProcessEnv: () => ({
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: api.config.databaseUrl!,
+      TEMPORAL_ADDRESS: api.config.temporal.address!,
+      TEMPORAL_TASK_QUEUE: api.config.temporal.taskQueue,
+      S3_BUCKET: api.s3.bucket,
+      S3_ENDPOINT: api.s3.endpoint!,
+      S3_FORCE_PATH_STYLE: 'true',
+      AWS_ACCESS_KEY_ID: api.s3.accessKeyId!,
+      AWS_SECRET_ACCESS_KEY: api.s3.secretAccessKey!,
+      REPOSYNC_ENCRYPTION_KEY: api.config.encryptionKey!.toString('hex'),
+      GITHUB_API_URL: github.url,
+      WORKFLOW_BUNDLE_PATH: inject('workflowBundlePath'),
+    }),
     async link(owner, repo, body = {}) {
       const response = await api.app.inject({ method: 'POST', url: '/api/projects', headers: api.auth(), payload: { owner, repo, token: github.token, ...body } });
       if (response.statusCode !== 201) throw new Error(`link failed: ${response.statusCode} ${response.body}`);
@@ -67,7 +95,7 @@ export async function startSyncHarness(options: { env?: Record<string, string>; 
       return status.json();
     },
     async close() {
-      worker.shutdown();
+      worker?.shutdown();
       await running;
       await connection.close();
       await api.close();

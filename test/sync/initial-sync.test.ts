@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, symlink, writeFile, chmod } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { craftZip } from '../support/craft-zip.js';
 import { git, lsTree, pushWithClone } from '../support/git-cli.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 
@@ -285,6 +286,20 @@ describe('the initial sync API', () => {
     expect(response.body).toMatch(/"status":"synced"/);
   }, 60_000);
 
+  it('never leaves a terminated sync showing as syncing', async () => {
+    await h.github.repos.create('octo', 'terminated', {});
+    await h.github.repos.commit('octo', 'terminated', { message: 'x', files: { 'a.md': '# a\n' } });
+    const { id } = await h.link('octo', 'terminated');
+    h.github.faults.add({ path: '/octo/terminated/legacy.zip', delayMs: 5_000, times: 1 });
+    const started = (await h.app.inject({ method: 'POST', url: `/api/projects/${id}/sync/initial`, headers: h.auth() })).json();
+    for (let i = 0; i < 40 && (await h.app.inject({ method: 'GET', url: `/api/projects/${id}/sync/status`, headers: h.auth() })).json().phase !== 'streaming'; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await h.temporal.workflow.getHandle(started.workflowId).terminate('operator stopped it');
+    const status = (await h.app.inject({ method: 'GET', url: `/api/projects/${id}/sync/status`, headers: h.auth() })).json();
+    expect(status).toMatchObject({ status: 'failed', error: { code: 'internal', message: expect.stringMatching(/TERMINATED/) } });
+  }, 60_000);
+
   it("answers another tenant's project with 404", async () => {
     const { id } = await h.link('octo', 'kitchen-sink', { branch: 'other-branch' });
     for (const url of [`/api/projects/${id}/sync/initial`, `/api/projects/${id}/sync/status`, `/api/projects/${id}/files`, `/api/projects/${id}/operations`]) {
@@ -293,13 +308,3 @@ describe('the initial sync API', () => {
     }
   });
 });
-
-/** A zip with exactly the given entry names and contents (stored, via Python's zipfile). */
-async function craftZip(entries: Array<[string, string]>): Promise<Buffer> {
-  const { execFile } = await import('node:child_process');
-  const script = 'import sys, zipfile, json, io\nentries = json.loads(sys.stdin.read())\nbuf = io.BytesIO()\nwith zipfile.ZipFile(buf, "w") as z:\n    for name, data in entries:\n        z.writestr(zipfile.ZipInfo(name), data)\nsys.stdout.buffer.write(buf.getvalue())\n';
-  return new Promise((resolve, reject) => {
-    const child = execFile('python3', ['-c', script], { encoding: 'buffer' }, (error, stdout) => (error ? reject(error) : resolve(stdout)));
-    child.stdin!.end(JSON.stringify(entries));
-  });
-}

@@ -4,14 +4,27 @@ import { initialSyncWorkflowId } from '../../../shared/workflow-ids.js';
 import { syncStatusQuery, type SyncStatusView } from '../../../shared/sync-status.js';
 import type { SyncStatusBody } from '../../schemas/sync.js';
 
-/** The running sync's own view, from its workflow query; undefined when none is running. */
-export async function liveSyncStatus(temporal: Client, projectId: string): Promise<{ workflowId: string; view: SyncStatusView } | undefined> {
+export interface LiveSync {
+  workflowId: string;
+  running: boolean;
+  /** The running sync's own view; undefined once it has closed, or while no worker answers. */
+  view?: SyncStatusView;
+  /** How the latest run closed (COMPLETED, FAILED, TERMINATED, TIMED_OUT, ...), when it has. */
+  closedAs?: string;
+}
+
+const QUERY_DEADLINE_MS = 2_000;
+
+/** The latest sync workflow of a project: its query while it runs, how it ended otherwise. */
+export async function liveSyncStatus(temporal: Client, projectId: string): Promise<LiveSync | undefined> {
   const workflowId = initialSyncWorkflowId(projectId);
   try {
     const handle = temporal.workflow.getHandle(workflowId);
     const description = await handle.describe();
-    if (description.status.name !== 'RUNNING') return undefined;
-    return { workflowId, view: await handle.query(syncStatusQuery) };
+    if (description.status.name !== 'RUNNING') return { workflowId, running: false, closedAs: description.status.name };
+    // A query needs a live worker; while none is up (crashed, deploying) the status must still answer.
+    const view = await temporal.withDeadline(Date.now() + QUERY_DEADLINE_MS, () => handle.query(syncStatusQuery)).catch(() => undefined);
+    return { workflowId, running: true, ...(view ? { view } : {}) };
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) return undefined;
     throw error;
@@ -19,18 +32,24 @@ export async function liveSyncStatus(temporal: Client, projectId: string): Promi
 }
 
 /** Status as the API shows it: live from the workflow while it runs, from the database otherwise. */
-export function presentSyncStatus(project: Project, live: { workflowId: string; view: SyncStatusView } | undefined): SyncStatusBody {
+export function presentSyncStatus(project: Project, live: LiveSync | undefined): SyncStatusBody {
   const base = {
     lastSyncedCommitSha: project.last_synced_sha,
     syncStartedAt: project.sync_started_at?.toISOString() ?? null,
     syncCompletedAt: project.sync_completed_at?.toISOString() ?? null,
   };
-  if (!live) {
+  if (!live?.view) {
+    // A workflow an operator terminated, or that timed out, records nothing itself: the database
+    // would say `syncing` forever, so the workflow's own end is the truth.
+    const endedUnrecorded = (project.sync_status === 'syncing' || project.sync_status === 'pending') && live?.closedAs !== undefined && live.closedAs !== 'COMPLETED' && live.closedAs !== 'FAILED';
+    if (endedUnrecorded) {
+      return { ...base, status: 'failed', phase: null, workflowId: live.workflowId, operationId: null, progress: null, error: { code: 'internal', message: `the sync workflow ended as ${live.closedAs} before recording a result` } };
+    }
     return {
       ...base,
       status: project.sync_status,
       phase: null,
-      workflowId: null,
+      workflowId: live?.running ? live.workflowId : null,
       operationId: null,
       progress: null,
       error: project.sync_error_code ? { code: project.sync_error_code, message: project.sync_error_message ?? '' } : null,

@@ -81,7 +81,7 @@ export const syncRoutes: FastifyPluginAsync = async (fastify) => {
         const current = (await loadProject(db, request).catch(() => undefined)) ?? project;
         const status = presentSyncStatus(current, live);
         const serialized = JSON.stringify(status);
-        if (!live) {
+        if (!live?.running) {
           send('done', status);
           break;
         }
