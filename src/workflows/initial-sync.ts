@@ -61,7 +61,12 @@ export async function initialSync(input: InitialSyncInput): Promise<InitialSyncR
     const failure = describeFailure(error);
     status.phase = 'failed';
     status.lastError = failure;
-    await failSync({ projectId, operationId: status.operationId, ...failure });
+    try {
+      await failSync({ projectId, operationId: status.operationId, ...failure });
+    } catch {
+      // The database is what failed: the workflow's own failure below still carries the code,
+      // and the status API reads it from Temporal.
+    }
     throw ApplicationFailure.create({ type: failure.code, message: failure.message, nonRetryable: true, cause: error as Error });
   }
 }

@@ -5,6 +5,8 @@ import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/wo
 import { inject } from 'vitest';
 import { createActivities } from '../../src/activities/index.js';
 import { createGitHubClients } from '../../src/github/project-client.js';
+import type { Db } from '../../src/db/connection.js';
+import type { BlobStore } from '../../src/storage/blob-store.js';
 import type { ArchiveLimits } from '../../src/sync/archive-limits.js';
 import { startGitHubEmulator, type GitHubEmulator } from './github-emulator/index.js';
 import { startApiHarness, type ApiHarness } from './api-harness.js';
@@ -30,7 +32,13 @@ const silent = { info: () => {}, warn: () => {} };
  * repositories, PostgreSQL and S3 — all real, each isolated to this test file.
  */
 export interface SyncHarnessOptions {
-  env?: Record<string, string>;
+  /** Settings for the API and worker; a function sees the emulator (for a GitHub App's key). */
+  env?: Record<string, string> | ((github: GitHubEmulator) => Record<string, string>);
+  /** GitHub Apps the emulator knows. */
+  apps?: Array<{ appId: number }>;
+  /** Replace what the in-process worker's activities use, to simulate an outage. */
+  workerBlobs?: BlobStore;
+  workerDb?: Db;
   archiveLimits?: ArchiveLimits;
   emulatorLimits?: Parameters<typeof startGitHubEmulator>[0]['limits'];
   /** false: no worker in this process (the test starts worker processes itself). */
@@ -40,8 +48,9 @@ export interface SyncHarnessOptions {
 export async function startSyncHarness(options: SyncHarnessOptions = {}): Promise<SyncHarness> {
   const { inProcessWorker = true } = options;
   const root = await mkdtemp(path.join(os.tmpdir(), 'reposync-github-'));
-  const github = await startGitHubEmulator({ root, ...(options.emulatorLimits ? { limits: options.emulatorLimits } : {}) });
-  const api = await startApiHarness({ GITHUB_API_URL: github.url, ...options.env });
+  const github = await startGitHubEmulator({ root, ...(options.emulatorLimits ? { limits: options.emulatorLimits } : {}), ...(options.apps ? { apps: options.apps } : {}) });
+  const env = typeof options.env === 'function' ? options.env(github) : options.env;
+  const api = await startApiHarness({ GITHUB_API_URL: github.url, ...env });
   installQuietRuntime();
   const connection = await NativeConnection.connect({ address: inject('temporalAddress') });
   const worker = !inProcessWorker ? undefined : await Worker.create({
@@ -49,8 +58,8 @@ export async function startSyncHarness(options: SyncHarnessOptions = {}): Promis
     taskQueue: api.config.temporal.taskQueue,
     workflowBundle: { codePath: inject('workflowBundlePath') },
     activities: createActivities({
-      db: api.db,
-      blobs: api.blobs,
+      db: options.workerDb ?? api.db,
+      blobs: options.workerBlobs ?? api.blobs,
       github: createGitHubClients({ config: api.config.github, secrets: api.secrets }),
       githubApiUrl: api.config.github.apiUrl,
       temporal: api.temporal,

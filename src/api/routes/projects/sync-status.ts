@@ -1,4 +1,5 @@
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { ApplicationFailure, WorkflowFailedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { isSyncErrorCode } from '../../../shared/error-codes.js';
 import type { Project } from '../../../db/repositories/projects.js';
 import { initialSyncWorkflowId } from '../../../shared/workflow-ids.js';
 import { syncStatusQuery, type SyncStatusView } from '../../../shared/sync-status.js';
@@ -11,6 +12,8 @@ export interface LiveSync {
   view?: SyncStatusView;
   /** How the latest run closed (COMPLETED, FAILED, TERMINATED, TIMED_OUT, ...), when it has. */
   closedAs?: string;
+  /** The failure it closed with, when it did not complete. */
+  failure?: { code: string; message: string };
 }
 
 const QUERY_DEADLINE_MS = 2_000;
@@ -21,7 +24,11 @@ export async function liveSyncStatus(temporal: Client, projectId: string): Promi
   try {
     const handle = temporal.workflow.getHandle(workflowId);
     const description = await handle.describe();
-    if (description.status.name !== 'RUNNING') return { workflowId, running: false, closedAs: description.status.name };
+    if (description.status.name !== 'RUNNING') {
+      const closedAs = description.status.name;
+      const failure = closedAs === 'COMPLETED' ? undefined : await handle.result().then(() => undefined, (error: unknown) => workflowFailure(error, closedAs));
+      return { workflowId, running: false, closedAs, ...(failure ? { failure } : {}) };
+    }
     // A query needs a live worker; while none is up (crashed, deploying) the status must still answer.
     const view = await temporal.withDeadline(Date.now() + QUERY_DEADLINE_MS, () => handle.query(syncStatusQuery)).catch(() => undefined);
     return { workflowId, running: true, ...(view ? { view } : {}) };
@@ -29,6 +36,13 @@ export async function liveSyncStatus(temporal: Client, projectId: string): Promi
     if (error instanceof WorkflowNotFoundError) return undefined;
     throw error;
   }
+}
+
+/** The code and message a closed workflow failed with (the sync's own code when it set one). */
+function workflowFailure(error: unknown, closedAs: string): { code: string; message: string } {
+  const cause = error instanceof WorkflowFailedError ? error.cause : undefined;
+  if (closedAs === 'FAILED' && cause instanceof ApplicationFailure && isSyncErrorCode(cause.type)) return { code: cause.type, message: cause.message };
+  return { code: 'internal', message: `the sync workflow ended as ${closedAs} before recording a result${cause ? `: ${cause.message}` : ''}` };
 }
 
 /** Status as the API shows it: live from the workflow while it runs, from the database otherwise. */
@@ -41,9 +55,9 @@ export function presentSyncStatus(project: Project, live: LiveSync | undefined):
   if (!live?.view) {
     // A workflow an operator terminated, or that timed out, records nothing itself: the database
     // would say `syncing` forever, so the workflow's own end is the truth.
-    const endedUnrecorded = (project.sync_status === 'syncing' || project.sync_status === 'pending') && live?.closedAs !== undefined && live.closedAs !== 'COMPLETED' && live.closedAs !== 'FAILED';
+    const endedUnrecorded = (project.sync_status === 'syncing' || project.sync_status === 'pending') && live?.failure !== undefined;
     if (endedUnrecorded) {
-      return { ...base, status: 'failed', phase: null, workflowId: live.workflowId, operationId: null, progress: null, error: { code: 'internal', message: `the sync workflow ended as ${live.closedAs} before recording a result` } };
+      return { ...base, status: 'failed', phase: null, workflowId: live.workflowId, operationId: null, progress: null, error: live.failure! };
     }
     return {
       ...base,
