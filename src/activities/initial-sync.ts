@@ -26,6 +26,8 @@ export interface RepositoryHead {
 
 /** How often the import tells its workflow how far it got (each report is a history event). */
 const PROGRESS_SIGNAL_INTERVAL_MS = 1_000;
+const HEARTBEAT_INTERVAL_MS = 2_000;
+const STALL_MS = 120_000;
 
 export function createInitialSyncActivities(deps: ActivityDeps) {
   const { db, github, log } = deps;
@@ -103,6 +105,14 @@ export function createInitialSyncActivities(deps: ActivityDeps) {
       const client = await connect(project);
       const { owner, repo, commitSha, treeSha } = head;
       const reportProgress = progressReporter(deps, context);
+      // Heartbeat on a clock too, so long steps between files (the tree of a huge repository,
+      // a large blob's upload) never look like a dead worker — but only while the import moves:
+      // a stream stalled for STALL_MS stops the heartbeats, and Temporal retries the activity.
+      let lastProgress: unknown = { filesDone: 0 };
+      let lastProgressAt = Date.now();
+      const ticker = setInterval(() => {
+        if (Date.now() - lastProgressAt < STALL_MS) context.heartbeat(lastProgress);
+      }, HEARTBEAT_INTERVAL_MS);
       try {
         const tree = await readRecursiveTree(client.octokit, owner, repo, treeSha).catch((error: unknown) => {
           throw githubFailure(error, `the tree of ${owner}/${repo}@${commitSha}`);
@@ -121,7 +131,8 @@ export function createInitialSyncActivities(deps: ActivityDeps) {
             openBlob: (sha) => openBlob(client, deps.githubApiUrl, owner, repo, sha),
           },
           onProgress: (progress) => {
-            context.heartbeat({ filesDone: progress.filesDone });
+            lastProgress = { phase: progress.phase, filesDone: progress.filesDone };
+            lastProgressAt = Date.now();
             reportProgress(progress);
           },
         });
@@ -165,6 +176,8 @@ export function createInitialSyncActivities(deps: ActivityDeps) {
         };
       } catch (error) {
         throw importFailure(error, `${owner}/${repo}@${commitSha.slice(0, 7)}`);
+      } finally {
+        clearInterval(ticker);
       }
     },
 

@@ -8,9 +8,11 @@ export interface BlobStore {
   /**
    * Stores `content` under `sha`, verifying that it hashes to that git blob SHA before it becomes
    * visible. `size` is the exact byte length (git's blob header needs it up front).
-   * Resolves `{ stored: false }` when the blob was already there.
+   * Resolves `{ stored: false }` when the blob was already there. With `knownAbsent` the caller
+   * has just checked its own index: the store skips its existence check (one request less per
+   * blob); a blob that was there after all is overwritten with identical bytes.
    */
-  put(sha: string, size: number, content: Readable | Buffer): Promise<{ stored: boolean }>;
+  put(sha: string, size: number, content: Readable | Buffer, options?: PutOptions): Promise<{ stored: boolean }>;
   has(sha: string): Promise<boolean>;
   /** The blob's bytes; rejects with BlobNotFoundError when absent. */
   get(sha: string): Promise<Readable>;
@@ -19,6 +21,10 @@ export interface BlobStore {
   /** Resolves when the store is reachable and writable (for /readyz). */
   check(): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface PutOptions {
+  knownAbsent?: boolean;
 }
 
 export class BlobNotFoundError extends Error {

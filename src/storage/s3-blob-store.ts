@@ -83,9 +83,9 @@ export function createS3BlobStore(options: S3BlobStoreOptions): BlobStore {
   }
 
   return {
-    async put(sha, size, content) {
+    async put(sha, size, content, { knownAbsent = false } = {}) {
       assertBlobSha(sha);
-      if (await has(sha)) {
+      if (!knownAbsent && (await has(sha))) {
         if (content instanceof Readable) content.resume();
         return { stored: false };
       }

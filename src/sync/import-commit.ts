@@ -159,7 +159,8 @@ export async function importCommit(options: ImportCommitOptions): Promise<Import
   }
 
   async function storeBlob(entry: TreeEntry, content: Buffer | Readable): Promise<void> {
-    const { stored } = await blobs.put(entry.sha, entry.size, content);
+    // `known` is the database's index of stored blobs, checked just before: skip the store's own check.
+    const { stored } = await blobs.put(entry.sha, entry.size, content, { knownAbsent: true });
     known.add(entry.sha);
     pendingBlobs.push({ sha: entry.sha, size: entry.size });
     if (stored) {
