@@ -20,21 +20,18 @@ interface RawTreeEntry {
 
 /**
  * Every blob and submodule of a commit's tree, the truth a sync is checked against (SPEC §3).
- * One recursive request normally; when GitHub truncates it (over 100,000 entries or 7 MB,
- * https://docs.github.com/rest/git/trees#get-a-tree) we walk the tree level by level instead.
+ * One recursive request normally. GitHub truncates a recursive tree past 100,000 entries or
+ * 7 MB and says to fetch sub-trees instead (https://docs.github.com/rest/git/trees#get-a-tree):
+ * we then list that level and read each sub-tree recursively, splitting again only where a
+ * sub-tree is itself too big — a few requests per oversized directory, not one per directory.
  */
-export async function readRecursiveTree(octokit: ReposyncOctokit, owner: string, repo: string, treeSha: string): Promise<TreeEntry[]> {
+export async function readRecursiveTree(octokit: ReposyncOctokit, owner: string, repo: string, treeSha: string, prefix = ''): Promise<TreeEntry[]> {
   const { data } = await octokit.rest.git.getTree({ owner, repo, tree_sha: treeSha, recursive: 'true' });
-  if (!data.truncated) return collect(data.tree as RawTreeEntry[], '');
-  const entries: TreeEntry[] = [];
-  const pending: Array<{ sha: string; prefix: string }> = [{ sha: treeSha, prefix: '' }];
-  while (pending.length > 0) {
-    const { sha, prefix } = pending.pop()!;
-    const { data: level } = await octokit.rest.git.getTree({ owner, repo, tree_sha: sha });
-    for (const entry of level.tree as RawTreeEntry[]) {
-      if (entry.type === 'tree' && entry.sha && entry.path) pending.push({ sha: entry.sha, prefix: `${prefix}${entry.path}/` });
-    }
-    entries.push(...collect(level.tree as RawTreeEntry[], prefix));
+  if (!data.truncated) return collect(data.tree as RawTreeEntry[], prefix);
+  const { data: level } = await octokit.rest.git.getTree({ owner, repo, tree_sha: treeSha });
+  const entries = collect(level.tree as RawTreeEntry[], prefix);
+  for (const entry of level.tree as RawTreeEntry[]) {
+    if (entry.type === 'tree' && entry.sha && entry.path) entries.push(...(await readRecursiveTree(octokit, owner, repo, entry.sha, `${prefix}${entry.path}/`)));
   }
   return entries;
 }
