@@ -194,6 +194,19 @@ describe('InitialSync failures', () => {
     expect(status.error).toMatchObject({ code: 'no-credentials', message: expect.stringMatching(/no GitHub credentials/) });
   }, 60_000);
 
+  it("skips files over the project's block limit as too-large and stores those over the warning limit with a warning", async () => {
+    await h.github.repos.create('octo', 'sizes', {});
+    await h.github.repos.commit('octo', 'sizes', { message: 'x', files: { 'small.txt': 'tiny\n', 'medium.txt': 'a'.repeat(200) + '\n', 'huge.txt': 'b'.repeat(5000) + '\n' } });
+    const { id } = await h.link('octo', 'sizes', { filter: { maxFileBytes: 1000, warnFileBytes: 100 } });
+    expect((await h.initialSync(id)).status).toBe('synced');
+    const files = Object.fromEntries((await listAllFiles(id)).map((file) => [file.path, file]));
+    expect(files['huge.txt']).toMatchObject({ skipReason: 'too-large', warning: expect.stringMatching(/over the 1000-byte limit/) });
+    expect(files['medium.txt']).toMatchObject({ skipReason: null, warning: expect.stringMatching(/large file/) });
+    expect(files['small.txt']).toMatchObject({ skipReason: null, warning: null });
+    expect((await fileContent(id, 'medium.txt')).statusCode).toBe(200);
+    expect((await fileContent(id, 'huge.txt')).json().message).toMatch(/too-large/);
+  }, 60_000);
+
   it('imports an empty repository as an empty snapshot and says so', async () => {
     await h.github.repos.create('octo', 'empty', {});
     const { id } = await h.link('octo', 'empty');

@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { initialSyncWorkflowId } from '../../../shared/workflow-ids.js';
 import type { FastifyPluginAsync } from 'fastify';
 import { DuplicateProjectError, projectsRepository, type ProjectChanges } from '../../../db/repositories/projects.js';
 import { httpError, notFound } from '../../http-error.js';
@@ -137,6 +138,12 @@ export const projectCrudRoutes: FastifyPluginAsync = async (fastify) => {
     { onRequest: fastify.authenticate, schema: { tags, security, summary: 'Unlink a project', params: IdParamsSchema, response: { 204: Type.Null(), ...errorResponses } } },
     async (request, reply) => {
       if (!(await projects.deleteForTenant(request.caller.tenantId, request.params.id))) throw notFound(`project ${request.params.id}`);
+      // A sync of a deleted project has nothing left to write to: stop it. Failing here means it
+      // had already finished (or never ran), which is what we want anyway.
+      await fastify.deps.temporal.workflow
+        .getHandle(initialSyncWorkflowId(request.params.id))
+        .cancel()
+        .catch(() => {});
       return reply.status(204).send();
     },
   );
