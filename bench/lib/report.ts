@@ -37,7 +37,7 @@ export class Report {
     const common = [f.entries, mib(f.archiveBytes), mib(f.inflatedBytes)];
     const bench = this.ref(this.benchCommand);
     this.zipRows.push([scenario, 'download zipball (emulator git archive)', ...common, seconds(f.downloadMs), perSecond(f.entries, f.downloadMs), mibPerSecond(f.inflatedBytes, f.downloadMs), bench]);
-    this.zipRows.push([scenario, 'readZipEntries (unzipper), bodies read', ...common, seconds(f.readerMs), perSecond(f.entries, f.readerMs), mibPerSecond(f.inflatedBytes, f.readerMs), bench]);
+    this.zipRows.push([scenario, 'readZipEntries (src/sync), bodies read', ...common, seconds(f.readerMs), perSecond(f.entries, f.readerMs), mibPerSecond(f.inflatedBytes, f.readerMs), bench]);
     if (f.candidateMs !== undefined) {
       this.zipRows.push([scenario, 'candidate (bench/lib/fast-zip-reader.ts)', ...common, seconds(f.candidateMs), perSecond(f.entries, f.candidateMs), mibPerSecond(f.inflatedBytes, f.candidateMs), bench]);
     }
