@@ -62,12 +62,14 @@ export async function measureZipReader(github: GitHubEmulator, owner: string, re
 }
 
 /** Reads every entry's body to the end, counting entries and inflated bytes. */
-async function readAll(entries: AsyncIterable<{ body: Iterable<Buffer> | AsyncIterable<Buffer> | Readable }>): Promise<{ entries: number; inflatedBytes: number }> {
+async function readAll(entries: AsyncIterable<{ body: Buffer | Iterable<Buffer> | AsyncIterable<Buffer> | Readable }>): Promise<{ entries: number; inflatedBytes: number }> {
   let count = 0;
   let inflatedBytes = 0;
   for await (const entry of entries) {
     count += 1;
-    for await (const chunk of entry.body as Iterable<Buffer>) inflatedBytes += chunk.length;
+    // Small entries come whole, as one Buffer (iterating it would yield bytes, not chunks).
+    if (Buffer.isBuffer(entry.body)) inflatedBytes += entry.body.length;
+    else for await (const chunk of entry.body as Iterable<Buffer>) inflatedBytes += chunk.length;
   }
   return { entries: count, inflatedBytes };
 }

@@ -115,7 +115,8 @@ export async function importCommit(options: ImportCommitOptions): Promise<Import
   const uploads = new UploadPool(uploadConcurrency);
 
   /** Reads an entry's content: sniffs it, stores it unless binary, records its row. */
-  async function take(entry: TreeEntry, body: Readable): Promise<'stored' | 'mismatch'> {
+  async function take(entry: TreeEntry, body: Readable | Buffer): Promise<'stored' | 'mismatch'> {
+    if (Buffer.isBuffer(body)) return takeWhole(entry, body);
     const { head, rest } = await readHead(body, SNIFF_BYTES);
     const lfs = isLfsPointer(head, entry.size);
     const binary = entry.mode !== '120000' && !lfs && looksBinary(head);
@@ -156,6 +157,31 @@ export async function importCommit(options: ImportCommitOptions): Promise<Import
       if (error instanceof BlobIntegrityError) return 'mismatch';
       throw error;
     }
+  }
+
+  /** The same for content already in memory (small zip entries): no streams at all. */
+  async function takeWhole(entry: TreeEntry, content: Buffer): Promise<'stored' | 'mismatch'> {
+    const head = content.subarray(0, SNIFF_BYTES);
+    const lfs = isLfsPointer(head, entry.size);
+    const binary = entry.mode !== '120000' && !lfs && looksBinary(head);
+    const verdict = classifyPath(entry.path, entry.size, filter);
+    const row = { is_text: !binary, editable: verdict.editable && !binary, lfs_pointer: lfs, warning: verdict.warning };
+    if (binary || known.has(entry.sha)) {
+      finish(entry, { ...row, skip_reason: binary ? 'binary-content' : null });
+      return 'stored';
+    }
+    if (content.length !== entry.size) return 'mismatch';
+    uploads.run(async () => {
+      try {
+        await storeBlob(entry, content);
+        finish(entry, { ...row, skip_reason: null });
+      } catch (error) {
+        // A mismatch leaves the path undone: it is fetched by SHA after the archive.
+        if (!(error instanceof BlobIntegrityError)) throw error;
+      }
+    });
+    await uploads.whenBelowLimit();
+    return 'stored';
   }
 
   async function storeBlob(entry: TreeEntry, content: Buffer | Readable): Promise<void> {

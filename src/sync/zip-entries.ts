@@ -8,8 +8,11 @@ export { TruncatedArchiveError };
 export interface ZipFileEntry {
   /** Path inside the repository: the archive's root folder stripped, checked for traversal. */
   path: string;
-  /** The inflated bytes, counted against the archive's limits as they are read. */
-  body: Readable;
+  /**
+   * The inflated bytes, counted against the archive's limits: whole for small entries (inflated
+   * in one native call, no stream set-up per file), a stream for the others.
+   */
+  body: Readable | Buffer;
   /** Reads and discards the rest of the body (it must be consumed before the next entry). */
   drain(): Promise<void>;
 }
@@ -24,7 +27,7 @@ const FLAG_DATA_DESCRIPTOR = 0x0008;
 const STORED = 0;
 const DEFLATED = 8;
 const ZIP64_EXTRA = 0x0001;
-/** Entries this small are inflated in one native call; larger ones stream. */
+/** Entries this small (compressed; and four times that inflated) are inflated in one native call; larger ones stream. */
 const INFLATE_IN_ONE_CALL_MAX = 1024 * 1024;
 
 /**
@@ -80,19 +83,31 @@ export async function* readZipEntries(archive: Readable, limits: ArchiveLimits =
 
       if (root === undefined) root = rootFolderOf(name);
       const path = repositoryPath(name, root);
+      const isDirectory = name.endsWith('/') || path === '';
+
+      if (!streamed && compressedSize <= INFLATE_IN_ONE_CALL_MAX && uncompressedSize <= INFLATE_IN_ONE_CALL_MAX * 4) {
+        const raw = await reader.readExact(compressedSize, `entry "${name}"`);
+        if (isDirectory) continue;
+        const overTotal = () => new UnsafeArchiveError(`the archive inflates past the ${limits.maxTotalBytes}-byte limit`);
+        if (totalInflated + uncompressedSize > limits.maxTotalBytes) throw overTotal();
+        const content = method === STORED ? raw : inflateSmall(raw, name, uncompressedSize + 1);
+        totalInflated += content.length;
+        if (totalInflated > limits.maxTotalBytes) throw overTotal();
+        if (content.length > limits.ratioCheckAfterBytes && content.length / Math.max(compressedSize, 1) > limits.maxCompressionRatio) {
+          throw new UnsafeArchiveError(`${path} inflates more than ${limits.maxCompressionRatio}x its compressed size`);
+        }
+        yield { path, body: content, drain: async () => {} };
+        continue;
+      }
+
       const compressed = streamed ? inflateToStreamEnd(reader, name) : reader.chunks(compressedSize, `entry "${name}"`);
-      const content: AsyncIterable<Buffer> =
-        method === STORED || streamed
-          ? compressed
-          : compressedSize <= INFLATE_IN_ONE_CALL_MAX
-            ? inflateWhole(compressed, name, Math.min(uncompressedSize, limits.maxTotalBytes) + 1)
-            : inflateStreaming(compressed);
+      const content: AsyncIterable<Buffer> = method === STORED || streamed ? compressed : inflateStreaming(compressed);
       // pipeline, not pipe: a failure anywhere (a cut archive, bad deflate data) must reach the body.
       const body = pipeline(Readable.from(content, { objectMode: false }), countInflated(path, compressedSize), () => {});
       const finished = new Promise<void>((resolve, reject) => body.once('end', resolve).once('error', reject));
       // Errors reach whoever reads the body; an unread body is drained below.
       finished.catch(() => {});
-      if (name.endsWith('/') || path === '') {
+      if (isDirectory) {
         body.resume();
         await finished;
       } else {
@@ -114,13 +129,17 @@ export async function* readZipEntries(archive: Readable, limits: ArchiveLimits =
   }
 }
 
-/** Inflates an entry whose compressed size is known and small in one native call. */
-async function* inflateWhole(compressed: AsyncIterable<Buffer>, name: string, maxOutputLength: number): AsyncGenerator<Buffer> {
-  const parts: Buffer[] = [];
-  for await (const part of compressed) parts.push(part);
+/**
+ * Inflates a small entry in one native call. The output is capped just past the size its header
+ * declares: more than that cannot match the tree anyway, and a bomb stops at the cap.
+ */
+function inflateSmall(compressed: Buffer, name: string, maxOutputLength: number): Buffer {
   try {
-    yield inflateRawSync(Buffer.concat(parts), { maxOutputLength });
+    return inflateRawSync(compressed, { maxOutputLength });
   } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new UnsafeArchiveError(`archive entry "${name}" inflates past the size it declares`);
+    }
     throw new UnsafeArchiveError(`archive entry "${name}" does not inflate: ${(error as Error).message}`);
   }
 }

@@ -7,6 +7,10 @@ import { craftZip } from '../support/craft-zip.js';
 async function readAll(zip: Buffer, limits?: Parameters<typeof readZipEntries>[1]) {
   const files: Record<string, string> = {};
   for await (const entry of readZipEntries(Readable.from([zip]), limits)) {
+    if (Buffer.isBuffer(entry.body)) {
+      files[entry.path] = entry.body.toString();
+      continue;
+    }
     const chunks: Buffer[] = [];
     for await (const chunk of entry.body as AsyncIterable<Buffer>) chunks.push(chunk);
     files[entry.path] = Buffer.concat(chunks).toString();
