@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 started=$(date +%s)
-[ -d node_modules ] || npm ci --no-audit --no-fund
+[ -d node_modules ] || npm ci --no-audit --no-fund || npm install --no-audit --no-fund
 bash scripts/ensure-tools.sh all
 
 echo "== typecheck"; npx tsc --noEmit -p .
