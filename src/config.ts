@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { DEFAULT_TASK_QUEUE } from './shared/task-queue.js';
 
 /**
  * Every setting reposync reads, from the environment, once, at start-up.
@@ -71,7 +72,7 @@ export function loadConfig(env: Env = process.env): Config {
     temporal: {
       address: read.hostPort('TEMPORAL_ADDRESS'),
       namespace: read.string('TEMPORAL_NAMESPACE') ?? 'default',
-      taskQueue: read.string('TEMPORAL_TASK_QUEUE') ?? 'reposync',
+      taskQueue: read.string('TEMPORAL_TASK_QUEUE') ?? DEFAULT_TASK_QUEUE,
       cliPath: read.string('TEMPORAL_CLI_PATH'),
       devServerPort: read.port('TEMPORAL_DEV_SERVER_PORT', 7233),
       uiPort: read.port('TEMPORAL_UI_PORT', 8233),

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type { Config } from './config.js';
 import { apiKeysRepository } from './db/repositories/api-keys.js';
 import { generateApiKey } from './crypto/api-key.js';
@@ -48,5 +47,3 @@ export async function ensureAdminApiKey(config: Config, db: Db): Promise<string 
   if (key) await apiKeysRepository(db).ensureBootstrapKey(key);
   return key;
 }
-
-export const embeddedDatabaseDir = (config: Config) => path.join(config.dataDir, 'pglite');

@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import { apiKeyPrefix, hashApiKey } from '../../crypto/api-key.js';
 import type { Db } from '../connection.js';
 
@@ -52,10 +51,6 @@ export function apiKeysRepository(db: Db) {
           .executeTakeFirstOrThrow();
         return { tenantId: row.tenant_id, apiKeyId: row.id };
       });
-    },
-
-    async touch(apiKeyId: string): Promise<void> {
-      await db.updateTable('api_keys').set({ last_used_at: sql<Date>`now()` }).where('id', '=', apiKeyId).execute();
     },
   };
 }
