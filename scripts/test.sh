@@ -12,5 +12,12 @@ bash scripts/ensure-tools.sh all
 
 echo "== typecheck"; npx tsc --noEmit -p .
 echo "== lint"; npx eslint .
-echo "== tests"; npx vitest run "$@"
+echo "== tests"
+results="$(mktemp)"
+status=0
+npx vitest run --reporter=default --reporter=json --outputFile.json="$results" "$@" || status=$?
+# One plain summary line, whatever the reporter prints above it.
+node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`)' "$results" || true
+rm -f "$results"
 echo "== npm test finished in $(( $(date +%s) - started ))s"
+exit "$status"
