@@ -11,6 +11,7 @@ import { projectCrudRoutes } from './routes/projects/crud.js';
 import { fileRoutes } from './routes/projects/files.js';
 import { operationRoutes } from './routes/projects/operations.js';
 import { syncRoutes } from './routes/projects/sync.js';
+import { webhookRoutes } from './routes/webhooks.js';
 import { ErrorSchema } from './schemas/common.js';
 import { ProjectSchema } from './schemas/projects.js';
 import { OperationSchema } from './schemas/sync.js';
@@ -39,4 +40,5 @@ export async function registerApp(fastify: FastifyInstance, deps: ApiDeps): Prom
   await fastify.register(syncRoutes);
   await fastify.register(operationRoutes);
   await fastify.register(fileRoutes);
+  await fastify.register(webhookRoutes);
 }

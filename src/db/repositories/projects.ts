@@ -33,6 +33,15 @@ export function projectsRepository(db: Db) {
       return db.selectFrom('projects').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
     },
 
+    /** Every project (of any tenant) linked to a repository; GitHub names are case-insensitive. */
+    findByRepository(owner: string, repo: string): Promise<Project[]> {
+      return db
+        .selectFrom('projects')
+        .selectAll()
+        .where(sql<boolean>`lower(owner) = lower(${owner}) and lower(repo) = lower(${repo})`)
+        .execute();
+    },
+
     findById(id: string): Promise<Project | undefined> {
       return db.selectFrom('projects').selectAll().where('id', '=', id).executeTakeFirst();
     },

@@ -1,0 +1,115 @@
+import { Type } from '@sinclair/typebox';
+import { sql } from 'kysely';
+import type { FastifyPluginAsync } from 'fastify';
+import { projectsRepository, type Project } from '../../db/repositories/projects.js';
+import { webhookDeliveriesRepository } from '../../db/repositories/webhook-deliveries.js';
+import { verifySignature } from '../../webhooks/verify-signature.js';
+import { httpError } from '../http-error.js';
+
+/** GitHub caps webhook payloads at 25 MB: https://docs.github.com/webhooks/webhook-events-and-payloads#payload-cap */
+const MAX_PAYLOAD_BYTES = 25 * 1024 * 1024;
+
+const AckSchema = Type.Object({ delivery: Type.String(), event: Type.String(), outcome: Type.String() });
+
+interface PushPayload {
+  ref?: string;
+  after?: string;
+  forced?: boolean;
+  repository?: { name?: string; owner?: { login?: string; name?: string }; full_name?: string };
+}
+
+/**
+ * POST /api/webhooks/github: authenticated by signature, not API key. Answers in milliseconds:
+ * it verifies, deduplicates by delivery GUID and records; it never waits for sync work.
+ */
+export const webhookRoutes: FastifyPluginAsync = async (fastify) => {
+  const { db, secrets, config } = fastify.deps;
+  const projects = projectsRepository(db);
+  const deliveries = webhookDeliveriesRepository(db);
+
+  // The signature covers the exact bytes, so this route keeps the body raw.
+  fastify.addContentTypeParser(['application/json', 'application/x-www-form-urlencoded'], { parseAs: 'buffer', bodyLimit: MAX_PAYLOAD_BYTES }, (_request, body, done) => done(null, body));
+
+  fastify.post(
+    '/api/webhooks/github',
+    {
+      bodyLimit: MAX_PAYLOAD_BYTES,
+      schema: {
+        tags: ['webhooks'],
+        summary: 'GitHub webhook deliveries (signed with X-Hub-Signature-256)',
+        response: { 200: AckSchema, 202: AckSchema },
+      },
+    },
+    async (request, reply) => {
+      const event = header(request.headers['x-github-event']);
+      const deliveryId = header(request.headers['x-github-delivery']);
+      const signature = header(request.headers['x-hub-signature-256']);
+      const missing = [!event && 'X-GitHub-Event', !deliveryId && 'X-GitHub-Delivery', !signature && 'X-Hub-Signature-256'].filter(Boolean);
+      if (missing.length > 0) throw httpError(400, 'bad-request', `missing header ${missing.join(', ')}`);
+      const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+      const payload = parsePayload(raw, header(request.headers['content-type']) ?? '');
+      request.log = request.log.child({ deliveryId, event });
+
+      const owner = payload.repository?.owner?.login ?? payload.repository?.owner?.name ?? payload.repository?.full_name?.split('/')[0];
+      const repo = payload.repository?.name;
+      const linked = owner && repo ? await projects.findByRepository(owner, repo) : [];
+      const appSecretValid = config.github.webhookSecret !== undefined && verifySignature(config.github.webhookSecret, raw, signature!);
+      // Only projects of the repository the payload names: a signature made with another
+      // project's secret never reaches them.
+      const verified = appSecretValid ? linked : linked.filter((project) => projectSecretVerifies(project, raw, signature!));
+      if (!appSecretValid && verified.length === 0) throw httpError(401, 'unauthorized', 'the X-Hub-Signature-256 signature does not verify');
+
+      const outcome = await handle(event!, payload, verified);
+      const first = await deliveries.recordOnce({ deliveryId: deliveryId!, event: event!, projectId: verified[0]?.id ?? null, outcome: outcome.name });
+      if (!first) {
+        request.log.info('redelivery acknowledged and ignored');
+        return reply.status(200).send({ delivery: deliveryId!, event: event!, outcome: 'duplicate' });
+      }
+      await outcome.apply();
+      request.log.info({ outcome: outcome.name, projects: verified.map((project) => project.id) }, 'webhook accepted');
+      return reply.status(event === 'ping' ? 200 : 202).send({ delivery: deliveryId!, event: event!, outcome: outcome.name });
+    },
+  );
+
+  function projectSecretVerifies(project: Project, raw: Buffer, signature: string): boolean {
+    if (!project.webhook_secret_ciphertext) return false;
+    return verifySignature(secrets.open(project.webhook_secret_ciphertext), raw, signature);
+  }
+
+  /** What a delivery means for the projects it verified against; applied only on first delivery. */
+  async function handle(event: string, payload: PushPayload, targets: Project[]): Promise<{ name: string; apply(): Promise<void> }> {
+    if (event === 'ping') return { name: 'pong', apply: async () => {} };
+    if (event !== 'push') return { name: 'ignored', apply: async () => {} };
+    const tracking = targets.filter((project) => payload.ref === `refs/heads/${project.branch ?? project.default_branch}`);
+    if (tracking.length === 0 || !payload.after || !/^[0-9a-f]{40}$/.test(payload.after)) return { name: 'ignored', apply: async () => {} };
+    const after = payload.after;
+    return {
+      // Following pushes with IncrementalSync is the next step; until then the head is recorded.
+      name: 'push-recorded',
+      apply: async () => {
+        await db
+          .updateTable('projects')
+          .set({ last_remote_sha: after, updated_at: sql<Date>`now()` })
+          .where('id', 'in', tracking.map((project) => project.id))
+          .execute();
+      },
+    };
+  }
+};
+
+function header(value: string | string[] | undefined): string | undefined {
+  const single = Array.isArray(value) ? value[0] : value;
+  return single && single.trim() !== '' ? single : undefined;
+}
+
+/** JSON, or the form encoding GitHub uses when a hook is set to `form` (`payload=<json>`). */
+function parsePayload(raw: Buffer, contentType: string): PushPayload {
+  try {
+    const text = contentType.startsWith('application/x-www-form-urlencoded') ? (new URLSearchParams(raw.toString('utf8')).get('payload') ?? '') : raw.toString('utf8');
+    const parsed: unknown = JSON.parse(text);
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
+    return parsed as PushPayload;
+  } catch {
+    throw httpError(400, 'bad-request', 'the webhook body is not a JSON object');
+  }
+}

@@ -1,0 +1,123 @@
+import { createHmac, randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
+
+const APP_SECRET = 'app-wide-webhook-secret';
+let h: SyncHarness;
+let projectId: string;
+
+beforeAll(async () => {
+  h = await startSyncHarness({ env: { GITHUB_WEBHOOK_SECRET: APP_SECRET } });
+  await h.github.repos.create('octo', 'hooked', { defaultBranch: 'main' });
+  await h.github.repos.commit('octo', 'hooked', { message: 'x', files: { 'a.md': '# a\n' } });
+  projectId = (await h.link('octo', 'hooked', { branch: 'main' })).id;
+});
+afterAll(() => h.close());
+
+const sign = (secret: string, body: string) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+
+function deliver(event: string, payload: unknown, { secret = APP_SECRET, delivery = randomUUID(), signature }: { secret?: string; delivery?: string; signature?: string } = {}) {
+  const body = typeof payload === 'string' ? payload : JSON.stringify(payload);
+  return h.app.inject({
+    method: 'POST',
+    url: '/api/webhooks/github',
+    headers: { 'content-type': 'application/json', 'x-github-event': event, 'x-github-delivery': delivery, 'x-hub-signature-256': signature ?? sign(secret, body) },
+    payload: body,
+  });
+}
+
+const push = (after: string, ref = 'refs/heads/main', repository = { name: 'hooked', full_name: 'octo/hooked', owner: { login: 'octo' } }) => ({ ref, before: '0'.repeat(40), after, repository });
+const deliveriesCount = async () => Number((await h.db.selectFrom('webhook_deliveries').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+const lastRemoteSha = async () => (await h.db.selectFrom('projects').select('last_remote_sha').where('id', '=', projectId).executeTakeFirstOrThrow()).last_remote_sha;
+
+describe('POST /api/webhooks/github', () => {
+  it('answers ping', async () => {
+    const response = await deliver('ping', { zen: 'Keep it logically awesome.', repository: { name: 'hooked', owner: { login: 'octo' } } });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({ event: 'ping', outcome: 'pong' });
+  });
+
+  it('records a push to the tracked branch and acknowledges with 202', async () => {
+    const after = 'a'.repeat(40);
+    const response = await deliver('push', push(after));
+    expect(response.statusCode).toBe(202);
+    expect(response.json().outcome).toBe('push-recorded');
+    expect(await lastRemoteSha()).toBe(after);
+  });
+
+  it('acknowledges a redelivery with 200 and does nothing with it', async () => {
+    const delivery = randomUUID();
+    expect((await deliver('push', push('b'.repeat(40)), { delivery })).statusCode).toBe(202);
+    const before = await deliveriesCount();
+    const again = await deliver('push', push('c'.repeat(40)), { delivery });
+    expect(again.statusCode).toBe(200);
+    expect(again.json().outcome).toBe('duplicate');
+    expect(await deliveriesCount()).toBe(before);
+    expect(await lastRemoteSha()).toBe('b'.repeat(40));
+  });
+
+  it('refuses a forged signature with 401 and processes nothing', async () => {
+    const before = await deliveriesCount();
+    const response = await deliver('push', push('d'.repeat(40)), { secret: 'not-the-secret' });
+    expect(response.statusCode).toBe(401);
+    expect(await deliveriesCount()).toBe(before);
+    expect(await lastRemoteSha()).not.toBe('d'.repeat(40));
+  });
+
+  it("does not let a project's own secret touch another repository's projects", async () => {
+    const other = (await h.link('octo', 'elsewhere')).id;
+    await h.db.updateTable('projects').set({ webhook_secret_ciphertext: h.secrets.seal('elsewhere-secret') }).where('id', '=', other).execute();
+    // Signed with the other project's secret, but naming octo/hooked.
+    const response = await deliver('push', push('e'.repeat(40)), { secret: 'elsewhere-secret' });
+    expect(response.statusCode).toBe(401);
+    expect(await lastRemoteSha()).not.toBe('e'.repeat(40));
+    // The same secret is accepted for its own repository.
+    const own = await deliver('push', push('f'.repeat(40), 'refs/heads/main', { name: 'elsewhere', full_name: 'octo/elsewhere', owner: { login: 'octo' } }), { secret: 'elsewhere-secret' });
+    expect(own.statusCode).toBe(202);
+  });
+
+  it('ignores pushes to other branches and to unknown repositories, and says so', async () => {
+    const branch = await deliver('push', push('1'.repeat(40), 'refs/heads/feature'));
+    expect(branch.statusCode).toBe(202);
+    expect(branch.json().outcome).toBe('ignored');
+    const unknown = await deliver('push', push('2'.repeat(40), 'refs/heads/main', { name: 'nobody', full_name: 'someone/nobody', owner: { login: 'someone' } }));
+    expect(unknown.json().outcome).toBe('ignored');
+    expect(await lastRemoteSha()).not.toBe('1'.repeat(40));
+  });
+
+  it.each([
+    ['X-GitHub-Event', 'x-github-event'],
+    ['X-GitHub-Delivery', 'x-github-delivery'],
+    ['X-Hub-Signature-256', 'x-hub-signature-256'],
+  ])('refuses a delivery without %s with 400', async (name, headerName) => {
+    const body = JSON.stringify(push('3'.repeat(40)));
+    const headers: Record<string, string> = { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': randomUUID(), 'x-hub-signature-256': sign(APP_SECRET, body) };
+    delete headers[headerName];
+    const response = await h.app.inject({ method: 'POST', url: '/api/webhooks/github', headers, payload: body });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().message).toContain(name);
+  });
+
+  it('refuses malformed JSON with 400', async () => {
+    const response = await deliver('push', '{"ref": ');
+    expect(response.statusCode).toBe(400);
+  });
+
+  it('refuses a payload over 25 MB with 413', async () => {
+    const body = JSON.stringify({ padding: 'x'.repeat(25 * 1024 * 1024 + 10) });
+    const response = await deliver('push', body);
+    expect(response.statusCode).toBe(413);
+  });
+});
+
+describe('a real delivery from the GitHub emulator', () => {
+  it('verifies a push made with plain git and records the new head', async () => {
+    const address = await h.app.listen({ port: 0, host: '127.0.0.1' });
+    const octokit = new (await import('@octokit/rest')).Octokit({ baseUrl: h.github.url, auth: h.github.token });
+    await octokit.rest.repos.createWebhook({ owner: 'octo', repo: 'hooked', config: { url: `${address}/api/webhooks/github`, content_type: 'json', secret: APP_SECRET }, events: ['push'] });
+    const { sha } = await h.github.repos.commit('octo', 'hooked', { message: 'y', files: { 'b.md': '# b\n' } });
+    for (let i = 0; i < 50 && (await lastRemoteSha()) !== sha; i += 1) await sleep(100);
+    expect(await lastRemoteSha()).toBe(sha);
+  });
+});
