@@ -1,4 +1,5 @@
 import type { ActivityDeps } from './deps.js';
+import { createIncrementalSyncActivities } from './incremental-sync.js';
 import { createInitialSyncActivities } from './initial-sync.js';
 
 export type { ActivityDeps } from './deps.js';
@@ -7,6 +8,7 @@ export type { ActivityDeps } from './deps.js';
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createInitialSyncActivities(deps),
+    ...createIncrementalSyncActivities(deps),
   };
 }
 

@@ -12,6 +12,7 @@ import type { InitialSyncResult } from '../shared/initial-sync.js';
 import { syncProgressSignal, type SyncProgress } from '../shared/sync-status.js';
 import { UnsafeArchiveError } from '../sync/archive-limits.js';
 import { importCommit, IntegrityMismatchError, type ImportProgress } from '../sync/import-commit.js';
+import { completeSnapshot } from './complete-snapshot.js';
 import type { ActivityDeps } from './deps.js';
 import { guardBlobStore, withDatabase } from './outage.js';
 
@@ -56,11 +57,11 @@ export function createInitialSyncActivities(deps: ActivityDeps) {
 
   return {
     /** Opens the operation row and marks the project as syncing. Idempotent per workflow run. */
-    async startSync({ projectId, kind }: { projectId: string; kind: 'initial' | 'incremental' | 'full_resync' }): Promise<{ operationId: string }> {
+    async startSync({ projectId, kind, operationId }: { projectId: string; kind: 'initial' | 'incremental' | 'full_resync'; operationId: string }): Promise<{ operationId: string }> {
       const { workflowId, runId } = workflowOf(Context.current());
       await loadProject(projectId);
       return withDatabase(async () => {
-        const operation = await operations.openForRun({ projectId, kind, direction: 'inbound', workflowId, runId });
+        const operation = await operations.open({ id: operationId, projectId, kind, direction: 'inbound', workflowId, runId });
         await db
           .updateTable('projects')
           .set({ sync_status: 'syncing', sync_started_at: operation.started_at, sync_completed_at: null, sync_error_code: null, sync_error_message: null })
@@ -136,33 +137,17 @@ export function createInitialSyncActivities(deps: ActivityDeps) {
             reportProgress(progress);
           },
         });
-        const totals = await withDatabase(() => snapshots.totals(snapshot.id));
-        await withDatabase(() =>
-          db.transaction().execute(async (trx) => {
-            await trx.updateTable('snapshots').set({ complete: true, file_count: totals.files, total_bytes: totals.bytes }).where('id', '=', snapshot.id).execute();
-            await trx
-              .updateTable('projects')
-              .set({
-                current_snapshot_id: snapshot.id,
-                last_synced_sha: commitSha,
-                sync_status: 'synced',
-                sync_completed_at: sql<Date>`now()`,
-                sync_error_code: null,
-                sync_error_message: null,
-              })
-              .where('id', '=', projectId)
-              .execute();
-            await syncOperationsRepository(trx).finish(operationId, {
-              status: 'succeeded',
-              after_sha: commitSha,
-              files_added: totals.files,
-              files_skipped: totals.skipped,
-              bytes: result.bytesUploaded,
-              apiRequestsDelta: client.requests.count,
-              metadata: JSON.stringify({ blobsUploaded: result.blobsUploaded, fetchedOutsideArchive: result.fetchedOutsideArchive.slice(0, 100), fetchedOutsideArchiveCount: result.fetchedOutsideArchive.length }),
-            });
-          }),
-        );
+        const totals = await completeSnapshot(db, {
+          projectId,
+          operationId,
+          snapshotId: snapshot.id,
+          commitSha,
+          beforeSha: null,
+          counts: { added: tree.length, modified: 0, removed: 0 },
+          bytesUploaded: result.bytesUploaded,
+          apiRequests: client.requests.count,
+          metadata: { blobsUploaded: result.blobsUploaded, fetchedOutsideArchive: result.fetchedOutsideArchive.slice(0, 100), fetchedOutsideArchiveCount: result.fetchedOutsideArchive.length },
+        });
         log.info('initial sync imported', { projectId, commit: commitSha.slice(0, 7), files: totals.files, uploaded: result.blobsUploaded });
         return {
           operationId,

@@ -35,6 +35,11 @@ export interface ImportCommitOptions {
   archiveLimits?: ArchiveLimits;
   /** Uploads of small blobs in flight at once while the archive keeps streaming. */
   uploadConcurrency?: number;
+  /**
+   * false: take every missing file by SHA from the blobs API instead of the archive — cheaper
+   * when only a few files changed since a snapshot whose rows are already copied over.
+   */
+  useArchive?: boolean;
   onProgress?(progress: ImportProgress): void;
   signal?: AbortSignal;
 }
@@ -65,7 +70,7 @@ const MANIFEST_FLUSH_ROWS = 1000;
  * kept, so a retried or resumed import only does what is left.
  */
 export async function importCommit(options: ImportCommitOptions): Promise<ImportResult> {
-  const { db, blobs, sources, snapshotId, tree, uploadConcurrency = 16, onProgress = () => {}, signal } = options;
+  const { db, blobs, sources, snapshotId, tree, uploadConcurrency = 16, useArchive = true, onProgress = () => {}, signal } = options;
   const filter = resolveFilter(options.filter);
   const snapshots = snapshotsRepository(db);
   const blobIndex = blobsRepository(db);
@@ -195,8 +200,8 @@ export async function importCommit(options: ImportCommitOptions): Promise<Import
     }
   }
 
-  const archive = await sources.openArchive();
-  for await (const zipEntry of readZipEntries(archive, options.archiveLimits)) {
+  const archive = useArchive && tree.some((entry) => !done.has(entry.path)) ? await sources.openArchive() : undefined;
+  for await (const zipEntry of archive ? readZipEntries(archive, options.archiveLimits) : []) {
     signal?.throwIfAborted();
     uploads.throwIfFailed();
     const entry = byPath.get(zipEntry.path);
@@ -212,7 +217,7 @@ export async function importCommit(options: ImportCommitOptions): Promise<Import
   await uploads.settle();
   await flush();
 
-  // What the archive left out or changed: fetch by SHA, which must match.
+  // What the archive left out or changed (or everything, without the archive): fetch by SHA, which must match.
   progress.phase = 'fetching-missing';
   onProgress(progress);
   for (const entry of tree) {

@@ -1,1 +1,2 @@
+export { incrementalSync } from './incremental-sync.js';
 export { initialSync } from './initial-sync.js';

@@ -1,6 +1,6 @@
-import { ActivityFailure, ApplicationFailure, proxyActivities, setHandler, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
+import { ApplicationFailure, proxyActivities, setHandler, uuid4, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import { isSyncErrorCode, type SyncErrorCode } from '../shared/error-codes.js';
+import { describeFailure } from './describe-failure.js';
 import type { InitialSyncInput, InitialSyncResult } from '../shared/initial-sync.js';
 import { syncProgressSignal, syncStatusQuery, type SyncStatusView } from '../shared/sync-status.js';
 
@@ -41,7 +41,7 @@ export async function initialSync(input: InitialSyncInput): Promise<InitialSyncR
   });
 
   try {
-    const { operationId } = await startSync({ projectId, kind: 'initial' });
+    const { operationId } = await startSync({ projectId, kind: 'initial', operationId: uuid4() });
     status.operationId = operationId;
     status.phase = 'resolving';
     const head = await resolveHead({ projectId, operationId });
@@ -72,13 +72,3 @@ export async function initialSync(input: InitialSyncInput): Promise<InitialSyncR
 }
 
 /** The code and message a user sees, from the failure an activity ended with. */
-function describeFailure(error: unknown): { code: SyncErrorCode; message: string } {
-  const cause = error instanceof ActivityFailure ? error.cause : error;
-  if (cause instanceof ApplicationFailure && isSyncErrorCode(cause.type)) {
-    return { code: cause.type, message: cause.message };
-  }
-  if (error instanceof ActivityFailure && cause instanceof Error) {
-    return { code: 'internal', message: `${error.activityType ?? 'an activity'} failed: ${cause.message}` };
-  }
-  return { code: 'internal', message: (error as Error).message ?? String(error) };
-}

@@ -42,7 +42,7 @@ describe('POST /api/webhooks/github', () => {
     const after = 'a'.repeat(40);
     const response = await deliver('push', push(after));
     expect(response.statusCode).toBe(202);
-    expect(response.json().outcome).toBe('push-recorded');
+    expect(response.json().outcome).toBe('push-recorded'); // not imported yet: nothing to follow
     expect(await lastRemoteSha()).toBe(after);
   });
 

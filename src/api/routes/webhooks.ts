@@ -4,6 +4,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { projectsRepository, type Project } from '../../db/repositories/projects.js';
 import { webhookDeliveriesRepository } from '../../db/repositories/webhook-deliveries.js';
 import { verifySignature } from '../../webhooks/verify-signature.js';
+import { followProject } from '../follow-project.js';
 import { httpError } from '../http-error.js';
 
 /** GitHub caps webhook payloads at 25 MB: https://docs.github.com/webhooks/webhook-events-and-payloads#payload-cap */
@@ -83,15 +84,19 @@ export const webhookRoutes: FastifyPluginAsync = async (fastify) => {
     const tracking = targets.filter((project) => payload.ref === `refs/heads/${project.branch ?? project.default_branch}`);
     if (tracking.length === 0 || !payload.after || !/^[0-9a-f]{40}$/.test(payload.after)) return { name: 'ignored', apply: async () => {} };
     const after = payload.after;
+    // Projects still waiting for their initial import pick this commit up with it.
+    const following = tracking.filter((project) => project.current_snapshot_id && project.enabled);
     return {
-      // Following pushes with IncrementalSync is the next step; until then the head is recorded.
-      name: 'push-recorded',
+      name: following.length > 0 ? 'sync-signalled' : 'push-recorded',
       apply: async () => {
         await db
           .updateTable('projects')
           .set({ last_remote_sha: after, updated_at: sql<Date>`now()` })
           .where('id', 'in', tracking.map((project) => project.id))
           .execute();
+        for (const project of following) {
+          await followProject(fastify.deps.temporal, config, project.id, { sha: after, forced: payload.forced === true, source: 'webhook' });
+        }
       },
     };
   }

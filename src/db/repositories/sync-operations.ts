@@ -7,15 +7,16 @@ export type SyncOperation = Selectable<SyncOperationsTable>;
 export function syncOperationsRepository(db: Db) {
   return {
     /**
-     * The operation of one workflow run, created on its first call: an activity retried after a
-     * crash finds the row it created before instead of starting a second one.
+     * Opens the operation whose id the workflow chose (deterministically), created on the first
+     * call: an activity retried after a crash finds the row it created before.
      */
-    async openForRun(values: { projectId: string; kind: OperationKind; direction: 'inbound' | 'outbound'; workflowId: string; runId: string }): Promise<SyncOperation> {
-      const existing = await db.selectFrom('sync_operations').selectAll().where('workflow_id', '=', values.workflowId).where('run_id', '=', values.runId).executeTakeFirst();
+    async open(values: { id: string; projectId: string; kind: OperationKind; direction: 'inbound' | 'outbound'; workflowId: string; runId: string }): Promise<SyncOperation> {
+      const existing = await db.selectFrom('sync_operations').selectAll().where('id', '=', values.id).executeTakeFirst();
       if (existing) return existing;
       return db
         .insertInto('sync_operations')
         .values({
+          id: values.id,
           project_id: values.projectId,
           kind: values.kind,
           direction: values.direction,

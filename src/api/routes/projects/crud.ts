@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { initialSyncWorkflowId } from '../../../shared/workflow-ids.js';
+import { incrementalSyncWorkflowId, initialSyncWorkflowId } from '../../../shared/workflow-ids.js';
 import type { FastifyPluginAsync } from 'fastify';
 import { DuplicateProjectError, projectsRepository, type ProjectChanges } from '../../../db/repositories/projects.js';
 import { httpError, notFound } from '../../http-error.js';
@@ -140,10 +140,12 @@ export const projectCrudRoutes: FastifyPluginAsync = async (fastify) => {
       if (!(await projects.deleteForTenant(request.caller.tenantId, request.params.id))) throw notFound(`project ${request.params.id}`);
       // A sync of a deleted project has nothing left to write to: stop it. Failing here means it
       // had already finished (or never ran), which is what we want anyway.
-      await fastify.deps.temporal.workflow
-        .getHandle(initialSyncWorkflowId(request.params.id))
-        .cancel()
-        .catch(() => {});
+      for (const workflowId of [initialSyncWorkflowId(request.params.id), incrementalSyncWorkflowId(request.params.id)]) {
+        await fastify.deps.temporal.workflow
+          .getHandle(workflowId)
+          .cancel()
+          .catch(() => {});
+      }
       return reply.status(204).send();
     },
   );

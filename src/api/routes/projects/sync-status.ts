@@ -1,7 +1,7 @@
 import { ApplicationFailure, WorkflowFailedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { isSyncErrorCode } from '../../../shared/error-codes.js';
 import type { Project } from '../../../db/repositories/projects.js';
-import { initialSyncWorkflowId } from '../../../shared/workflow-ids.js';
+import { incrementalSyncWorkflowId, initialSyncWorkflowId } from '../../../shared/workflow-ids.js';
 import { syncStatusQuery, type SyncStatusView } from '../../../shared/sync-status.js';
 import type { SyncStatusBody } from '../../schemas/sync.js';
 
@@ -18,20 +18,27 @@ export interface LiveSync {
 
 const QUERY_DEADLINE_MS = 2_000;
 
-/** The latest sync workflow of a project: its query while it runs, how it ended otherwise. */
+/** The project's sync workflow that runs now (initial or incremental), else the latest one. */
 export async function liveSyncStatus(temporal: Client, projectId: string): Promise<LiveSync | undefined> {
-  const workflowId = initialSyncWorkflowId(projectId);
+  const [initial, incremental] = await Promise.all([workflowStatus(temporal, initialSyncWorkflowId(projectId)), workflowStatus(temporal, incrementalSyncWorkflowId(projectId))]);
+  if (initial?.running) return initial;
+  if (incremental?.running) return incremental;
+  return [initial, incremental].filter((live) => live !== undefined).sort((a, b) => b.startedAt - a.startedAt)[0];
+}
+
+async function workflowStatus(temporal: Client, workflowId: string): Promise<(LiveSync & { startedAt: number }) | undefined> {
   try {
     const handle = temporal.workflow.getHandle(workflowId);
     const description = await handle.describe();
+    const startedAt = description.startTime.getTime();
     if (description.status.name !== 'RUNNING') {
       const closedAs = description.status.name;
       const failure = closedAs === 'COMPLETED' ? undefined : await handle.result().then(() => undefined, (error: unknown) => workflowFailure(error, closedAs));
-      return { workflowId, running: false, closedAs, ...(failure ? { failure } : {}) };
+      return { workflowId, running: false, closedAs, startedAt, ...(failure ? { failure } : {}) };
     }
     // A query needs a live worker; while none is up (crashed, deploying) the status must still answer.
     const view = await temporal.withDeadline(Date.now() + QUERY_DEADLINE_MS, () => handle.query(syncStatusQuery)).catch(() => undefined);
-    return { workflowId, running: true, ...(view ? { view } : {}) };
+    return { workflowId, running: true, startedAt, ...(view ? { view } : {}) };
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) return undefined;
     throw error;

@@ -5,6 +5,8 @@ import type { InitialSyncInput } from '../../../shared/initial-sync.js';
 import { initialSyncWorkflowId } from '../../../shared/workflow-ids.js';
 import { errorResponses, IdParamsSchema, type IdParams } from '../../schemas/common.js';
 import { SyncStartedSchema, SyncStatusSchema, type SyncStarted } from '../../schemas/sync.js';
+import { followProject } from '../../follow-project.js';
+import { httpError } from '../../http-error.js';
 import { loadProject } from './load-project.js';
 import { liveSyncStatus, presentSyncStatus } from './sync-status.js';
 
@@ -45,6 +47,20 @@ export const syncRoutes: FastifyPluginAsync = async (fastify) => {
       }
       request.log.info({ projectId: project.id, workflowId, alreadyRunning: started.alreadyRunning }, 'initial sync requested');
       return reply.status(202).send(started);
+    },
+  );
+
+  fastify.post<{ Params: IdParams }>(
+    '/api/projects/:id/sync',
+    {
+      onRequest: fastify.authenticate,
+      schema: { tags, security, summary: 'Sync the latest commit now (incremental)', params: IdParamsSchema, response: { 202: SyncStartedSchema, ...errorResponses } },
+    },
+    async (request, reply) => {
+      const project = await loadProject(db, request);
+      if (!project.current_snapshot_id) throw httpError(409, 'conflict', 'initial sync required: POST /api/projects/:id/sync/initial first');
+      const { workflowId, runId } = await followProject(temporal, config, project.id, { source: 'api' });
+      return reply.status(202).send({ syncId: runId, workflowId, status: 'pending', alreadyRunning: false });
     },
   );
 

@@ -1,0 +1,56 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/connection.js';
+import { snapshotsRepository } from '../db/repositories/snapshots.js';
+import { syncOperationsRepository } from '../db/repositories/sync-operations.js';
+import { withDatabase } from './outage.js';
+
+export interface SnapshotCompletion {
+  projectId: string;
+  operationId: string;
+  snapshotId: string;
+  commitSha: string;
+  beforeSha: string | null;
+  counts: { added: number; modified: number; removed: number };
+  bytesUploaded: number;
+  apiRequests: number;
+  metadata: Record<string, unknown>;
+}
+
+/**
+ * Makes a filled snapshot current, in one transaction with the project's sync columns and the
+ * operation's outcome: readers see the old tree or the new one, never half of it.
+ */
+export async function completeSnapshot(db: Db, completion: SnapshotCompletion): Promise<{ files: number; skipped: number }> {
+  const { projectId, operationId, snapshotId, commitSha } = completion;
+  const totals = await withDatabase(() => snapshotsRepository(db).totals(snapshotId));
+  await withDatabase(() =>
+    db.transaction().execute(async (trx) => {
+      await trx.updateTable('snapshots').set({ complete: true, file_count: totals.files, total_bytes: totals.bytes }).where('id', '=', snapshotId).execute();
+      await trx
+        .updateTable('projects')
+        .set({
+          current_snapshot_id: snapshotId,
+          last_synced_sha: commitSha,
+          sync_status: 'synced',
+          sync_completed_at: sql<Date>`now()`,
+          sync_error_code: null,
+          sync_error_message: null,
+        })
+        .where('id', '=', projectId)
+        .execute();
+      await syncOperationsRepository(trx).finish(operationId, {
+        status: 'succeeded',
+        before_sha: completion.beforeSha,
+        after_sha: commitSha,
+        files_added: completion.counts.added,
+        files_modified: completion.counts.modified,
+        files_removed: completion.counts.removed,
+        files_skipped: totals.skipped,
+        bytes: completion.bytesUploaded,
+        apiRequestsDelta: completion.apiRequests,
+        metadata: JSON.stringify(completion.metadata),
+      });
+    }),
+  );
+  return { files: totals.files, skipped: totals.skipped };
+}

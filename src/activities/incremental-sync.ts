@@ -1,0 +1,135 @@
+import { Context } from '@temporalio/activity';
+import { sql } from 'kysely';
+import { projectsRepository } from '../db/repositories/projects.js';
+import { snapshotsRepository } from '../db/repositories/snapshots.js';
+import { syncOperationsRepository } from '../db/repositories/sync-operations.js';
+import { openBlob, openZipball } from '../github/archive-download.js';
+import { readRecursiveTree, type TreeEntry } from '../github/recursive-tree.js';
+import { githubFailure, permanentFailure } from '../github/sync-failure.js';
+import type { IncrementalSyncResult } from '../shared/incremental-sync.js';
+import { UnsafeArchiveError } from '../sync/archive-limits.js';
+import { importCommit, IntegrityMismatchError } from '../sync/import-commit.js';
+import { completeSnapshot } from './complete-snapshot.js';
+import type { ActivityDeps } from './deps.js';
+import type { RepositoryHead } from './initial-sync.js';
+import { guardBlobStore, withDatabase } from './outage.js';
+
+/** Above this many changed files the zipball is cheaper than one blob request per file. */
+const BLOB_BY_BLOB_MAX = 50;
+
+export interface TreeChange {
+  added: TreeEntry[];
+  modified: TreeEntry[];
+  removed: string[];
+  unchanged: string[];
+  /** Removed paths whose exact content reappears under a new path. */
+  renamed: Array<{ from: string; to: string }>;
+}
+
+/** The difference between a snapshot's rows and a commit's tree, by path, blob SHA and mode. */
+export function diffTree(previous: Array<{ path: string; sha: string; mode: string }>, tree: TreeEntry[]): TreeChange {
+  const before = new Map(previous.map((row) => [row.path, row]));
+  const change: TreeChange = { added: [], modified: [], removed: [], unchanged: [], renamed: [] };
+  for (const entry of tree) {
+    const old = before.get(entry.path);
+    if (!old) change.added.push(entry);
+    else if (old.sha !== entry.sha || old.mode !== entry.mode) change.modified.push(entry);
+    else change.unchanged.push(entry.path);
+  }
+  const paths = new Set(tree.map((entry) => entry.path));
+  const addedBySha = new Map(change.added.map((entry) => [entry.sha, entry.path]));
+  for (const row of previous) {
+    if (paths.has(row.path)) continue;
+    change.removed.push(row.path);
+    const to = addedBySha.get(row.sha);
+    if (to) change.renamed.push({ from: row.path, to });
+  }
+  return change;
+}
+
+/**
+ * IncrementalSync's work: the new commit's tree against the current snapshot. The tree is the
+ * truth, so a force-push or a diverged history needs nothing special — unchanged rows are copied,
+ * and only added or modified blobs are fetched (content-addressed: a blob already stored, such
+ * as a rename's, costs nothing). Few changes go blob by blob; many go through the zipball.
+ */
+export function createIncrementalSyncActivities(deps: ActivityDeps) {
+  const { db, github, log } = deps;
+  const blobs = guardBlobStore(deps.blobs);
+  const projects = projectsRepository(db);
+  const snapshots = snapshotsRepository(db);
+
+  return {
+    async syncToHead({ projectId, operationId, head }: { projectId: string; operationId: string; head: RepositoryHead & { commitSha: string; treeSha: string } }): Promise<IncrementalSyncResult> {
+      const context = Context.current();
+      const project = await withDatabase(() => projects.findById(projectId));
+      if (!project) throw permanentFailure('not-found', `project ${projectId} no longer exists`);
+      const current = project.current_snapshot_id ? await withDatabase(() => snapshots.findById(project.current_snapshot_id!)) : undefined;
+      if (!current) throw permanentFailure('invalid-input', 'initial sync required: the project has no snapshot yet');
+      const operations = syncOperationsRepository(db);
+      if (current.commit_sha === head.commitSha) {
+        await withDatabase(async () => {
+          await operations.finish(operationId, { status: 'succeeded', before_sha: current.commit_sha, after_sha: head.commitSha, metadata: JSON.stringify({ upToDate: true }) });
+          await db.updateTable('projects').set({ sync_status: 'synced', sync_completed_at: sql<Date>`now()` }).where('id', '=', projectId).execute();
+        });
+        return { operationId, commitSha: head.commitSha, added: 0, modified: 0, removed: 0, upToDate: true };
+      }
+
+      const client = await github(project).catch((error: unknown) => {
+        throw githubFailure(error, `${project.owner}/${project.repo}`);
+      });
+      const { owner, repo, commitSha, treeSha } = head;
+      const heartbeat = setInterval(() => context.heartbeat(), 2_000);
+      try {
+        const tree = await readRecursiveTree(client.octokit, owner, repo, treeSha);
+        const previous = await withDatabase(() => db.selectFrom('snapshot_files').select(['path', 'sha', 'mode']).where('snapshot_id', '=', current.id).execute());
+        const change = diffTree(previous, tree);
+        const snapshot = await withDatabase(() => snapshots.openForCommit(projectId, commitSha, treeSha));
+        // Unchanged rows move over as they are, flags and skip reasons included, in one statement.
+        if (change.unchanged.length > 0) {
+          await withDatabase(() =>
+            sql`insert into snapshot_files (snapshot_id, path, kind, mode, sha, size, is_text, editable, lfs_pointer, skip_reason, warning)
+                select ${snapshot.id}, path, kind, mode, sha, size, is_text, editable, lfs_pointer, skip_reason, warning
+                from snapshot_files where snapshot_id = ${current.id} and path = any(${change.unchanged})
+                on conflict (snapshot_id, path) do nothing`.execute(db),
+          );
+        }
+        const changed = change.added.length + change.modified.length;
+        const result = await importCommit({
+          db,
+          blobs,
+          snapshotId: snapshot.id,
+          tree,
+          filter: project.filter,
+          useArchive: changed > BLOB_BY_BLOB_MAX,
+          ...(deps.archiveLimits ? { archiveLimits: deps.archiveLimits } : {}),
+          signal: context.cancellationSignal,
+          sources: {
+            openArchive: async () => (await openZipball(client, owner, repo, commitSha)).stream,
+            openBlob: (sha) => openBlob(client, deps.githubApiUrl, owner, repo, sha),
+          },
+        });
+        const counts = { added: change.added.length, modified: change.modified.length, removed: change.removed.length };
+        await completeSnapshot(db, {
+          projectId,
+          operationId,
+          snapshotId: snapshot.id,
+          commitSha,
+          beforeSha: current.commit_sha,
+          counts,
+          bytesUploaded: result.bytesUploaded,
+          apiRequests: client.requests.count,
+          metadata: { renamed: change.renamed.slice(0, 100), blobsUploaded: result.blobsUploaded, viaArchive: changed > BLOB_BY_BLOB_MAX },
+        });
+        log.info('incremental sync applied', { projectId, from: current.commit_sha.slice(0, 7), to: commitSha.slice(0, 7), ...counts });
+        return { operationId, commitSha, ...counts, upToDate: false };
+      } catch (error) {
+        if (error instanceof IntegrityMismatchError) throw permanentFailure('integrity-mismatch', error.message, error);
+        if (error instanceof UnsafeArchiveError) throw permanentFailure('unsafe-archive', error.message, error);
+        throw githubFailure(error, `${owner}/${repo}@${commitSha.slice(0, 7)}`);
+      } finally {
+        clearInterval(heartbeat);
+      }
+    },
+  };
+}
