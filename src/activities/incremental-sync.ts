@@ -3,7 +3,6 @@ import { sql } from 'kysely';
 import { projectsRepository } from '../db/repositories/projects.js';
 import { snapshotsRepository } from '../db/repositories/snapshots.js';
 import { syncOperationsRepository } from '../db/repositories/sync-operations.js';
-import { openBlob, openZipball } from '../github/archive-download.js';
 import { readRecursiveTree, type TreeEntry } from '../github/recursive-tree.js';
 import { githubFailure, permanentFailure } from '../github/sync-failure.js';
 import type { IncrementalSyncResult } from '../shared/incremental-sync.js';
@@ -11,6 +10,7 @@ import { UnsafeArchiveError } from '../sync/archive-limits.js';
 import { importCommit, IntegrityMismatchError } from '../sync/import-commit.js';
 import { completeSnapshot } from './complete-snapshot.js';
 import type { ActivityDeps } from './deps.js';
+import { githubSources } from './github-sources.js';
 import type { RepositoryHead } from './initial-sync.js';
 import { guardBlobStore, withDatabase } from './outage.js';
 
@@ -104,10 +104,7 @@ export function createIncrementalSyncActivities(deps: ActivityDeps) {
           useArchive: changed > BLOB_BY_BLOB_MAX,
           ...(deps.archiveLimits ? { archiveLimits: deps.archiveLimits } : {}),
           signal: context.cancellationSignal,
-          sources: {
-            openArchive: async () => (await openZipball(client, owner, repo, commitSha)).stream,
-            openBlob: (sha) => openBlob(client, deps.githubApiUrl, owner, repo, sha),
-          },
+          sources: githubSources(client, deps.githubApiUrl, { owner, repo, commitSha }),
         });
         const counts = { added: change.added.length, modified: change.modified.length, removed: change.removed.length };
         await completeSnapshot(db, {

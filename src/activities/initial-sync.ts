@@ -3,7 +3,6 @@ import { sql } from 'kysely';
 import { projectsRepository, type Project } from '../db/repositories/projects.js';
 import { snapshotsRepository } from '../db/repositories/snapshots.js';
 import { syncOperationsRepository } from '../db/repositories/sync-operations.js';
-import { openBlob, openZipball } from '../github/archive-download.js';
 import type { ProjectGitHub } from '../github/project-client.js';
 import { readRecursiveTree } from '../github/recursive-tree.js';
 import { githubFailure, permanentFailure } from '../github/sync-failure.js';
@@ -14,6 +13,7 @@ import { UnsafeArchiveError } from '../sync/archive-limits.js';
 import { importCommit, IntegrityMismatchError, type ImportProgress } from '../sync/import-commit.js';
 import { completeSnapshot } from './complete-snapshot.js';
 import type { ActivityDeps } from './deps.js';
+import { githubSources } from './github-sources.js';
 import { guardBlobStore, withDatabase } from './outage.js';
 
 export interface RepositoryHead {
@@ -127,10 +127,7 @@ export function createInitialSyncActivities(deps: ActivityDeps) {
           filter: project.filter,
           ...(deps.archiveLimits ? { archiveLimits: deps.archiveLimits } : {}),
           signal: context.cancellationSignal,
-          sources: {
-            openArchive: async () => (await openZipball(client, owner, repo, commitSha)).stream,
-            openBlob: (sha) => openBlob(client, deps.githubApiUrl, owner, repo, sha),
-          },
+          sources: githubSources(client, deps.githubApiUrl, { owner, repo, commitSha }),
           onProgress: (progress) => {
             lastProgress = { phase: progress.phase, filesDone: progress.filesDone };
             lastProgressAt = Date.now();

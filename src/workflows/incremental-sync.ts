@@ -1,13 +1,9 @@
-import { ApplicationFailure, condition, continueAsNew, proxyActivities, setHandler, uuid4, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
+import { ApplicationFailure, condition, continueAsNew, proxyActivities, setHandler, uuid4 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
+import { bookkeeping, githubCall, streaming } from './activity-options.js';
 import { describeFailure } from './describe-failure.js';
+import { trackSyncStatus } from './sync-status-view.js';
 import { pushSignal, type IncrementalSyncInput } from '../shared/incremental-sync.js';
-import { syncProgressSignal, syncStatusQuery, type SyncStatusView } from '../shared/sync-status.js';
-
-const retryPolicy = (maximumAttempts: number) => ({ initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts });
-const bookkeeping = (maximumAttempts: number): ActivityOptions => ({ startToCloseTimeout: '30 seconds', retry: retryPolicy(maximumAttempts) });
-const githubCall = (maximumAttempts: number): ActivityOptions => ({ startToCloseTimeout: '2 minutes', retry: retryPolicy(maximumAttempts) });
-const streaming = (maximumAttempts: number): ActivityOptions => ({ startToCloseTimeout: '4 hours', heartbeatTimeout: '20 seconds', retry: retryPolicy(maximumAttempts) });
 
 /** Pushes that arrive within this quiet period after a sync are served by the same run. */
 const LINGER = '2 seconds';
@@ -26,25 +22,9 @@ export async function incrementalSync(input: IncrementalSyncInput): Promise<void
   const { syncToHead } = proxyActivities<Activities>(streaming(maximumAttempts));
 
   let pending = true;
-  const status: SyncStatusView = {
-    kind: 'incremental',
-    phase: 'starting',
-    operationId: null,
-    commitSha: null,
-    filesDone: 0,
-    filesTotal: 0,
-    bytesDone: 0,
-    bytesTotal: 0,
-    currentPath: null,
-    startedAt: workflowInfo().startTime.toISOString(),
-    lastError: null,
-  };
+  const status = trackSyncStatus('incremental');
   setHandler(pushSignal, () => {
     pending = true;
-  });
-  setHandler(syncStatusQuery, () => status);
-  setHandler(syncProgressSignal, (progress) => {
-    Object.assign(status, progress);
   });
 
   for (let syncs = 0; syncs < SYNCS_PER_RUN; syncs += 1) {

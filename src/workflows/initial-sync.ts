@@ -1,15 +1,10 @@
-import { ApplicationFailure, proxyActivities, setHandler, uuid4, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
+import { ApplicationFailure, proxyActivities, uuid4 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
+import { bookkeeping, githubCall, streaming } from './activity-options.js';
 import { describeFailure } from './describe-failure.js';
+import { trackSyncStatus } from './sync-status-view.js';
 import type { InitialSyncInput, InitialSyncResult } from '../shared/initial-sync.js';
-import { syncProgressSignal, syncStatusQuery, type SyncStatusView } from '../shared/sync-status.js';
 
-/** Retries with backoff up to a budget of a few minutes; outages past it fail the sync with a code. */
-const retryPolicy = (maximumAttempts: number) => ({ initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts });
-const bookkeeping = (maximumAttempts: number): ActivityOptions => ({ startToCloseTimeout: '30 seconds', retry: retryPolicy(maximumAttempts) });
-const githubCall = (maximumAttempts: number): ActivityOptions => ({ startToCloseTimeout: '2 minutes', retry: retryPolicy(maximumAttempts) });
-/** A silent worker is presumed dead after the heartbeat timeout, and the import resumes elsewhere. */
-const streaming = (maximumAttempts: number): ActivityOptions => ({ startToCloseTimeout: '4 hours', heartbeatTimeout: '20 seconds', retry: retryPolicy(maximumAttempts) });
 
 /**
  * InitialSync (`initial-sync/<projectId>`): resolve the branch head, stream the commit into
@@ -22,23 +17,7 @@ export async function initialSync(input: InitialSyncInput): Promise<InitialSyncR
   const { resolveHead } = proxyActivities<Activities>(githubCall(maximumAttempts));
   const { importSnapshot } = proxyActivities<Activities>(streaming(maximumAttempts));
 
-  const status: SyncStatusView = {
-    kind: 'initial',
-    phase: 'starting',
-    operationId: null,
-    commitSha: null,
-    filesDone: 0,
-    filesTotal: 0,
-    bytesDone: 0,
-    bytesTotal: 0,
-    currentPath: null,
-    startedAt: workflowInfo().startTime.toISOString(),
-    lastError: null,
-  };
-  setHandler(syncStatusQuery, () => status);
-  setHandler(syncProgressSignal, (progress) => {
-    if (status.phase !== 'completed' && status.phase !== 'failed') Object.assign(status, progress);
-  });
+  const status = trackSyncStatus('initial');
 
   try {
     const { operationId } = await startSync({ projectId, kind: 'initial', operationId: uuid4() });
