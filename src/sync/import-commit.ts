@@ -119,40 +119,29 @@ export async function importCommit(options: ImportCommitOptions): Promise<Import
 
   const uploads = new UploadPool(uploadConcurrency);
 
+  /** What the first bytes say about a file: binary (not stored), LFS pointer, and its row flags. */
+  function describeContent(entry: TreeEntry, head: Buffer) {
+    const lfs = isLfsPointer(head, entry.size);
+    const binary = entry.mode !== '120000' && !lfs && looksBinary(head);
+    const verdict = classifyPath(entry.path, entry.size, filter);
+    return { binary, row: { is_text: !binary, editable: verdict.editable && !binary, lfs_pointer: lfs, warning: verdict.warning } };
+  }
+
   /** Reads an entry's content: sniffs it, stores it unless binary, records its row. */
   async function take(entry: TreeEntry, body: Readable | Buffer): Promise<'stored' | 'mismatch'> {
     if (Buffer.isBuffer(body)) return takeWhole(entry, body);
     const { head, rest } = await readHead(body, SNIFF_BYTES);
-    const lfs = isLfsPointer(head, entry.size);
-    const binary = entry.mode !== '120000' && !lfs && looksBinary(head);
-    const verdict = classifyPath(entry.path, entry.size, filter);
-    const row = { is_text: !binary, editable: verdict.editable && !binary, lfs_pointer: lfs, warning: verdict.warning };
-    if (binary) {
-      // Not stored, so not verified: nothing of it is kept but the tree's facts.
+    const { binary, row } = describeContent(entry, head);
+    if (binary || known.has(entry.sha)) {
+      // A binary is not stored, so not verified: nothing of it is kept but the tree's facts.
       await drain(rest);
-      finish(entry, { ...row, skip_reason: 'binary-content' });
-      return 'stored';
-    }
-    if (known.has(entry.sha)) {
-      await drain(rest);
-      finish(entry, { ...row, skip_reason: null });
+      finish(entry, { ...row, skip_reason: binary ? 'binary-content' : null });
       return 'stored';
     }
     const content = Readable.from(prepend(head, rest));
     if (entry.size <= BACKGROUND_UPLOAD_MAX_BYTES) {
       const bytes = await readAll(content, entry.size);
-      if (bytes === undefined) return 'mismatch';
-      uploads.run(async () => {
-        try {
-          await storeBlob(entry, bytes);
-          finish(entry, { ...row, skip_reason: null });
-        } catch (error) {
-          // A mismatch leaves the path undone: it is fetched by SHA after the archive.
-          if (!(error instanceof BlobIntegrityError)) throw error;
-        }
-      });
-      await uploads.whenBelowLimit();
-      return 'stored';
+      return bytes === undefined ? 'mismatch' : takeWhole(entry, bytes);
     }
     try {
       await storeBlob(entry, content);
@@ -164,13 +153,9 @@ export async function importCommit(options: ImportCommitOptions): Promise<Import
     }
   }
 
-  /** The same for content already in memory (small zip entries): no streams at all. */
+  /** The same for content in memory: the upload runs in the background while reading goes on. */
   async function takeWhole(entry: TreeEntry, content: Buffer): Promise<'stored' | 'mismatch'> {
-    const head = content.subarray(0, SNIFF_BYTES);
-    const lfs = isLfsPointer(head, entry.size);
-    const binary = entry.mode !== '120000' && !lfs && looksBinary(head);
-    const verdict = classifyPath(entry.path, entry.size, filter);
-    const row = { is_text: !binary, editable: verdict.editable && !binary, lfs_pointer: lfs, warning: verdict.warning };
+    const { binary, row } = describeContent(entry, content.subarray(0, SNIFF_BYTES));
     if (binary || known.has(entry.sha)) {
       finish(entry, { ...row, skip_reason: binary ? 'binary-content' : null });
       return 'stored';
