@@ -1,9 +1,11 @@
 import { defineSignal } from '@temporalio/workflow';
 
-/** Input of the IncrementalSync workflow, id `incremental-sync/<projectId>`. */
+/** Input of the IncrementalSync workflow (the project's writer), id `incremental-sync/<projectId>`. */
 export interface IncrementalSyncInput {
   projectId: string;
   maximumAttempts?: number;
+  /** Carried over continue-as-new: a push that arrived in the previous run's last moments. */
+  pending?: boolean;
 }
 
 export interface IncrementalSyncResult {
@@ -15,5 +17,12 @@ export interface IncrementalSyncResult {
   upToDate: boolean;
 }
 
-/** A push (or a poll, or a user) says the branch may have moved; pushes during a sync coalesce. */
-export const pushSignal = defineSignal<[{ sha?: string; forced?: boolean; source: 'webhook' | 'api' | 'poll' }]>('push');
+/** What a push (or a poll, or a user) tells the writer: the branch may have moved. */
+export interface PushNotice {
+  sha?: string;
+  forced?: boolean;
+  source: 'webhook' | 'api' | 'poll';
+}
+
+/** Pushes during a sync coalesce into one follow-up sync to the newest head. */
+export const pushSignal = defineSignal<[PushNotice]>('push');

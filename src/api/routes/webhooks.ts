@@ -4,7 +4,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { projectsRepository, type Project } from '../../db/repositories/projects.js';
 import { webhookDeliveriesRepository } from '../../db/repositories/webhook-deliveries.js';
 import { verifySignature } from '../../webhooks/verify-signature.js';
-import { followProject } from '../follow-project.js';
+import { followProject } from '../../temporal/project-writer.js';
 import { httpError } from '../http-error.js';
 
 /** GitHub caps webhook payloads at 25 MB: https://docs.github.com/webhooks/webhook-events-and-payloads#payload-cap */

@@ -5,7 +5,7 @@ import type { InitialSyncInput } from '../../../shared/initial-sync.js';
 import { initialSyncWorkflowId } from '../../../shared/workflow-ids.js';
 import { errorResponses, IdParamsSchema, type IdParams } from '../../schemas/common.js';
 import { SyncStartedSchema, SyncStatusSchema, type SyncStarted } from '../../schemas/sync.js';
-import { followProject } from '../../follow-project.js';
+import { followProject } from '../../../temporal/project-writer.js';
 import { httpError } from '../../http-error.js';
 import { loadProject } from './load-project.js';
 import { liveSyncStatus, presentSyncStatus } from './sync-status.js';

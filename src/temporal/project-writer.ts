@@ -1,0 +1,43 @@
+import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
+import type { Config } from '../config.js';
+import { pushSignal, type IncrementalSyncInput, type PushNotice } from '../shared/incremental-sync.js';
+import { requestInitialSyncUpdate, requestOutboundUpdate, type ChildRun } from '../shared/project-writer.js';
+import { incrementalSyncWorkflowId } from '../shared/workflow-ids.js';
+
+/**
+ * The client side of the project's single writer (`incremental-sync/<projectId>`, see
+ * src/shared/project-writer.ts). Every entry point starts the writer when it is not running,
+ * so callers never need to know whether it is.
+ */
+
+type WriterConfig = Pick<Config, 'temporal' | 'syncMaxAttempts'>;
+
+function writerStart(config: WriterConfig, projectId: string) {
+  return {
+    workflowId: incrementalSyncWorkflowId(projectId),
+    taskQueue: config.temporal.taskQueue,
+    args: [{ projectId, maximumAttempts: config.syncMaxAttempts } satisfies IncrementalSyncInput] as [IncrementalSyncInput],
+  };
+}
+
+/** Tells the writer the branch may have moved (signal-with-start); pushes coalesce. */
+export async function followProject(temporal: Client, config: WriterConfig, projectId: string, push: PushNotice) {
+  const start = writerStart(config, projectId);
+  const handle = await temporal.workflow.signalWithStart('incrementalSync', { ...start, signal: pushSignal, signalArgs: [push] });
+  return { workflowId: start.workflowId, runId: handle.signaledRunId };
+}
+
+/** Asks the writer for an import from the archive; answers with the InitialSync child that serves it. */
+export function requestInitialSync(temporal: Client, config: WriterConfig, projectId: string): Promise<ChildRun> {
+  return temporal.workflow.executeUpdateWithStart(requestInitialSyncUpdate, {
+    startWorkflowOperation: new WithStartWorkflowOperation('incrementalSync', { ...writerStart(config, projectId), workflowIdConflictPolicy: 'USE_EXISTING' }),
+  });
+}
+
+/** Asks the writer to commit an outbound operation's recorded changes; answers with its OutboundSync child. */
+export function requestOutboundSync(temporal: Client, config: WriterConfig, projectId: string, operationId: string): Promise<ChildRun> {
+  return temporal.workflow.executeUpdateWithStart(requestOutboundUpdate, {
+    args: [{ operationId }],
+    startWorkflowOperation: new WithStartWorkflowOperation('incrementalSync', { ...writerStart(config, projectId), workflowIdConflictPolicy: 'USE_EXISTING' }),
+  });
+}
