@@ -38,6 +38,10 @@ export interface Config {
   bodyLimitBytes: number;
   /** Attempts per sync activity before an outage fails the sync (SYNC_MAX_ATTEMPTS). */
   syncMaxAttempts: number;
+  /** The polling failsafe's Schedule: interval (0 disables it) and GitHub requests in flight. */
+  poll: { intervalSeconds: number; concurrency: number };
+  /** Where GitHub reaches this API (PUBLIC_URL); linking registers `<PUBLIC_URL>/api/webhooks/github`. */
+  publicUrl: string | undefined;
 }
 
 export interface S3Config {
@@ -94,6 +98,11 @@ export function loadConfig(env: Env = process.env): Config {
     bootstrapApiKey: read.minLength('REPOSYNC_BOOTSTRAP_API_KEY', 20),
     bodyLimitBytes: read.positiveInt('API_BODY_LIMIT_BYTES') ?? 1024 * 1024,
     syncMaxAttempts: read.positiveInt('SYNC_MAX_ATTEMPTS') ?? 8,
+    poll: {
+      intervalSeconds: read.nonNegativeInt('POLL_INTERVAL_SECONDS') ?? 300,
+      concurrency: read.positiveInt('POLL_CONCURRENCY') ?? 8,
+    },
+    publicUrl: read.url('PUBLIC_URL', ['http:', 'https:'])?.replace(/\/+$/, ''),
   };
 
   if ((config.github.appId === undefined) !== (config.github.appPrivateKey === undefined)) {
@@ -146,6 +155,13 @@ class EnvReader {
     if (!/^\d+$/.test(raw) || Number(raw) <= 0 || !Number.isSafeInteger(Number(raw))) {
       return this.problem(name, `must be a positive integer, got "${raw}"`);
     }
+    return Number(raw);
+  }
+
+  nonNegativeInt(name: string): number | undefined {
+    const raw = this.string(name);
+    if (raw === undefined) return undefined;
+    if (!/^\d+$/.test(raw) || !Number.isSafeInteger(Number(raw))) return this.problem(name, `must be a whole number (0 or more), got "${raw}"`);
     return Number(raw);
   }
 

@@ -7,6 +7,7 @@ import { createLogger } from './logger.js';
 import { runMain } from './run-main.js';
 import { ensureAdminApiKey, openServices } from './services.js';
 import { createTemporalClient } from './temporal/client.js';
+import { ensurePollSchedule } from './temporal/poll-schedule.js';
 import { activityDepsFor, createWorker } from './worker.js';
 
 /**
@@ -44,6 +45,7 @@ async function main(): Promise<void> {
     activities: activityDepsFor(config, services, temporal, log),
   });
   const workerRun = worker.run();
+  await ensurePollSchedule(temporal, config);
   const server = await buildServer({ config, db: services.db, blobs: services.blobs, temporal, secrets: services.secrets });
   await server.listen({ port: config.port, host: config.host });
 

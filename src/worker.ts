@@ -8,6 +8,7 @@ import { createGitHubClients } from './github/project-client.js';
 import { createLogger, type Logger } from './logger.js';
 import { openServices, type Services } from './services.js';
 import { createTemporalClient } from './temporal/client.js';
+import { ensurePollSchedule } from './temporal/poll-schedule.js';
 import { temporalTls } from './temporal/connection-options.js';
 import { runMain } from './run-main.js';
 
@@ -69,7 +70,8 @@ async function main(): Promise<void> {
     activities: activityDepsFor(config, services, temporal, log),
     workflowBundlePath: bundle && existsSync(bundle) ? bundle : undefined,
   });
-  log.info({ taskQueue: config.temporal.taskQueue }, 'worker started');
+  const poll = await ensurePollSchedule(temporal, config);
+  log.info({ taskQueue: config.temporal.taskQueue, pollSchedule: poll, pollIntervalSeconds: config.poll.intervalSeconds }, 'worker started');
   // Worker.run() installs SIGINT/SIGTERM handlers that drain in-flight tasks before resolving.
   await worker.run();
   await connection.close();

@@ -1,6 +1,7 @@
 import type { ActivityDeps } from './deps.js';
 import { createIncrementalSyncActivities } from './incremental-sync.js';
 import { createInitialSyncActivities } from './initial-sync.js';
+import { createPollActivities } from './poll-projects.js';
 
 export type { ActivityDeps } from './deps.js';
 
@@ -9,6 +10,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createInitialSyncActivities(deps),
     ...createIncrementalSyncActivities(deps),
+    ...createPollActivities(deps),
   };
 }
 

@@ -1,7 +1,8 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { SyncError } from './error-codes.js';
 
-export type SyncPhase = 'starting' | 'resolving' | 'streaming' | 'fetching-missing' | 'finishing' | 'completed' | 'failed';
+/** `idle`: the project's writer is up but between syncs. */
+export type SyncPhase = 'idle' | 'starting' | 'resolving' | 'streaming' | 'fetching-missing' | 'finishing' | 'completed' | 'failed';
 
 /** What a running sync reports through its `status` query (SPEC §4). */
 export interface SyncStatusView {

@@ -10,13 +10,20 @@ import { incrementalSyncWorkflowId } from '../shared/workflow-ids.js';
  * so callers never need to know whether it is.
  */
 
-type WriterConfig = Pick<Config, 'temporal' | 'syncMaxAttempts'>;
+/** Where the writer runs and its attempts budget: from the config, or from a workflow's own info. */
+export interface WriterOptions {
+  taskQueue: string;
+  maximumAttempts: number;
+}
+
+type WriterConfig = WriterOptions | Pick<Config, 'temporal' | 'syncMaxAttempts'>;
 
 function writerStart(config: WriterConfig, projectId: string) {
+  const options = 'taskQueue' in config ? config : { taskQueue: config.temporal.taskQueue, maximumAttempts: config.syncMaxAttempts };
   return {
     workflowId: incrementalSyncWorkflowId(projectId),
-    taskQueue: config.temporal.taskQueue,
-    args: [{ projectId, maximumAttempts: config.syncMaxAttempts } satisfies IncrementalSyncInput] as [IncrementalSyncInput],
+    taskQueue: options.taskQueue,
+    args: [{ projectId, maximumAttempts: options.maximumAttempts } satisfies IncrementalSyncInput] as [IncrementalSyncInput],
   };
 }
 

@@ -1,19 +1,47 @@
-import { ApplicationFailure, condition, continueAsNew, proxyActivities, setHandler, uuid4 } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  log,
+  proxyActivities,
+  setHandler,
+  startChild,
+  uuid4,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
+import type { IncrementalSyncInput } from '../shared/incremental-sync.js';
+import { pushSignal } from '../shared/incremental-sync.js';
+import { requestInitialSyncUpdate, requestOutboundUpdate, type ChildRun } from '../shared/project-writer.js';
+import type { SyncStatusView } from '../shared/sync-status.js';
+import { initialSyncWorkflowId, outboundSyncWorkflowId } from '../shared/workflow-ids.js';
 import { bookkeeping, githubCall, streaming } from './activity-options.js';
 import { describeFailure } from './describe-failure.js';
+import { initialSync } from './initial-sync.js';
 import { trackSyncStatus } from './sync-status-view.js';
-import { pushSignal, type IncrementalSyncInput } from '../shared/incremental-sync.js';
 
-/** Pushes that arrive within this quiet period after a sync are served by the same run. */
+/** Work that arrives within this quiet period after the last is served by the same run. */
 const LINGER = '2 seconds';
-/** Syncs per run before the history is handed to a fresh run (continue-as-new). */
-const SYNCS_PER_RUN = 50;
+/** Units of work per run before the history is handed to a fresh run (continue-as-new). */
+const WORK_PER_RUN = 50;
+
+/** A request that runs as a child workflow: an import from the archive, or an outbound commit. */
+interface ChildJob {
+  kind: 'initial' | 'outbound';
+  workflowId: string;
+  operationId?: string;
+  /** Set once the child has started; update callers wait for it. */
+  runId?: string;
+  startError?: string;
+  done: boolean;
+}
 
 /**
- * IncrementalSync (`incremental-sync/<projectId>`), the project's follower: started or signalled
- * with signal-with-start on every push. Pushes during a sync set one flag, so a burst of any size
- * costs at most one more sync, to the newest head (read fresh, never from the payload).
+ * IncrementalSync (`incremental-sync/<projectId>`) is the project's single writer. It follows
+ * pushes itself and runs InitialSync and OutboundSync as children, one unit of work at a time,
+ * so a project's syncs never overlap. Pushes during any work set one flag: a burst of any size
+ * costs at most one more sync, to the newest head (read fresh, never taken from the payload).
  */
 export async function incrementalSync(input: IncrementalSyncInput): Promise<void> {
   const { projectId, maximumAttempts = 8 } = input;
@@ -21,16 +49,52 @@ export async function incrementalSync(input: IncrementalSyncInput): Promise<void
   const { resolveHead } = proxyActivities<Activities>(githubCall(maximumAttempts));
   const { syncToHead } = proxyActivities<Activities>(streaming(maximumAttempts));
 
-  let pending = true;
+  let pending = input.pending ?? false;
+  const queue: ChildJob[] = [];
+  const jobs = new Map<string, ChildJob>();
   const status = trackSyncStatus('incremental');
+  status.phase = 'idle';
+
   setHandler(pushSignal, () => {
     pending = true;
   });
 
-  for (let syncs = 0; syncs < SYNCS_PER_RUN; syncs += 1) {
-    if (!pending && !(await condition(() => pending, LINGER))) return;
-    pending = false;
-    status.phase = 'resolving';
+  /** Queues a child job, or joins the one with the same workflow id that is queued or running. */
+  async function enqueue(kind: ChildJob['kind'], workflowId: string, operationId?: string): Promise<ChildRun> {
+    const existing = jobs.get(workflowId);
+    const job = existing && !existing.done ? existing : { kind, workflowId, done: false, ...(operationId ? { operationId } : {}) };
+    if (job !== existing) {
+      jobs.set(workflowId, job);
+      queue.push(job);
+    }
+    await condition(() => job.runId !== undefined || job.done);
+    if (job.runId === undefined) throw ApplicationFailure.create({ type: 'internal', message: `${workflowId} could not start: ${job.startError ?? 'unknown reason'}`, nonRetryable: true });
+    return { workflowId, runId: job.runId, alreadyRunning: job === existing };
+  }
+  setHandler(requestInitialSyncUpdate, () => enqueue('initial', initialSyncWorkflowId(projectId)));
+  setHandler(requestOutboundUpdate, ({ operationId }) => enqueue('outbound', outboundSyncWorkflowId(projectId, operationId), operationId));
+
+  async function runChild(job: ChildJob): Promise<boolean> {
+    try {
+      const child =
+        job.kind === 'initial'
+          ? await startChild(initialSync, { workflowId: job.workflowId, args: [{ projectId, maximumAttempts }], workflowExecutionTimeout: '6 hours' })
+          : await startChild('outboundSync', { workflowId: job.workflowId, args: [{ projectId, operationId: job.operationId!, maximumAttempts }] });
+      job.runId = child.firstExecutionRunId;
+      await child.result();
+      return true;
+    } catch (error) {
+      // The child recorded its own failure (status, operation); the writer carries on serving.
+      log.warn('child sync failed', { workflowId: job.workflowId, error: (error as Error).message });
+      if (job.runId === undefined) job.startError = (error as Error).message;
+      return false;
+    } finally {
+      job.done = true;
+    }
+  }
+
+  async function followHead(): Promise<void> {
+    beginSync(status);
     status.operationId = uuid4();
     try {
       await startSync({ projectId, kind: 'incremental', operationId: status.operationId });
@@ -39,15 +103,42 @@ export async function incrementalSync(input: IncrementalSyncInput): Promise<void
       status.commitSha = head.commitSha;
       status.phase = 'streaming';
       await syncToHead({ projectId, operationId: status.operationId, head: { ...head, commitSha: head.commitSha, treeSha: head.treeSha } });
-      status.phase = 'completed';
     } catch (error) {
       const failure = describeFailure(error);
-      status.phase = 'failed';
       status.lastError = failure;
-      await failSync({ projectId, operationId: status.operationId, ...failure }).catch(() => {});
-      // A failed sync ends the run; the next push or poll starts a new one.
-      throw ApplicationFailure.create({ type: failure.code, message: failure.message, nonRetryable: true, cause: error as Error });
+      try {
+        await failSync({ projectId, operationId: status.operationId, ...failure });
+      } catch {
+        // Nothing recorded the failure: end the run failed, so the status API reads it from Temporal.
+        throw ApplicationFailure.create({ type: failure.code, message: failure.message, nonRetryable: true, cause: error as Error });
+      }
+      // Recorded; the next push or poll tries again.
+    } finally {
+      status.phase = 'idle';
     }
   }
-  await continueAsNew<typeof incrementalSync>(input);
+
+  let served = 0;
+  // Callers of queued requests wait for their child to start, so a run never ends with any queued.
+  while ((served < WORK_PER_RUN && !workflowInfo().continueAsNewSuggested) || queue.length > 0) {
+    if (!(await condition(() => queue.length > 0 || pending, LINGER))) break;
+    served += 1;
+    const job = queue.shift();
+    if (job) {
+      const succeeded = await runChild(job);
+      // A failed import leaves nothing to apply pushes to; the next import reads the head anew.
+      if (!succeeded && job.kind === 'initial') pending = false;
+    } else {
+      pending = false;
+      await followHead();
+    }
+  }
+  await condition(allHandlersFinished);
+  const idle = !pending && served < WORK_PER_RUN && !workflowInfo().continueAsNewSuggested;
+  if (!idle) await continueAsNew<typeof incrementalSync>({ ...input, pending });
+}
+
+/** Resets the status view for a new incremental sync. */
+function beginSync(status: SyncStatusView): void {
+  Object.assign(status, { kind: 'incremental', phase: 'resolving', operationId: null, commitSha: null, filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: 0, currentPath: null, lastError: null, startedAt: new Date().toISOString() });
 }

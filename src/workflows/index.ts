@@ -1,2 +1,3 @@
 export { incrementalSync } from './incremental-sync.js';
 export { initialSync } from './initial-sync.js';
+export { pollProjects } from './poll-projects.js';

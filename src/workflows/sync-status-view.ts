@@ -21,7 +21,7 @@ export function trackSyncStatus(kind: SyncStatusView['kind']): SyncStatusView {
   };
   setHandler(syncStatusQuery, () => status);
   setHandler(syncProgressSignal, (progress) => {
-    if (status.phase !== 'completed' && status.phase !== 'failed') Object.assign(status, progress);
+    if (status.phase !== 'completed' && status.phase !== 'failed' && status.phase !== 'idle') Object.assign(status, progress);
   });
   return status;
 }

@@ -50,6 +50,9 @@ const OPTIONAL: Record<string, string> = {
   API_BODY_LIMIT_BYTES: 'default',
   TEMPORAL_DEV_SERVER_PORT: 'embedded',
   SYNC_MAX_ATTEMPTS: 'default',
+  POLL_INTERVAL_SECONDS: 'default',
+  POLL_CONCURRENCY: 'default',
+  PUBLIC_URL: 'operator',
 };
 
 /** What an operator's `.env` holds at the least: the two secrets compose requires. */

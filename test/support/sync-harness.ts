@@ -8,6 +8,7 @@ import { createGitHubClients } from '../../src/github/project-client.js';
 import type { Db } from '../../src/db/connection.js';
 import type { BlobStore } from '../../src/storage/blob-store.js';
 import type { ArchiveLimits } from '../../src/sync/archive-limits.js';
+import { ensurePollSchedule, pollScheduleId } from '../../src/temporal/poll-schedule.js';
 import { startGitHubEmulator, type GitHubEmulator } from './github-emulator/index.js';
 import { startApiHarness, type ApiHarness } from './api-harness.js';
 
@@ -43,6 +44,8 @@ export interface SyncHarnessOptions {
   emulatorLimits?: Parameters<typeof startGitHubEmulator>[0]['limits'];
   /** false: no worker in this process (the test starts worker processes itself). */
   inProcessWorker?: boolean;
+  /** Create the polling failsafe's Schedule for this harness's task queue (POLL_INTERVAL_SECONDS). */
+  pollSchedule?: boolean;
 }
 
 export async function startSyncHarness(options: SyncHarnessOptions = {}): Promise<SyncHarness> {
@@ -69,6 +72,7 @@ export async function startSyncHarness(options: SyncHarnessOptions = {}): Promis
     shutdownGraceTime: '2 seconds',
   });
   const running = worker?.run();
+  if (options.pollSchedule) await ensurePollSchedule(api.temporal, api.config);
 
   return {
     ...api,
@@ -104,6 +108,7 @@ export async function startSyncHarness(options: SyncHarnessOptions = {}): Promis
       return status.json();
     },
     async close() {
+      if (options.pollSchedule) await api.temporal.schedule.getHandle(pollScheduleId(api.config.temporal.taskQueue)).delete().catch(() => {});
       worker?.shutdown();
       await running;
       await connection.close();

@@ -84,8 +84,9 @@ export const webhookRoutes: FastifyPluginAsync = async (fastify) => {
     const tracking = targets.filter((project) => payload.ref === `refs/heads/${project.branch ?? project.default_branch}`);
     if (tracking.length === 0 || !payload.after || !/^[0-9a-f]{40}$/.test(payload.after)) return { name: 'ignored', apply: async () => {} };
     const after = payload.after;
-    // Projects still waiting for their initial import pick this commit up with it.
-    const following = tracking.filter((project) => project.current_snapshot_id && project.enabled);
+    // Projects imported, or with an import under way (whose writer applies the push after it),
+    // follow; a project never imported has nothing to apply a push to.
+    const following = tracking.filter((project) => project.enabled && (project.current_snapshot_id || project.sync_status === 'pending' || project.sync_status === 'syncing'));
     return {
       name: following.length > 0 ? 'sync-signalled' : 'push-recorded',
       apply: async () => {

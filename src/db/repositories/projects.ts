@@ -42,6 +42,13 @@ export function projectsRepository(db: Db) {
         .execute();
     },
 
+    /** Enabled, imported projects after the id `after`, in id order (the poll's keyset pages). */
+    listPollable({ after, limit }: { after: string | null; limit: number }): Promise<Project[]> {
+      let query = db.selectFrom('projects').selectAll().where('enabled', '=', true).where('current_snapshot_id', 'is not', null);
+      if (after !== null) query = query.where('id', '>', after);
+      return query.orderBy('id').limit(limit).execute();
+    },
+
     findById(id: string): Promise<Project | undefined> {
       return db.selectFrom('projects').selectAll().where('id', '=', id).executeTakeFirst();
     },

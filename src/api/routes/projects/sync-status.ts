@@ -38,6 +38,8 @@ async function workflowStatus(temporal: Client, workflowId: string): Promise<(Li
     }
     // A query needs a live worker; while none is up (crashed, deploying) the status must still answer.
     const view = await temporal.withDeadline(Date.now() + QUERY_DEADLINE_MS, () => handle.query(syncStatusQuery)).catch(() => undefined);
+    // The project's writer waiting between syncs is up, but no sync is running.
+    if (view?.phase === 'idle') return { workflowId, running: false, startedAt };
     return { workflowId, running: true, startedAt, ...(view ? { view } : {}) };
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) return undefined;

@@ -1,11 +1,9 @@
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { FastifyPluginAsync } from 'fastify';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { InitialSyncInput } from '../../../shared/initial-sync.js';
-import { initialSyncWorkflowId } from '../../../shared/workflow-ids.js';
+import type { ChildRun } from '../../../shared/project-writer.js';
 import { errorResponses, IdParamsSchema, type IdParams } from '../../schemas/common.js';
 import { SyncStartedSchema, SyncStatusSchema, type SyncStarted } from '../../schemas/sync.js';
-import { followProject } from '../../../temporal/project-writer.js';
+import { followProject, requestInitialSync } from '../../../temporal/project-writer.js';
 import { httpError } from '../../http-error.js';
 import { loadProject } from './load-project.js';
 import { liveSyncStatus, presentSyncStatus } from './sync-status.js';
@@ -26,25 +24,25 @@ export const syncRoutes: FastifyPluginAsync = async (fastify) => {
     },
     async (request, reply) => {
       const project = await loadProject(db, request);
-      const workflowId = initialSyncWorkflowId(project.id);
-      let started: SyncStarted;
+      // Marked before asking, so a child that finishes at once is never overwritten with `pending`.
+      const marked = await db
+        .updateTable('projects')
+        .set({ sync_status: 'pending', sync_error_code: null, sync_error_message: null })
+        .where('id', '=', project.id)
+        .where('sync_status', 'not in', ['syncing', 'pending'])
+        .executeTakeFirst();
+      let child: ChildRun;
       try {
-        const handle = await temporal.workflow.start('initialSync', {
-          workflowId,
-          taskQueue: config.temporal.taskQueue,
-          args: [{ projectId: project.id, maximumAttempts: config.syncMaxAttempts } satisfies InitialSyncInput],
-          // One import per project at a time; a finished one may be run again.
-          workflowIdConflictPolicy: 'FAIL',
-          workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-          workflowExecutionTimeout: '6 hours',
-        });
-        started = { syncId: handle.firstExecutionRunId, workflowId, status: 'pending', alreadyRunning: false };
-        await db.updateTable('projects').set({ sync_status: 'pending', sync_error_code: null, sync_error_message: null }).where('id', '=', project.id).where('sync_status', '!=', 'syncing').execute();
+        // The project's writer runs the import as soon as any sync in progress ends.
+        child = await requestInitialSync(temporal, config, project.id);
       } catch (error) {
-        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-        const running = await temporal.workflow.getHandle(workflowId).describe();
-        started = { syncId: running.runId, workflowId, status: 'pending', alreadyRunning: true };
+        if (marked.numUpdatedRows > 0n) {
+          await db.updateTable('projects').set({ sync_status: project.sync_status, sync_error_code: project.sync_error_code, sync_error_message: project.sync_error_message }).where('id', '=', project.id).execute();
+        }
+        throw error;
       }
+      const workflowId = child.workflowId;
+      const started: SyncStarted = { syncId: child.runId, workflowId, status: 'pending', alreadyRunning: child.alreadyRunning };
       request.log.info({ projectId: project.id, workflowId, alreadyRunning: started.alreadyRunning }, 'initial sync requested');
       return reply.status(202).send(started);
     },

@@ -1,0 +1,71 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Octokit } from '@octokit/rest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensurePollSchedule, pollScheduleId } from '../../src/temporal/poll-schedule.js';
+import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
+
+const SECRET = 'poll-webhook-secret';
+const INTERVAL_SECONDS = 3;
+let h: SyncHarness;
+let apiUrl: string;
+
+beforeAll(async () => {
+  h = await startSyncHarness({ env: { GITHUB_WEBHOOK_SECRET: SECRET, POLL_INTERVAL_SECONDS: String(INTERVAL_SECONDS) }, pollSchedule: true });
+  apiUrl = await h.app.listen({ port: 0, host: '127.0.0.1' });
+});
+afterAll(() => h.close());
+
+async function importedRepository(name: string) {
+  await h.github.repos.create('octo', name, {});
+  await h.github.repos.commit('octo', name, { message: 'initial', files: { 'a.txt': 'a\n' } });
+  const octokit = new Octokit({ baseUrl: h.github.url, auth: h.github.token });
+  await octokit.rest.repos.createWebhook({ owner: 'octo', repo: name, config: { url: `${apiUrl}/api/webhooks/github`, content_type: 'json', secret: SECRET }, events: ['push'] });
+  const { id } = await h.link('octo', name);
+  expect((await h.initialSync(id)).status).toBe('synced');
+  return id;
+}
+
+async function lastSyncedSha(id: string): Promise<string | null> {
+  return (await h.app.inject({ method: 'GET', url: `/api/projects/${id}`, headers: h.auth() })).json().sync.lastSyncedSha;
+}
+
+describe('the polling failsafe', () => {
+  it('is a Temporal Schedule on the configured interval, created idempotently', async () => {
+    // Every worker calls it at start: a second call updates the one Schedule in place.
+    expect(await ensurePollSchedule(h.temporal, h.config)).toBe('updated');
+    const description = await h.temporal.schedule.getHandle(pollScheduleId(h.config.temporal.taskQueue)).describe();
+    expect(description.spec.intervals).toEqual([expect.objectContaining({ every: INTERVAL_SECONDS * 1000 })]);
+    expect(description.action).toMatchObject({ type: 'startWorkflow', workflowType: 'pollProjects' });
+    expect(description.policies.overlap).toBe('SKIP');
+  });
+
+  it('catches a push whose webhook was dropped, within one interval', async () => {
+    const id = await importedRepository('dropped');
+    h.github.webhooks.faults.drop(1, 'push');
+    const { sha } = await h.github.repos.commit('octo', 'dropped', { message: 'unannounced', files: { 'b.txt': 'b\n' } });
+    const dropped = h.github.webhooks.list({ event: 'push' }).filter((delivery) => delivery.dropped && (delivery.payload as { after?: string }).after === sha);
+    expect(dropped).toHaveLength(1);
+    // One interval (plus its jitter and the sync itself) is all it may take.
+    const deadline = Date.now() + (INTERVAL_SECONDS + 10) * 1000;
+    while ((await lastSyncedSha(id)) !== sha && Date.now() < deadline) await sleep(200);
+    expect(await lastSyncedSha(id)).toBe(sha);
+    // No delivery reached the API: the poll is what found it.
+    const deliveries = await h.db.selectFrom('webhook_deliveries').select('delivery_id').where('project_id', '=', id).where('event', '=', 'push').execute();
+    expect(deliveries).toEqual([]);
+  }, 60_000);
+
+  it('costs one conditional request per poll for an unchanged project, answered 304', async () => {
+    const id = await importedRepository('unchanged');
+    const branchPath = '/repos/octo/unchanged/branches/main';
+    // The first poll after the import stores the ETag; from then on every poll is a 304.
+    const deadline = Date.now() + (INTERVAL_SECONDS * 3 + 10) * 1000;
+    while (!(await h.db.selectFrom('projects').select('branch_etag').where('id', '=', id).executeTakeFirstOrThrow()).branch_etag && Date.now() < deadline) await sleep(200);
+    h.github.requests.clear();
+    await sleep((INTERVAL_SECONDS * 2 + 1) * 1000);
+    const requests = h.github.requests.filter('/repos/octo/unchanged');
+    expect(requests.length).toBeGreaterThanOrEqual(1);
+    expect(requests.length).toBeLessThanOrEqual(3);
+    for (const request of requests) expect(request).toMatchObject({ method: 'GET', path: branchPath, status: 304, cost: 0 });
+    expect(await lastSyncedSha(id)).not.toBeNull();
+  }, 60_000);
+});
