@@ -126,6 +126,30 @@ describe('responses match GitHub’s OpenAPI description', () => {
     await o.repos.redeliverWebhookDelivery({ ...repo, hook_id: hook.id, delivery_id: deliveries[0]!.id });
     await h.emulator.webhooks.settled();
     await o.repos.deleteWebhook({ ...repo, hook_id: hook.id });
+
+    // Repository settings, each change delivering a `repository` event; former names redirect.
+    const settings = { owner: 'acme', repo: 'settings' };
+    await h.emulator.repos.create('acme', 'settings');
+    await h.emulator.repos.commit('acme', 'settings', { message: 'one', files: { 'a.txt': 'a\n' } });
+    await h.emulator.repos.commit('acme', 'settings', { branch: 'trunk', message: 'two', files: { 'b.txt': 'b\n' } });
+    await o.repos.createWebhook({ ...settings, config: { url: receiver.url, content_type: 'json' }, events: ['repository'] });
+    await o.repos.update({ ...settings, default_branch: 'trunk' });
+    await swallow(o.repos.update({ ...settings, default_branch: 'nope' }));
+    await swallow(o.repos.update({ owner: 'acme', repo: 'missing', name: 'x' }));
+    await o.repos.update({ ...settings, name: 'settings-renamed' });
+    const renamed = { owner: 'acme', repo: 'settings-renamed' };
+    for (const method of ['GET', 'PATCH']) {
+      const res = await fetch(`${h.emulator.url}/repos/acme/settings`, { method, redirect: 'manual', headers: { authorization: `token ${h.emulator.token}` }, ...(method === 'PATCH' ? { body: '{}' } : {}) });
+      exchanges.push({ method, template: '/repos/{owner}/{repo}', status: res.status, body: await res.json() });
+    }
+    await o.repos.update({ ...renamed, archived: true });
+    await swallow(o.repos.update({ ...renamed, name: 'while-archived' }));
+    await o.repos.update({ ...renamed, archived: false });
+    await h.emulator.repos.setArchived('acme', 'settings-renamed', true);
+    await h.emulator.repos.setArchived('acme', 'settings-renamed', false);
+    await h.emulator.repos.transfer('acme', 'settings-renamed', 'globex');
+    await o.repos.get({ owner: 'globex', repo: 'settings-renamed' });
+    await h.emulator.webhooks.settled();
     await receiver.close();
 
     // Archives: the 302 is the documented answer; Octokit would follow it, so ask without following.
@@ -167,7 +191,9 @@ describe('responses match GitHub’s OpenAPI description', () => {
   it('sends webhook payloads that match GitHub’s webhook schemas', () => {
     const deliveries = h.emulator.webhooks.list();
     const events = new Set(deliveries.map((d) => d.event));
-    for (const event of ['ping', 'push', 'create', 'delete']) expect(events).toContain(event);
+    for (const event of ['ping', 'push', 'create', 'delete', 'repository']) expect(events).toContain(event);
+    const actions = new Set(deliveries.filter((d) => d.event === 'repository').map((d) => d.action));
+    expect([...actions].sort()).toEqual(['archived', 'edited', 'renamed', 'transferred', 'unarchived']);
     const failures = deliveries
       .map((d) => ({ d, verdict: validateWebhook(d.event, d.payload) }))
       .filter(({ verdict }) => !verdict.ok)

@@ -55,10 +55,15 @@ export function validateResponse(method: string, template: string, status: numbe
   return validate(body) ? { ok: true } : { ok: false, reason: ajv.errorsText(validate.errors, { separator: '\n' }) };
 }
 
-/** Checks a webhook payload against the `x-webhooks` schema of its event. */
+/**
+ * Checks a webhook payload against the `x-webhooks` schema of its event; events with actions
+ * are described per action (`repository-renamed`).
+ */
 export function validateWebhook(event: string, payload: unknown): Verdict {
-  const key = pointer('x-webhooks', event, 'post', 'requestBody', 'content', 'application/json', 'schema');
-  if (!spec['x-webhooks'][event]) return { ok: false, reason: `no webhook ${event}` };
+  const action = (payload as { action?: unknown } | null)?.action;
+  const name = !spec['x-webhooks'][event] && typeof action === 'string' ? `${event}-${action}` : event;
+  const key = pointer('x-webhooks', name, 'post', 'requestBody', 'content', 'application/json', 'schema');
+  if (!spec['x-webhooks'][name]) return { ok: false, reason: `no webhook ${name}` };
   if (!cache.has(key)) cache.set(key, ajv.compile({ $ref: `api#/${key}` }));
   const validate = cache.get(key)!;
   return validate(payload) ? { ok: true } : { ok: false, reason: ajv.errorsText(validate.errors, { separator: '\n' }) };

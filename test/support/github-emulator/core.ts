@@ -10,10 +10,19 @@ import type { Context } from './http/context.js';
 import { RateLimiter } from './http/rate-limiter.js';
 import { RequestLog } from './request-log.js';
 import type { RepoFacts } from './shapes/repository.js';
-import type { Urls } from './shapes/urls.js';
+import { repoApiUrl, type Urls } from './shapes/urls.js';
 import type { RepoHandle, RepoStore } from './state/repo-store.js';
-import type { EmulatorLimits, RefUpdate } from './types.js';
-import { createPayload, deletePayload, pushPayload, ZERO_SHA, type PayloadContext } from './webhooks/build-payloads.js';
+import type { EmulatorLimits, HookRecord, RefUpdate } from './types.js';
+import {
+  createPayload,
+  deletePayload,
+  pushPayload,
+  repositoryPayload,
+  ZERO_SHA,
+  type PayloadContext,
+  type RepositoryAction,
+  type RepositoryChanges,
+} from './webhooks/build-payloads.js';
 import { WebhookDeliveries } from './webhooks/webhook-deliveries.js';
 import { hookShape } from './shapes/hook.js';
 import { webhookRepositoryShape } from './shapes/repository.js';
@@ -88,15 +97,39 @@ export class EmulatorCore {
    * The repository named by the route, or 404 — GitHub hides private repositories from callers
    * without access: https://docs.github.com/rest/using-the-rest-api/troubleshooting-the-rest-api#404-not-found-for-an-existing-resource
    */
-  async repo(ctx: Context, options: { write?: boolean } = {}): Promise<RepoHandle> {
-    const handle = await this.store.find(ctx.params.owner ?? '', ctx.params.repo ?? '');
-    if (!handle || !this.canRead(ctx.identity, handle)) throw new HttpError(404, 'Not Found', { documentation_url: ctx.docs });
+  async repo(ctx: Context, options: { write?: boolean; evenArchived?: boolean } = {}): Promise<RepoHandle> {
+    const owner = ctx.params.owner ?? '';
+    const name = ctx.params.repo ?? '';
+    const handle = await this.store.find(owner, name);
+    if (!handle || !this.canRead(ctx.identity, handle)) {
+      const moved = handle ? null : await this.store.formerlyNamed(owner, name);
+      if (moved && this.canRead(ctx.identity, moved)) throw this.movedTo(ctx, moved);
+      throw new HttpError(404, 'Not Found', { documentation_url: ctx.docs });
+    }
     if (options.write) {
       if (ctx.identity.kind === 'anonymous') throw new HttpError(401, 'Requires authentication', { documentation_url: ctx.docs });
       if (ctx.identity.kind === 'app') throw new HttpError(403, 'Resource not accessible by integration', { documentation_url: ctx.docs });
-      if (handle.info.archived) throw new HttpError(403, 'Repository was archived so is read-only.', { documentation_url: ctx.docs });
+      if (handle.info.archived && !options.evenArchived) throw new HttpError(403, 'Repository was archived so is read-only.', { documentation_url: ctx.docs });
     }
     return handle;
+  }
+
+  /**
+   * A renamed or transferred repository answers its former name with a redirect: 301 for reads,
+   * 307 for writes so the method and body survive. GitHub points at `/repositories/{id}/...`;
+   * the emulator names the new `owner/repo` in the same path instead, which it serves.
+   * https://docs.github.com/rest/using-the-rest-api/best-practices-for-using-the-rest-api#follow-redirects
+   */
+  private movedTo(ctx: Context, handle: RepoHandle): HttpError {
+    const rest = ctx.path.split('/').slice(4);
+    const query = ctx.query.toString();
+    const url = `${repoApiUrl(this.urls, handle.owner, handle.name)}${rest.length > 0 ? `/${rest.join('/')}` : ''}${query ? `?${query}` : ''}`;
+    const read = ctx.method === 'GET' || ctx.method === 'HEAD';
+    return new HttpError(read ? 301 : 307, read ? 'Moved Permanently' : 'Temporary Redirect', {
+      url,
+      documentation_url: 'https://docs.github.com/rest/using-the-rest-api/best-practices-for-using-the-rest-api#follow-redirects',
+      headers: { location: url },
+    });
   }
 
   /** The login recorded as pusher/sender/author for an identity. */
@@ -140,10 +173,9 @@ export class EmulatorCore {
   /** Delivers `create`/`delete`/`push` events for ref updates, whatever moved the refs. */
   async refsMoved(handle: RepoHandle, updates: RefUpdate[], actor: string): Promise<void> {
     if (updates.some((u) => u.before === ZERO_SHA)) await adoptDefaultBranch(handle);
-    const hooks = handle.info.hooks.filter((h) => h.active);
-    if (hooks.length === 0) return;
+    if (!handle.info.hooks.some((h) => h.active)) return;
     const ctx: PayloadContext = { urls: this.urls, handle, facts: await this.facts(handle), actor };
-    const wants = (event: string) => hooks.filter((h) => h.events.includes(event) || h.events.includes('*'));
+    const wants = (event: string) => this.hooksFor(handle, event);
     for (const update of updates) {
       if (!update.ref.startsWith('refs/heads/') && !update.ref.startsWith('refs/tags/')) continue;
       if (update.before === ZERO_SHA) for (const hook of wants('create')) void this.deliver(handle, hook.id, 'create', createPayload(ctx, update.ref));
@@ -154,6 +186,22 @@ export class EmulatorCore {
         for (const hook of push) void this.deliver(handle, hook.id, 'push', payload);
       }
     }
+  }
+
+  /**
+   * Delivers a `repository` event for a settings change, describing the repository as it now
+   * stands: https://docs.github.com/webhooks/webhook-events-and-payloads#repository
+   */
+  async repositoryChanged(handle: RepoHandle, action: RepositoryAction, changes: RepositoryChanges | undefined, actor: string): Promise<void> {
+    const hooks = this.hooksFor(handle, 'repository');
+    if (hooks.length === 0) return;
+    const payload = repositoryPayload({ urls: this.urls, handle, facts: await this.facts(handle), actor }, action, changes);
+    for (const hook of hooks) void this.deliver(handle, hook.id, 'repository', payload);
+  }
+
+  /** Active hooks subscribed to `event`, by name or through the `*` wildcard. */
+  hooksFor(handle: RepoHandle, event: string): HookRecord[] {
+    return handle.info.hooks.filter((h) => h.active && (h.events.includes(event) || h.events.includes('*')));
   }
 
   /** Sends the `ping` GitHub sends when a hook is created: https://docs.github.com/webhooks/webhook-events-and-payloads#ping */

@@ -74,6 +74,22 @@ export class AppAdmin {
     for (const [token, record] of this.tokens) if (record.installationId === installationId) this.tokens.delete(token);
   }
 
+  /**
+   * Keeps installations granted a chosen list in step with a renamed repository (GitHub tracks
+   * them by id); one transferred to another account leaves the old account's installations.
+   */
+  repositoryMoved(from: string, to: string): void {
+    const [fromOwner = ''] = from.split('/');
+    const [toOwner = ''] = to.split('/');
+    const sameAccount = fromOwner.toLowerCase() === toOwner.toLowerCase();
+    for (const installation of this.installations.values()) {
+      if (installation.repositories === 'all') continue;
+      const kept = installation.repositories.filter((r) => r.toLowerCase() !== from.toLowerCase());
+      if (kept.length === installation.repositories.length) continue;
+      installation.repositories = sameAccount ? [...kept, to] : kept;
+    }
+  }
+
   installation(id: number): InstallationRecord | null {
     return this.installations.get(id) ?? null;
   }

@@ -9,14 +9,14 @@ export class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
-    readonly extra: { documentation_url?: string; errors?: unknown[]; headers?: Record<string, string> } = {},
+    readonly extra: { documentation_url?: string; errors?: unknown[]; headers?: Record<string, string>; url?: string } = {},
   ) {
     super(message);
   }
 
   body(): Record<string, unknown> {
-    const { documentation_url = REST_DOCS, errors } = this.extra;
-    return { message: this.message, ...(errors ? { errors } : {}), documentation_url, status: String(this.status) };
+    const { documentation_url = REST_DOCS, errors, url } = this.extra;
+    return { message: this.message, ...(url ? { url } : {}), ...(errors ? { errors } : {}), documentation_url, status: String(this.status) };
   }
 }
 

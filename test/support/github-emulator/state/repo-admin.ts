@@ -2,11 +2,12 @@ import { buildTree, type TreeEdit } from '../git/build-tree.js';
 import { readRef } from '../git/list-refs.js';
 import { commitTree } from '../git/merge-commits.js';
 import { isAncestor } from '../git/resolve-commit.js';
-import { gitText, runGit } from '../git/run-git.js';
+import { gitText } from '../git/run-git.js';
 import type { EmulatorCore } from '../core.js';
 import type { CommitOptions, CommitSpec, FileSpec } from '../types.js';
 import { ZERO_SHA } from '../webhooks/build-payloads.js';
 import type { RepoHandle } from './repo-store.js';
+import { updateRepository } from './update-repository.js';
 
 export interface CommitResult {
   sha: string;
@@ -19,7 +20,8 @@ const ADMIN = 'emulator-admin';
 
 /**
  * Test-side administration of served repositories: create them, commit to them (moving the
- * branch and delivering push webhooks exactly as a push would), protect branches, grant tokens.
+ * branch and delivering push webhooks exactly as a push would), protect branches, grant tokens,
+ * and change settings (archive, default branch, rename, transfer) with their `repository` webhooks.
  */
 export class RepoAdmin {
   constructor(private readonly core: EmulatorCore) {}
@@ -102,15 +104,31 @@ export class RepoAdmin {
     });
   }
 
+  /** Archives or unarchives, delivering `repository` `archived`/`unarchived`. */
   async setArchived(owner: string, name: string, archived: boolean): Promise<void> {
-    await this.update(owner, name, (handle) => {
-      handle.info.archived = archived;
-    });
+    await updateRepository(this.core, await this.get(owner, name), { archived }, ADMIN);
   }
 
+  /** Points HEAD at `branch`, delivering `repository` `edited` with `changes.default_branch.from`. */
   async setDefaultBranch(owner: string, name: string, branch: string): Promise<void> {
+    await updateRepository(this.core, await this.get(owner, name), { defaultBranch: branch }, ADMIN);
+  }
+
+  /**
+   * Renames a repository, delivering `repository` `renamed`; every API, git and archive route then
+   * answers under the new name, and API requests for the old one are redirected like GitHub's.
+   */
+  async rename(owner: string, name: string, newName: string): Promise<{ path: string }> {
     const handle = await this.get(owner, name);
-    await runGit(handle.gitDir, ['symbolic-ref', 'HEAD', `refs/heads/${branch}`]);
+    await updateRepository(this.core, handle, { name: newName }, ADMIN);
+    return { path: handle.gitDir };
+  }
+
+  /** Transfers a repository to another account, delivering `repository` `transferred`. */
+  async transfer(owner: string, name: string, newOwner: string): Promise<{ path: string }> {
+    const handle = await this.get(owner, name);
+    await updateRepository(this.core, handle, { owner: newOwner }, ADMIN);
+    return { path: handle.gitDir };
   }
 
   private async update(owner: string, name: string, change: (handle: RepoHandle) => void): Promise<void> {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readdir, readFile, rename, rmdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { runGit } from '../git/run-git.js';
 import type { RepoInfo } from '../types.js';
 
@@ -21,7 +21,10 @@ const SIDECAR = 'github-emulator.json';
  */
 export class RepoStore {
   private readonly cache = new Map<string, RepoHandle>();
-  private readonly locks = new Map<string, Promise<unknown>>();
+  /** Keyed by handle, not path, so a rename inside a lock keeps later callers queued behind it. */
+  private readonly locks = new WeakMap<RepoHandle, Promise<unknown>>();
+  /** Former `owner/name` (lower-cased) -> the repository now living elsewhere. */
+  private readonly formerNames = new Map<string, RepoHandle>();
 
   constructor(
     readonly root: string,
@@ -68,13 +71,47 @@ export class RepoStore {
     await rename(tmp, file);
   }
 
-  /** Serialises read-modify-write sequences (ref moves, sidecar edits) per repository. */
+  /** Serialises read-modify-write sequences (ref moves, sidecar edits, renames) per repository. */
   async withLock<T>(handle: RepoHandle, fn: () => Promise<T>): Promise<T> {
-    const key = handle.gitDir;
-    const previous = this.locks.get(key) ?? Promise.resolve();
+    const previous = this.locks.get(handle) ?? Promise.resolve();
     const next = previous.then(fn, fn);
-    this.locks.set(key, next.catch(() => undefined));
+    this.locks.set(handle, next.catch(() => undefined));
     return next;
+  }
+
+  /**
+   * Renames and/or transfers a repository: the bare repository moves to
+   * `<root>/<owner>/<name>.git`, keeping its id, hooks, pulls and grants, and its push hooks are
+   * reinstalled for the new path. The handle is updated in place; callers hold its lock.
+   */
+  async move(handle: RepoHandle, owner: string, name: string): Promise<void> {
+    const existing = await this.find(owner, name);
+    if (existing && existing !== handle) throw new Error(`repository ${owner}/${name} already exists`);
+    const from = { key: `${handle.owner}/${handle.name}`.toLowerCase(), gitDir: handle.gitDir };
+    const gitDir = join(this.root, owner, `${name}.git`);
+    await mkdir(dirname(gitDir), { recursive: true });
+    await rename(from.gitDir, gitDir);
+    // An owner left without repositories leaves no directory behind (rmdir refuses non-empty ones).
+    if (dirname(from.gitDir) !== dirname(gitDir)) await rmdir(dirname(from.gitDir)).catch(() => undefined);
+    Object.assign(handle, { owner, name, gitDir });
+    Object.assign(handle.info, { owner, name });
+    this.cache.delete(from.key);
+    this.cache.set(`${owner}/${name}`.toLowerCase(), handle);
+    this.formerNames.set(from.key, handle);
+    this.formerNames.delete(`${owner}/${name}`.toLowerCase());
+    await this.save(handle);
+    await this.onDiscover(handle);
+  }
+
+  /**
+   * The repository that used to be called `owner/name`, while nothing else took that name:
+   * GitHub redirects requests for a renamed or transferred repository.
+   * https://docs.github.com/repositories/creating-and-managing-repositories/renaming-a-repository
+   */
+  async formerlyNamed(owner: string, name: string): Promise<RepoHandle | null> {
+    const handle = this.formerNames.get(`${owner}/${name}`.toLowerCase());
+    if (!handle || !existsSync(handle.gitDir) || (await this.find(owner, name))) return null;
+    return handle;
   }
 
   private async load(owner: string, name: string): Promise<RepoHandle> {

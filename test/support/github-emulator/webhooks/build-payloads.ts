@@ -74,6 +74,29 @@ export function deletePayload(ctx: PayloadContext, ref: string) {
   };
 }
 
+export type RepositoryAction = 'archived' | 'unarchived' | 'edited' | 'renamed' | 'transferred';
+
+/** What a `repository` event says changed; `from` holds the value before the change. */
+export interface RepositoryChanges {
+  default_branch?: { from: string };
+  repository?: { name: { from: string } };
+  owner?: { from: { user: ReturnType<typeof userShape> } };
+}
+
+/**
+ * The `repository` payload: `archived`/`unarchived` carry no `changes`; `edited`, `renamed` and
+ * `transferred` say what the value was before, while `repository` shows it after.
+ * https://docs.github.com/webhooks/webhook-events-and-payloads#repository
+ */
+export function repositoryPayload(ctx: PayloadContext, action: RepositoryAction, changes?: RepositoryChanges) {
+  return {
+    action,
+    ...(changes ? { changes } : {}),
+    repository: webhookRepositoryShape(ctx.urls, ctx.handle, ctx.facts, false),
+    sender: userShape(ctx.urls, ctx.actor),
+  };
+}
+
 export function splitRef(ref: string): { refType: 'branch' | 'tag'; name: string } {
   if (ref.startsWith('refs/tags/')) return { refType: 'tag', name: ref.slice('refs/tags/'.length) };
   return { refType: 'branch', name: ref.replace(/^refs\/heads\//, '') };
