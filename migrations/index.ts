@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as initialSchema from './2026-11-23T1800-initial-schema.js';
+import * as projectGitHubState from './2026-11-23T2100-project-github-state.js';
 
 /**
  * Every migration, by name, in order. Listed statically rather than read from the folder so the
@@ -7,6 +8,7 @@ import * as initialSchema from './2026-11-23T1800-initial-schema.js';
  */
 const migrations: Record<string, Migration> = {
   '2026-11-23T1800-initial-schema': initialSchema,
+  '2026-11-23T2100-project-github-state': projectGitHubState,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -119,6 +119,9 @@ describe('responses match GitHub’s OpenAPI description', () => {
     await h.emulator.webhooks.settled();
     await o.repos.listWebhooks(repo);
     await o.repos.getWebhook({ ...repo, hook_id: hook.id });
+    await o.repos.updateWebhook({ ...repo, hook_id: hook.id, config: { url: receiver.url, content_type: 'json', secret: 'rotated' }, events: ['push', 'repository'] });
+    await swallow(o.repos.updateWebhook({ ...repo, hook_id: hook.id, config: { url: 'not a url' } }));
+    await swallow(o.repos.createWebhook({ ...repo, config: { url: receiver.url, content_type: 'json' } }));
     await o.repos.pingWebhook({ ...repo, hook_id: hook.id });
     await h.emulator.webhooks.settled();
     const { data: deliveries } = await o.repos.listWebhookDeliveries({ ...repo, hook_id: hook.id });

@@ -15,6 +15,8 @@ export function presentProject(project: Project): ProjectBody {
     syncMode: project.sync_mode,
     filter: project.filter,
     enabled: project.enabled,
+    archived: project.archived,
+    webhook: { registered: project.webhook_id !== null, id: project.webhook_id, problem: project.webhook_problem },
     sync: {
       status: project.sync_status,
       error: project.sync_error_code ? { code: project.sync_error_code, message: project.sync_error_message ?? '' } : null,

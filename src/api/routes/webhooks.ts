@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import type { FastifyPluginAsync } from 'fastify';
 import { projectsRepository, type Project } from '../../db/repositories/projects.js';
 import { webhookDeliveriesRepository } from '../../db/repositories/webhook-deliveries.js';
+import { projectUpdateFor, storedRepository, type WebhookPayload } from '../../webhooks/repository-events.js';
 import { verifySignature } from '../../webhooks/verify-signature.js';
 import { followProject } from '../../temporal/project-writer.js';
 import { httpError } from '../http-error.js';
@@ -11,13 +12,6 @@ import { httpError } from '../http-error.js';
 const MAX_PAYLOAD_BYTES = 25 * 1024 * 1024;
 
 const AckSchema = Type.Object({ delivery: Type.String(), event: Type.String(), outcome: Type.String() });
-
-interface PushPayload {
-  ref?: string;
-  after?: string;
-  forced?: boolean;
-  repository?: { name?: string; owner?: { login?: string; name?: string }; full_name?: string };
-}
 
 /**
  * POST /api/webhooks/github: authenticated by signature, not API key. Answers in milliseconds:
@@ -51,9 +45,9 @@ export const webhookRoutes: FastifyPluginAsync = async (fastify) => {
       const payload = parsePayload(raw, header(request.headers['content-type']) ?? '');
       request.log = request.log.child({ deliveryId, event });
 
-      const owner = payload.repository?.owner?.login ?? payload.repository?.owner?.name ?? payload.repository?.full_name?.split('/')[0];
-      const repo = payload.repository?.name;
-      const linked = owner && repo ? await projects.findByRepository(owner, repo) : [];
+      // Projects are looked up under the name they know the repository by (before a rename).
+      const stored = storedRepository(event!, payload);
+      const linked = stored ? await projects.findByRepository(stored.owner, stored.repo) : [];
       const appSecretValid = config.github.webhookSecret !== undefined && verifySignature(config.github.webhookSecret, raw, signature!);
       // Only projects of the repository the payload names: a signature made with another
       // project's secret never reaches them.
@@ -78,30 +72,37 @@ export const webhookRoutes: FastifyPluginAsync = async (fastify) => {
   }
 
   /** What a delivery means for the projects it verified against; applied only on first delivery. */
-  async function handle(event: string, payload: PushPayload, targets: Project[]): Promise<{ name: string; apply(): Promise<void> }> {
+  async function handle(event: string, payload: WebhookPayload, targets: Project[]): Promise<{ name: string; apply(): Promise<void> }> {
     if (event === 'ping') return { name: 'pong', apply: async () => {} };
-    if (event !== 'push') return { name: 'ignored', apply: async () => {} };
-    const tracking = targets.filter((project) => payload.ref === `refs/heads/${project.branch ?? project.default_branch}`);
-    if (tracking.length === 0 || !payload.after || !/^[0-9a-f]{40}$/.test(payload.after)) return { name: 'ignored', apply: async () => {} };
-    const after = payload.after;
-    // Projects imported, or with an import under way (whose writer applies the push after it),
-    // follow; a project never imported has nothing to apply a push to.
-    const following = tracking.filter((project) => project.enabled && (project.current_snapshot_id || project.sync_status === 'pending' || project.sync_status === 'syncing'));
+    const updates = targets.flatMap((project) => {
+      const update = projectUpdateFor(event, payload, project);
+      return update ? [{ project, update }] : [];
+    });
+    if (updates.length === 0) return { name: 'ignored', apply: async () => {} };
+    const names = [...new Set(updates.map(({ update }) => update.outcome))];
     return {
-      name: following.length > 0 ? 'sync-signalled' : 'push-recorded',
+      name: names.join(','),
       apply: async () => {
-        await db
-          .updateTable('projects')
-          .set({ last_remote_sha: after, updated_at: sql<Date>`now()` })
-          .where('id', 'in', tracking.map((project) => project.id))
-          .execute();
-        for (const project of following) {
-          await followProject(fastify.deps.temporal, config, project.id, { sha: after, forced: payload.forced === true, source: 'webhook' });
+        for (const { project, update } of updates) {
+          if (Object.keys(update.changes).length > 0) {
+            try {
+              await db.updateTable('projects').set({ ...update.changes, updated_at: sql<Date>`now()` }).where('id', '=', project.id).execute();
+            } catch (error) {
+              // e.g. a rename onto a repository another project of the tenant already links.
+              if (!isUniqueViolation(error)) throw error;
+              fastify.log.warn({ projectId: project.id, outcome: update.outcome }, 'a repository change collides with another project; left as it was');
+            }
+          }
+          if (update.follow) await followProject(fastify.deps.temporal, config, project.id, { ...(update.sha ? { sha: update.sha } : {}), forced: update.forced === true, source: 'webhook' });
         }
       },
     };
   }
 };
+
+function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: string }).code === '23505';
+}
 
 function header(value: string | string[] | undefined): string | undefined {
   const single = Array.isArray(value) ? value[0] : value;
@@ -109,12 +110,12 @@ function header(value: string | string[] | undefined): string | undefined {
 }
 
 /** JSON, or the form encoding GitHub uses when a hook is set to `form` (`payload=<json>`). */
-function parsePayload(raw: Buffer, contentType: string): PushPayload {
+function parsePayload(raw: Buffer, contentType: string): WebhookPayload {
   try {
     const text = contentType.startsWith('application/x-www-form-urlencoded') ? (new URLSearchParams(raw.toString('utf8')).get('payload') ?? '') : raw.toString('utf8');
     const parsed: unknown = JSON.parse(text);
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
-    return parsed as PushPayload;
+    return parsed as WebhookPayload;
   } catch {
     throw httpError(400, 'bad-request', 'the webhook body is not a JSON object');
   }

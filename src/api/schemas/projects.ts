@@ -71,6 +71,12 @@ export const ProjectSchema = Type.Object(
     syncMode: SyncModeSchema,
     filter: FileFilterSchema,
     enabled: Type.Boolean(),
+    archived: Type.Boolean({ description: 'GitHub archived the repository (read-only)' }),
+    webhook: Type.Object({
+      registered: Type.Boolean(),
+      id: Nullable(Type.Integer()),
+      problem: Nullable(Type.String({ description: 'Why no webhook is registered; pushes are then found by the poll' })),
+    }),
     sync: Type.Object({
       status: Type.String(),
       error: Nullable(Type.Object({ code: Type.String(), message: Type.String() })),

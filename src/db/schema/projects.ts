@@ -28,6 +28,10 @@ export interface ProjectsTable {
   token_ciphertext: string | null;
   webhook_secret_ciphertext: string | null;
   webhook_id: number | null;
+  /** Why linking could not register the repository webhook (null once it is registered). */
+  webhook_problem: ColumnType<string | null, string | null | undefined, string | null>;
+  /** GitHub archived the repository: read-only, outbound commits cannot land. */
+  archived: Generated<boolean>;
   sync_mode: Generated<SyncMode>;
   filter: JSONColumnType<FileFilter, string | undefined, string>;
   enabled: Generated<boolean>;

@@ -97,7 +97,7 @@ export class EmulatorCore {
    * The repository named by the route, or 404 — GitHub hides private repositories from callers
    * without access: https://docs.github.com/rest/using-the-rest-api/troubleshooting-the-rest-api#404-not-found-for-an-existing-resource
    */
-  async repo(ctx: Context, options: { write?: boolean; evenArchived?: boolean } = {}): Promise<RepoHandle> {
+  async repo(ctx: Context, options: { write?: boolean; evenArchived?: boolean; admin?: boolean } = {}): Promise<RepoHandle> {
     const owner = ctx.params.owner ?? '';
     const name = ctx.params.repo ?? '';
     const handle = await this.store.find(owner, name);
@@ -111,6 +111,8 @@ export class EmulatorCore {
       if (ctx.identity.kind === 'app') throw new HttpError(403, 'Resource not accessible by integration', { documentation_url: ctx.docs });
       if (handle.info.archived && !options.evenArchived) throw new HttpError(403, 'Repository was archived so is read-only.', { documentation_url: ctx.docs });
     }
+    // Admin-only endpoints (hooks) answer 404 to a token without admin rights on the repository.
+    if (options.admin && ctx.identity.kind === 'pat' && !ctx.identity.admin) throw new HttpError(404, 'Not Found', { documentation_url: ctx.docs });
     return handle;
   }
 

@@ -1,6 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { incrementalSyncWorkflowId, initialSyncWorkflowId } from '../../../shared/workflow-ids.js';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyBaseLogger, FastifyPluginAsync } from 'fastify';
+import { createGitHubClients } from '../../../github/project-client.js';
+import { connectWebhook, disconnectWebhook } from './project-webhook.js';
 import { DuplicateProjectError, projectsRepository, type ProjectChanges } from '../../../db/repositories/projects.js';
 import { httpError, notFound } from '../../http-error.js';
 import { presentProject } from '../../presenters/project.js';
@@ -22,6 +24,8 @@ const security = [{ apiKey: [] }];
 export const projectCrudRoutes: FastifyPluginAsync = async (fastify) => {
   const { db, secrets, config } = fastify.deps;
   const projects = projectsRepository(db);
+  const github = createGitHubClients({ config: config.github, secrets });
+  const webhookDeps = (log: FastifyBaseLogger) => ({ db, secrets, config, github, log });
 
   /** Turns the credential fields of a request into columns; only one kind may be given. */
   function credentialColumns(body: { token?: string; installationId?: number }): ProjectChanges {
@@ -66,6 +70,7 @@ export const projectCrudRoutes: FastifyPluginAsync = async (fastify) => {
           token_ciphertext: null,
           webhook_secret_ciphertext: null,
           webhook_id: null,
+          webhook_problem: null,
           ...(syncMode ? { sync_mode: syncMode } : {}),
           filter: JSON.stringify(filter),
           sync_error_code: null,
@@ -80,7 +85,7 @@ export const projectCrudRoutes: FastifyPluginAsync = async (fastify) => {
           ...credentials,
         } as Parameters<typeof projects.create>[0]);
         request.log.info({ projectId: project.id, repository: `${owner}/${repo}` }, 'project linked');
-        return reply.status(201).send(presentProject(project));
+        return reply.status(201).send(presentProject(await connectWebhook(webhookDeps(request.log), project)));
       } catch (error) {
         if (error instanceof DuplicateProjectError) throw httpError(409, 'conflict', error.message);
         throw error;
@@ -137,7 +142,9 @@ export const projectCrudRoutes: FastifyPluginAsync = async (fastify) => {
     '/api/projects/:id',
     { onRequest: fastify.authenticate, schema: { tags, security, summary: 'Unlink a project', params: IdParamsSchema, response: { 204: Type.Null(), ...errorResponses } } },
     async (request, reply) => {
-      if (!(await projects.deleteForTenant(request.caller.tenantId, request.params.id))) throw notFound(`project ${request.params.id}`);
+      const project = await findOr404(request.caller.tenantId, request.params.id);
+      if (!(await projects.deleteForTenant(request.caller.tenantId, project.id))) throw notFound(`project ${request.params.id}`);
+      await disconnectWebhook(webhookDeps(request.log), project);
       // A sync of a deleted project has nothing left to write to: stop it. Failing here means it
       // had already finished (or never ran), which is what we want anyway.
       for (const workflowId of [initialSyncWorkflowId(request.params.id), incrementalSyncWorkflowId(request.params.id)]) {

@@ -13,13 +13,17 @@ const DOCS = 'https://docs.github.com/rest/repos/webhooks';
 /** Repository webhooks and their deliveries: https://docs.github.com/rest/repos/webhooks */
 export function hookRoutes(router: Router): void {
   router.add('POST', '/repos/{owner}/{repo}/hooks', `${DOCS}#create-a-repository-webhook`, async (ctx: Context) => {
-    const handle = await ctx.core.repo(ctx, { write: true });
+    const handle = await ctx.core.repo(ctx, { write: true, admin: true });
     const body = (ctx.body ?? {}) as { name?: unknown; config?: { url?: unknown; content_type?: unknown; secret?: unknown }; events?: unknown; active?: unknown };
     const url = body.config?.url;
     if (typeof url !== 'string' || !/^https?:\/\//.test(url)) {
       throw new HttpError(422, 'Validation Failed', { errors: [{ resource: 'Hook', code: 'custom', message: 'Config must contain URL for webhooks' }], documentation_url: ctx.docs });
     }
     const events = Array.isArray(body.events) && body.events.every((e) => typeof e === 'string') ? (body.events as string[]) : ['push'];
+    // GitHub refuses a second hook with the same URL on one repository.
+    if (handle.info.hooks.some((h) => h.url === url)) {
+      throw new HttpError(422, 'Validation Failed', { errors: [{ resource: 'Hook', code: 'custom', message: 'Hook already exists on this repository' }], documentation_url: ctx.docs });
+    }
     const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
     const hook: HookRecord = {
       id: randomInt(1, 2 ** 31 - 1),
@@ -44,18 +48,42 @@ export function hookRoutes(router: Router): void {
   });
 
   router.add('GET', '/repos/{owner}/{repo}/hooks', `${DOCS}#list-repository-webhooks`, async (ctx: Context) => {
-    const handle = await ctx.core.repo(ctx, { write: true });
+    const handle = await ctx.core.repo(ctx, { write: true, admin: true });
     const page = paginate(ctx, handle.info.hooks);
     return { status: 200, json: page.items.map((h) => hookShape(ctx.core.urls, handle, h)), headers: page.headers };
   });
 
   router.add('GET', '/repos/{owner}/{repo}/hooks/{hook_id}', `${DOCS}#get-a-repository-webhook`, async (ctx: Context) => {
-    const handle = await ctx.core.repo(ctx, { write: true });
+    const handle = await ctx.core.repo(ctx, { write: true, admin: true });
     return { status: 200, json: hookShape(ctx.core.urls, handle, findHook(ctx, handle)) };
   });
 
+  router.add('PATCH', '/repos/{owner}/{repo}/hooks/{hook_id}', `${DOCS}#update-a-repository-webhook`, async (ctx: Context) => {
+    const handle = await ctx.core.repo(ctx, { write: true, admin: true });
+    const hook = findHook(ctx, handle);
+    const body = (ctx.body ?? {}) as { config?: { url?: unknown; content_type?: unknown; secret?: unknown }; events?: unknown; active?: unknown };
+    const url = body.config?.url ?? hook.url;
+    if (typeof url !== 'string' || !/^https?:\/\//.test(url)) {
+      throw new HttpError(422, 'Validation Failed', { errors: [{ resource: 'Hook', code: 'custom', message: 'Config must contain URL for webhooks' }], documentation_url: ctx.docs });
+    }
+    if (body.events !== undefined && !(Array.isArray(body.events) && body.events.every((e) => typeof e === 'string'))) {
+      throw new HttpError(422, 'Validation Failed', { errors: [{ resource: 'Hook', code: 'invalid', field: 'events' }], documentation_url: ctx.docs });
+    }
+    await ctx.core.store.withLock(handle, async () => {
+      hook.url = url;
+      // Without a config object the secret is kept; a config without a secret removes it, as on GitHub.
+      if (body.config) hook.secret = typeof body.config.secret === 'string' && body.config.secret !== '' ? body.config.secret : null;
+      if (body.config?.content_type !== undefined) hook.contentType = body.config.content_type === 'json' ? 'json' : 'form';
+      if (body.events !== undefined) hook.events = body.events as string[];
+      if (typeof body.active === 'boolean') hook.active = body.active;
+      hook.updatedAt = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+      await ctx.core.store.save(handle);
+    });
+    return { status: 200, json: hookShape(ctx.core.urls, handle, hook) };
+  });
+
   router.add('DELETE', '/repos/{owner}/{repo}/hooks/{hook_id}', `${DOCS}#delete-a-repository-webhook`, async (ctx: Context) => {
-    const handle = await ctx.core.repo(ctx, { write: true });
+    const handle = await ctx.core.repo(ctx, { write: true, admin: true });
     const hook = findHook(ctx, handle);
     await ctx.core.store.withLock(handle, async () => {
       handle.info.hooks = handle.info.hooks.filter((h) => h.id !== hook.id);
@@ -65,7 +93,7 @@ export function hookRoutes(router: Router): void {
   });
 
   router.add('POST', '/repos/{owner}/{repo}/hooks/{hook_id}/pings', `${DOCS}#ping-a-repository-webhook`, async (ctx: Context) => {
-    const handle = await ctx.core.repo(ctx, { write: true });
+    const handle = await ctx.core.repo(ctx, { write: true, admin: true });
     const hook = findHook(ctx, handle);
     void ctx.core.ping(handle, hook.id, ctx.core.actor(ctx.identity, handle));
     return { status: 204 };
@@ -73,7 +101,7 @@ export function hookRoutes(router: Router): void {
 
   // https://docs.github.com/rest/repos/webhooks#list-deliveries-for-a-repository-webhook
   router.add('GET', '/repos/{owner}/{repo}/hooks/{hook_id}/deliveries', `${DOCS}#list-deliveries-for-a-repository-webhook`, async (ctx: Context) => {
-    const handle = await ctx.core.repo(ctx, { write: true });
+    const handle = await ctx.core.repo(ctx, { write: true, admin: true });
     const hook = findHook(ctx, handle);
     const newestFirst = ctx.core.webhooks.list({ hookId: hook.id }).reverse();
     const page = paginate(ctx, newestFirst);
@@ -81,7 +109,7 @@ export function hookRoutes(router: Router): void {
   });
 
   router.add('GET', '/repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}', `${DOCS}#get-a-delivery-for-a-repository-webhook`, async (ctx: Context) => {
-    const handle = await ctx.core.repo(ctx, { write: true });
+    const handle = await ctx.core.repo(ctx, { write: true, admin: true });
     const delivery = findDelivery(ctx, findHook(ctx, handle));
     return {
       status: 200,
@@ -96,7 +124,7 @@ export function hookRoutes(router: Router): void {
 
   // Redelivery keeps the GUID: https://docs.github.com/rest/repos/webhooks#redeliver-a-delivery-for-a-repository-webhook
   router.add('POST', '/repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}/attempts', `${DOCS}#redeliver-a-delivery-for-a-repository-webhook`, async (ctx: Context) => {
-    const handle = await ctx.core.repo(ctx, { write: true });
+    const handle = await ctx.core.repo(ctx, { write: true, admin: true });
     const delivery = findDelivery(ctx, findHook(ctx, handle));
     void ctx.core.webhooks.redeliver(delivery.id);
     return { status: 202, json: {} };

@@ -1,0 +1,107 @@
+import type { Project } from '../db/repositories/projects.js';
+import type { ProjectsTable, SyncStatus } from '../db/schema/index.js';
+
+/** The fields of GitHub's push, create, delete and repository payloads we read; nothing is trusted unchecked. */
+export interface WebhookPayload {
+  action?: unknown;
+  ref?: unknown;
+  ref_type?: unknown;
+  after?: unknown;
+  forced?: unknown;
+  changes?: {
+    repository?: { name?: { from?: unknown } };
+    owner?: { from?: { user?: { login?: unknown }; organization?: { login?: unknown } } };
+    default_branch?: { from?: unknown };
+  };
+  repository?: { name?: unknown; full_name?: unknown; default_branch?: unknown; owner?: { login?: unknown; name?: unknown } };
+}
+
+// GitHub's own limits: owners are 1-39 of [A-Za-z0-9-], repositories 1-100 of [A-Za-z0-9._-].
+const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
+const REPO = /^[A-Za-z0-9._-]{1,100}$/;
+const SHA = /^[0-9a-f]{40}$/;
+
+const text = (value: unknown, pattern: RegExp): string | undefined => (typeof value === 'string' && pattern.test(value) ? value : undefined);
+/** A branch name as git allows it (no control characters, spaces or `..`), at most 255 bytes. */
+export const branchName = (value: unknown): string | undefined =>
+  typeof value === 'string' && value.length > 0 && Buffer.byteLength(value) <= 255 && !/[\x00-\x20\x7f~^:?*[\\]|\.\./.test(value) ? value : undefined;
+
+/** The repository a payload names, as it is now. */
+export function currentRepository(payload: WebhookPayload): { owner: string; repo: string } | undefined {
+  const repository = payload.repository;
+  const owner = text(repository?.owner?.login ?? repository?.owner?.name ?? (typeof repository?.full_name === 'string' ? repository.full_name.split('/')[0] : undefined), OWNER);
+  const repo = text(repository?.name, REPO);
+  return owner && repo ? { owner, repo } : undefined;
+}
+
+/**
+ * The name our projects know the repository by: a rename or transfer arrives under the new
+ * name, but the projects it concerns are still stored under the old one.
+ */
+export function storedRepository(event: string, payload: WebhookPayload): { owner: string; repo: string } | undefined {
+  const current = currentRepository(payload);
+  if (!current || event !== 'repository') return current;
+  if (payload.action === 'renamed') {
+    const from = text(payload.changes?.repository?.name?.from, REPO);
+    return from ? { owner: current.owner, repo: from } : undefined;
+  }
+  if (payload.action === 'transferred') {
+    const from = text(payload.changes?.owner?.from?.user?.login ?? payload.changes?.owner?.from?.organization?.login, OWNER);
+    return from ? { owner: from, repo: current.repo } : undefined;
+  }
+  return current;
+}
+
+type ProjectColumns = Partial<Pick<ProjectsTable, 'owner' | 'repo' | 'default_branch' | 'sync_error_code' | 'sync_error_message' | 'last_remote_sha'>> & { archived?: boolean; sync_status?: SyncStatus };
+
+/** What an event means for one project: columns to change, and whether its writer should look at the head. */
+export interface ProjectUpdate {
+  outcome: string;
+  changes: ProjectColumns;
+  follow: boolean;
+  /** The pushed commit, for the writer's log (the writer reads the head itself). */
+  sha?: string;
+  forced?: boolean;
+}
+
+const trackedBranch = (project: Project) => project.branch ?? project.default_branch;
+/** Imported, or with an import under way whose writer applies the change after it. */
+const following = (project: Project) => project.enabled && (project.current_snapshot_id !== null || project.sync_status === 'pending' || project.sync_status === 'syncing');
+const gone = (message: string): ProjectColumns => ({ sync_status: 'failed', sync_error_code: 'not-found', sync_error_message: message });
+
+/** The update a push, create, delete or repository event makes to a project, if any. */
+export function projectUpdateFor(event: string, payload: WebhookPayload, project: Project): ProjectUpdate | undefined {
+  const current = currentRepository(payload);
+  if (event === 'push') {
+    const after = text(payload.after, SHA);
+    if (!after || payload.ref !== `refs/heads/${trackedBranch(project)}`) return undefined;
+    // A deleted branch arrives as a push to the zero SHA; its `delete` event is handled below.
+    if (/^0+$/.test(after)) return undefined;
+    return { outcome: following(project) ? 'sync-signalled' : 'push-recorded', changes: { last_remote_sha: after }, follow: following(project), sha: after, forced: payload.forced === true };
+  }
+  if (event === 'create' || event === 'delete') {
+    if (payload.ref_type !== 'branch' || branchName(payload.ref) !== trackedBranch(project)) return undefined;
+    if (event === 'delete') return { outcome: 'tracked-branch-deleted', changes: gone(`branch ${String(payload.ref)} was deleted on GitHub; the last snapshot is kept`), follow: false };
+    return { outcome: 'tracked-branch-created', changes: {}, follow: following(project) };
+  }
+  if (event !== 'repository' || !current) return undefined;
+  switch (payload.action) {
+    case 'renamed':
+      return { outcome: 'project-renamed', changes: { repo: current.repo }, follow: false };
+    case 'transferred':
+      return { outcome: 'project-transferred', changes: { owner: current.owner }, follow: false };
+    case 'archived':
+    case 'unarchived':
+      return { outcome: `project-${payload.action}`, changes: { archived: payload.action === 'archived' }, follow: false };
+    case 'deleted':
+      return { outcome: 'repository-deleted', changes: gone(`repository ${current.owner}/${current.repo} was deleted on GitHub; the last snapshot is kept`), follow: false };
+    case 'edited': {
+      const defaultBranch = branchName(payload.repository?.default_branch);
+      if (!payload.changes?.default_branch || !defaultBranch) return undefined;
+      // A project following the default branch now follows another branch: sync to its head.
+      return { outcome: 'default-branch-changed', changes: { default_branch: defaultBranch }, follow: project.branch === null && following(project) };
+    }
+    default:
+      return undefined;
+  }
+}

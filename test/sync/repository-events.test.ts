@@ -1,0 +1,116 @@
+import { createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Octokit } from '@octokit/rest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
+
+let h: SyncHarness;
+let publicUrl: string;
+
+/** A free loopback port, so PUBLIC_URL is known before the API listens on it. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+beforeAll(async () => {
+  const port = await freePort();
+  publicUrl = `http://127.0.0.1:${port}`;
+  h = await startSyncHarness({ env: { PUBLIC_URL: publicUrl } });
+  await h.app.listen({ port, host: '127.0.0.1' });
+});
+afterAll(() => h.close());
+
+async function project(id: string) {
+  return (await h.app.inject({ method: 'GET', url: `/api/projects/${id}`, headers: h.auth() })).json();
+}
+
+async function until<T>(read: () => Promise<T>, check: (value: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (check(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
+    await sleep(100);
+  }
+}
+
+const hooksOf = (owner: string, repo: string) => new Octokit({ baseUrl: h.github.url, auth: h.github.token }).rest.repos.listWebhooks({ owner, repo }).then((response) => response.data);
+
+describe('linking registers the repository webhook', () => {
+  it('creates a hook with its own secret for push, create, delete and repository events, and removes it on unlink', async () => {
+    await h.github.repos.create('octo', 'hooked', {});
+    await h.github.repos.commit('octo', 'hooked', { message: 'x', files: { 'a.txt': 'a\n' } });
+    const linked = (await h.link('octo', 'hooked')) as unknown as { id: string; webhook: { id: number } };
+    expect(linked).toMatchObject({ webhook: { registered: true, id: expect.any(Number), problem: null } });
+    const [hook] = await hooksOf('octo', 'hooked');
+    expect(hook).toMatchObject({ id: linked.webhook.id, active: true, config: { url: `${publicUrl}/api/webhooks/github`, content_type: 'json' } });
+    expect([...hook!.events].sort()).toEqual(['create', 'delete', 'push', 'repository']);
+    // The secret is stored sealed, never in the clear, and never shown.
+    const row = await h.db.selectFrom('projects').select('webhook_secret_ciphertext').where('id', '=', linked.id).executeTakeFirstOrThrow();
+    expect(row.webhook_secret_ciphertext).toMatch(/\S{40,}/);
+    expect(JSON.stringify(linked)).not.toContain(h.secrets.open(row.webhook_secret_ciphertext!));
+
+    // GitHub's ping, signed with that secret, is accepted.
+    await until(() => h.db.selectFrom('webhook_deliveries').select(['event', 'outcome']).where('project_id', '=', linked.id).execute(), (rows) => rows.some((r) => r.event === 'ping'), 'the ping');
+
+    const unlinked = await h.app.inject({ method: 'DELETE', url: `/api/projects/${linked.id}`, headers: h.auth() });
+    expect(unlinked.statusCode).toBe(204);
+    expect(await hooksOf('octo', 'hooked')).toEqual([]);
+  }, 60_000);
+
+  it('reports why when the credential may not manage hooks, and still links', async () => {
+    await h.github.repos.create('octo', 'readonly', {});
+    await h.github.repos.commit('octo', 'readonly', { message: 'x', files: { 'a.txt': 'a\n' } });
+    h.github.tokens.add('ghp_reader_only_token_0000000000000000', 'reader');
+    const linked = await h.link('octo', 'readonly', { token: 'ghp_reader_only_token_0000000000000000' });
+    expect(linked).toMatchObject({ webhook: { registered: false, id: null, problem: expect.stringMatching(/GitHub answered 40[34].*admin:repo_hook.*poll/) } });
+    expect(await hooksOf('octo', 'readonly')).toEqual([]);
+  }, 60_000);
+});
+
+describe('repository events update the project', () => {
+  it('follows a rename, a default-branch change, archiving and a transfer', async () => {
+    await h.github.repos.create('octo', 'moving', {});
+    await h.github.repos.commit('octo', 'moving', { message: 'x', files: { 'a.txt': 'a\n' } });
+    const { id } = await h.link('octo', 'moving');
+    expect((await h.initialSync(id)).status).toBe('synced');
+
+    await h.github.repos.rename('octo', 'moving', 'moved');
+    await until(() => project(id), (p) => p.repo === 'moved', 'the rename');
+    // Pushes under the new name are followed.
+    const pushed = await h.github.repos.commit('octo', 'moved', { message: 'after rename', files: { 'b.txt': 'b\n' } });
+    await until(() => project(id), (p) => p.sync.lastSyncedSha === pushed.sha, 'a push after the rename');
+
+    // The project follows the default branch: when it changes, the new branch's head is synced.
+    const trunk = await h.github.repos.commit('octo', 'moved', { branch: 'trunk', message: 'trunk', files: { 't.txt': 't\n' } });
+    await h.github.repos.setDefaultBranch('octo', 'moved', 'trunk');
+    const switched = await until(() => project(id), (p) => p.defaultBranch === 'trunk' && p.sync.lastSyncedSha === trunk.sha, 'the default branch change');
+    expect(switched.branch).toBeNull();
+
+    await h.github.repos.setArchived('octo', 'moved', true);
+    await until(() => project(id), (p) => p.archived === true, 'archiving');
+
+    await h.github.repos.transfer('octo', 'moved', 'newhome');
+    const transferred = await until(() => project(id), (p) => p.owner === 'newhome', 'the transfer');
+    expect(transferred).toMatchObject({ owner: 'newhome', repo: 'moved', archived: true });
+  }, 90_000);
+
+  it('marks a project failed with not-found when its tracked branch is deleted, keeping the snapshot', async () => {
+    await h.github.repos.create('octo', 'pruned', {});
+    await h.github.repos.commit('octo', 'pruned', { message: 'x', files: { 'a.txt': 'a\n' } });
+    const feature = await h.github.repos.commit('octo', 'pruned', { branch: 'feature', message: 'f', files: { 'f.txt': 'f\n' } });
+    const { id } = await h.link('octo', 'pruned', { branch: 'feature' });
+    expect((await h.initialSync(id)).lastSyncedCommitSha).toBe(feature.sha);
+    await new Octokit({ baseUrl: h.github.url, auth: h.github.token }).rest.git.deleteRef({ owner: 'octo', repo: 'pruned', ref: 'heads/feature' });
+    const failed = await until(() => project(id), (p) => p.sync.status === 'failed', 'the branch deletion');
+    expect(failed.sync.error).toMatchObject({ code: 'not-found', message: expect.stringMatching(/branch feature was deleted/) });
+    expect(failed.sync.lastSyncedSha).toBe(feature.sha);
+    const files = (await h.app.inject({ method: 'GET', url: `/api/projects/${id}/files`, headers: h.auth() })).json();
+    expect(files.commitSha).toBe(feature.sha);
+    expect(files.files.map((file: { path: string }) => file.path)).toContain('f.txt');
+  }, 60_000);
+});
