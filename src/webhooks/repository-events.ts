@@ -24,7 +24,7 @@ const SHA = /^[0-9a-f]{40}$/;
 const text = (value: unknown, pattern: RegExp): string | undefined => (typeof value === 'string' && pattern.test(value) ? value : undefined);
 /** A branch name as git allows it (no control characters, spaces or `..`), at most 255 bytes. */
 export const branchName = (value: unknown): string | undefined =>
-  typeof value === 'string' && value.length > 0 && Buffer.byteLength(value) <= 255 && !/[\x00-\x20\x7f~^:?*[\\]|\.\./.test(value) ? value : undefined;
+  typeof value === 'string' && value.length > 0 && Buffer.byteLength(value) <= 255 && ![...value].some((c) => c <= ' ' || c === '\u007f') && !/[~^:?*[\\]|\.\./.test(value) ? value : undefined;
 
 /** The repository a payload names, as it is now. */
 export function currentRepository(payload: WebhookPayload): { owner: string; repo: string } | undefined {
