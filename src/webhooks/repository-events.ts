@@ -77,6 +77,9 @@ export function projectUpdateFor(event: string, payload: WebhookPayload, project
     if (!after || payload.ref !== `refs/heads/${trackedBranch(project)}`) return undefined;
     // A deleted branch arrives as a push to the zero SHA; its `delete` event is handled below.
     if (/^0+$/.test(after)) return undefined;
+    // Our snapshot is already at this commit and no sync is under way (which might be moving it
+    // elsewhere): the echo of our own outbound commit, or a push the poll got to first.
+    if (after === project.last_synced_sha && project.sync_status === 'synced') return { outcome: 'already-synced', changes: { last_remote_sha: after }, follow: false, sha: after };
     return { outcome: following(project) ? 'sync-signalled' : 'push-recorded', changes: { last_remote_sha: after }, follow: following(project), sha: after, forced: payload.forced === true };
   }
   if (event === 'create' || event === 'delete') {

@@ -3,6 +3,7 @@ import {
   ApplicationFailure,
   condition,
   continueAsNew,
+  isCancellation,
   log,
   proxyActivities,
   setHandler,
@@ -84,6 +85,7 @@ export async function incrementalSync(input: IncrementalSyncInput): Promise<void
       await child.result();
       return true;
     } catch (error) {
+      if (isCancellation(error)) throw error;
       // The child recorded its own failure (status, operation); the writer carries on serving.
       log.warn('child sync failed', { workflowId: job.workflowId, error: (error as Error).message });
       if (job.runId === undefined) job.startError = (error as Error).message;
@@ -104,6 +106,7 @@ export async function incrementalSync(input: IncrementalSyncInput): Promise<void
       status.phase = 'streaming';
       await syncToHead({ projectId, operationId: status.operationId, head: { ...head, commitSha: head.commitSha, treeSha: head.treeSha } });
     } catch (error) {
+      if (isCancellation(error)) throw error;
       const failure = describeFailure(error);
       status.lastError = failure;
       try {

@@ -100,6 +100,19 @@ describe('IncrementalSync', () => {
     expect(operations.length).toBeLessThanOrEqual(3);
   }, 90_000);
 
+  it('syncs once for a delivery GitHub sends twice', async () => {
+    const id = await importedRepository('twice', { 'a.txt': 'a\n' });
+    h.github.webhooks.faults.duplicate(1, 'push');
+    const { sha } = await h.github.repos.commit('octo', 'twice', { message: 'once', files: { 'b.txt': 'b\n' } });
+    await syncedTo(id, sha);
+    await h.github.webhooks.settled();
+    const deliveries = h.github.webhooks.list({ event: 'push' }).filter((delivery) => (delivery.payload as { after?: string }).after === sha);
+    expect(deliveries).toHaveLength(2);
+    expect(new Set(deliveries.map((delivery) => delivery.guid)).size).toBe(1);
+    await sleep(3_000); // past the writer's linger: a second sync would have started by now
+    expect(await incrementalOperations(id)).toHaveLength(1);
+  }, 60_000);
+
   it('reimports exactly after a force-push that rewrote history', async () => {
     const id = await importedRepository('forced', { 'keep.txt': 'keep\n', 'gone.txt': 'gone\n' });
     const base = (await h.github.repos.commit('octo', 'forced', { message: 'ahead', files: { 'ahead.txt': 'ahead\n' } })).sha;

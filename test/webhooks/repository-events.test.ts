@@ -27,6 +27,8 @@ describe('reading webhook payloads as hostile input', () => {
     const sha = 'a'.repeat(40);
     expect(projectUpdateFor('push', { ref: 'refs/heads/main', after: sha, repository }, project())).toMatchObject({ outcome: 'sync-signalled', follow: true, sha });
     expect(projectUpdateFor('push', { ref: 'refs/heads/main', after: 'not-a-sha', repository }, project())).toBeUndefined();
+    // The echo of our own outbound commit: the snapshot is already there.
+    expect(projectUpdateFor('push', { ref: 'refs/heads/main', after: sha, repository }, project({ last_synced_sha: sha }))).toMatchObject({ outcome: 'already-synced', follow: false });
     expect(projectUpdateFor('push', { ref: 'refs/heads/other', after: sha, repository }, project())).toBeUndefined();
     expect(projectUpdateFor('push', { ref: 'refs/heads/main', after: sha, repository }, project({ current_snapshot_id: null, sync_status: 'idle' }))).toMatchObject({ outcome: 'push-recorded', follow: false });
     expect(projectUpdateFor('delete', { ref: 'main', ref_type: 'branch', repository }, project())).toMatchObject({ outcome: 'tracked-branch-deleted', changes: { sync_status: 'failed', sync_error_code: 'not-found' } });
