@@ -1,0 +1,58 @@
+/**
+ * OutboundSync (`outbound-sync/<projectId>/<operationId>`) commits edits made on our side back to
+ * GitHub. The API records the operation and its changes (contents already in the blob store)
+ * before it asks the project's writer to run it, so workflow payloads carry only ids.
+ */
+
+/** `direct_commit` commits to the branch; `protected_pr` opens a pull request; `hybrid` picks. */
+export type OutboundMode = 'direct_commit' | 'protected_pr' | 'hybrid';
+export const OUTBOUND_MODES: readonly OutboundMode[] = ['direct_commit', 'protected_pr', 'hybrid'];
+
+/** Regular file, executable, symbolic link (GitHub's tree modes). */
+export type OutboundFileMode = '100644' | '100755' | '120000';
+export const OUTBOUND_FILE_MODES: readonly OutboundFileMode[] = ['100644', '100755', '120000'];
+
+export interface OutboundSyncInput {
+  projectId: string;
+  operationId: string;
+  maximumAttempts?: number;
+}
+
+/** How an outbound operation ended on GitHub. */
+export type OutboundOutcome =
+  | {
+      kind: 'commit';
+      branch: string;
+      commitSha: string;
+      /** The commit our changes were applied on (the branch head we read). */
+      parentSha: string;
+      /** True when someone pushed after the edit's base and the commit was built on their head. */
+      rebuilt: boolean;
+    }
+  | {
+      kind: 'pull-request';
+      branch: string;
+      /** The pull request's head branch, `reposync/<operationId>`. */
+      headBranch: string;
+      commitSha: string;
+      parentSha: string;
+      number: number;
+      url: string;
+      /** Paths changed both here and on GitHub since the edit's base (the reason for the PR, if any). */
+      conflicts: string[];
+      /** Why a pull request rather than a direct commit. */
+      reason: 'mode' | 'protected' | 'conflict';
+    };
+
+export interface OutboundSyncResult {
+  operationId: string;
+  outcome: OutboundOutcome;
+  /** True when our snapshot now holds the new commit (the echo push imports nothing). */
+  snapshotMoved: boolean;
+}
+
+/** The trailer that marks a commit as the work of one operation: looked for before creating another. */
+export const OPERATION_TRAILER = 'Reposync-Operation';
+
+/** The branch a pull request of an operation comes from. */
+export const outboundBranch = (operationId: string) => `reposync/${operationId}`;
