@@ -84,7 +84,9 @@ describe('zipball streaming', () => {
     const retainedGrowth = peakRetained - before.retained;
     console.log(`zipball ${(bytes / 1e6).toFixed(1)} MB; peak RSS growth ${(rssGrowth / 1e6).toFixed(1)} MB; peak live heap+buffers growth ${(retainedGrowth / 1e6).toFixed(1)} MB`);
     // Buffering the archive anywhere in the process would grow live memory by about its size.
-    expect(retainedGrowth).toBeLessThan(bytes / 5);
+    // Streaming measured +6.5 MB alone and +17 MB on a loaded 2-core machine (chunks in flight
+    // while the reader lags), for a 68 MB archive: a third still tells the two apart.
+    expect(retainedGrowth).toBeLessThan(bytes / 3);
     expect(rssGrowth).toBeLessThan(bytes / 2);
   }, 120_000);
 });
