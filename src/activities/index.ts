@@ -1,6 +1,7 @@
 import type { ActivityDeps } from './deps.js';
 import { createIncrementalSyncActivities } from './incremental-sync.js';
 import { createInitialSyncActivities } from './initial-sync.js';
+import { createOutboundSyncActivities } from './outbound-sync.js';
 import { createPollActivities } from './poll-projects.js';
 
 export type { ActivityDeps } from './deps.js';
@@ -11,6 +12,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createInitialSyncActivities(deps),
     ...createIncrementalSyncActivities(deps),
     ...createPollActivities(deps),
+    ...createOutboundSyncActivities(deps),
   };
 }
 

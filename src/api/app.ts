@@ -10,6 +10,7 @@ import { healthRoutes } from './routes/health.js';
 import { projectCrudRoutes } from './routes/projects/crud.js';
 import { fileRoutes } from './routes/projects/files.js';
 import { operationRoutes } from './routes/projects/operations.js';
+import { outboundRoutes } from './routes/projects/outbound.js';
 import { syncRoutes } from './routes/projects/sync.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { ErrorSchema } from './schemas/common.js';
@@ -40,5 +41,6 @@ export async function registerApp(fastify: FastifyInstance, deps: ApiDeps): Prom
   await fastify.register(syncRoutes);
   await fastify.register(operationRoutes);
   await fastify.register(fileRoutes);
+  await fastify.register(outboundRoutes);
   await fastify.register(webhookRoutes);
 }

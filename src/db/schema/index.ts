@@ -1,5 +1,6 @@
 import type { ApiKeysSchema } from './api-keys.js';
 import type { BlobsSchema } from './blobs.js';
+import type { OutboundChangesSchema } from './outbound-changes.js';
 import type { ProjectsSchema } from './projects.js';
 import type { SnapshotFilesSchema } from './snapshot-files.js';
 import type { SnapshotsSchema } from './snapshots.js';
@@ -14,10 +15,12 @@ export type Database = TenantsSchema &
   SnapshotFilesSchema &
   BlobsSchema &
   SyncOperationsSchema &
+  OutboundChangesSchema &
   WebhookDeliveriesSchema;
 
 export type * from './api-keys.js';
 export type * from './blobs.js';
+export type * from './outbound-changes.js';
 export type * from './projects.js';
 export type * from './snapshot-files.js';
 export type * from './snapshots.js';

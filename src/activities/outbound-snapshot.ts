@@ -1,0 +1,69 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/connection.js';
+import type { OutboundChange } from '../db/repositories/outbound-changes.js';
+import { snapshotsRepository } from '../db/repositories/snapshots.js';
+
+export interface LandedCommit {
+  commitSha: string;
+  treeSha: string;
+  parentSha: string;
+}
+
+/**
+ * Makes our own commit the current snapshot when it sits right on top of the current one: the
+ * old rows, minus the changed paths, plus the changed files (their blobs are already stored),
+ * in one transaction with the project's pointer — so the push webhook GitHub sends for the commit
+ * finds the snapshot already there and imports nothing. A commit built on a head we have not
+ * imported is left to the next incremental sync, which then only fetches the remote changes.
+ */
+export async function moveSnapshotToOutboundCommit(db: Db, projectId: string, landed: LandedCommit, changes: OutboundChange[]): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const project = await trx.selectFrom('projects').select(['current_snapshot_id']).where('id', '=', projectId).forUpdate().executeTakeFirst();
+    if (!project?.current_snapshot_id) return false;
+    const snapshots = snapshotsRepository(trx);
+    const current = await snapshots.findById(project.current_snapshot_id);
+    if (!current) return false;
+    if (current.commit_sha === landed.commitSha) return true;
+    if (current.commit_sha !== landed.parentSha) return false;
+
+    const snapshot = await snapshots.openForCommit(projectId, landed.commitSha, landed.treeSha);
+    const changed = changes.map((change) => change.path);
+    await sql`insert into snapshot_files (snapshot_id, path, kind, mode, sha, size, is_text, editable, lfs_pointer, skip_reason, warning)
+              select ${snapshot.id}, path, kind, mode, sha, size, is_text, editable, lfs_pointer, skip_reason, warning
+              from snapshot_files where snapshot_id = ${current.id} and not (path = any(${changed}))
+              on conflict (snapshot_id, path) do nothing`.execute(trx);
+    await snapshots.addFiles(
+      changes
+        .filter((change) => change.blob_sha !== null)
+        .map((change) => ({
+          snapshot_id: snapshot.id,
+          path: change.path,
+          kind: change.mode === '120000' ? 'symlink' : 'file',
+          mode: change.mode ?? '100644',
+          sha: change.blob_sha!,
+          size: change.size,
+          is_text: change.is_text,
+          editable: change.editable,
+          lfs_pointer: change.lfs_pointer,
+          skip_reason: change.skip_reason,
+          warning: change.warning,
+        })),
+    );
+    const totals = await snapshots.totals(snapshot.id);
+    await trx.updateTable('snapshots').set({ complete: true, file_count: totals.files, total_bytes: totals.bytes }).where('id', '=', snapshot.id).execute();
+    await trx
+      .updateTable('projects')
+      .set({
+        current_snapshot_id: snapshot.id,
+        last_synced_sha: landed.commitSha,
+        last_remote_sha: landed.commitSha,
+        sync_status: 'synced',
+        sync_completed_at: sql<Date>`now()`,
+        sync_error_code: null,
+        sync_error_message: null,
+      })
+      .where('id', '=', projectId)
+      .execute();
+    return true;
+  });
+}

@@ -1,0 +1,291 @@
+import { Context } from '@temporalio/activity';
+import { outboundChangesRepository } from '../db/repositories/outbound-changes.js';
+import { projectsRepository, type Project } from '../db/repositories/projects.js';
+import { syncOperationsRepository } from '../db/repositories/sync-operations.js';
+import { createBlob, ensureOwnBranch, ensurePullRequest, isInHistory, moveBranch, writeTrees } from '../github/git-writes.js';
+import type { ProjectGitHub } from '../github/project-client.js';
+import { readRecursiveTree } from '../github/recursive-tree.js';
+import { githubFailure, permanentFailure, transientFailure } from '../github/sync-failure.js';
+import { chooseRoute } from '../outbound/choose-route.js';
+import { hasOperationTrailer, withOperationTrailer } from '../outbound/commit-marker.js';
+import { findConflicts } from '../outbound/find-conflicts.js';
+import { readOutboundRequest, type OutboundRequest, type RecordedCommit } from '../outbound/outbound-request.js';
+import { chunkTreeEntries, planChanges, type PlannedChange, type TreeFact, type TreeRequestEntry } from '../outbound/tree-plan.js';
+import type { SyncErrorCode } from '../shared/error-codes.js';
+import { outboundBranch, type OutboundOutcome, type OutboundSyncResult } from '../shared/outbound-sync.js';
+import type { ActivityDeps } from './deps.js';
+import { moveSnapshotToOutboundCommit } from './outbound-snapshot.js';
+import { guardBlobStore, withDatabase } from './outage.js';
+
+/** Rounds of "someone pushed meanwhile, read the head again" before the attempt gives up (and Temporal retries). */
+const MAX_REBUILDS = 5;
+const HEARTBEAT_INTERVAL_MS = 2_000;
+const BLOB_READ_CONCURRENCY = 16;
+
+interface BranchHead {
+  sha: string;
+  treeSha: string;
+  message: string;
+  parentSha: string | null;
+  protected: boolean;
+}
+
+/** A commit to build on, with its entries for the changed paths. */
+interface Parent {
+  sha: string;
+  treeSha: string;
+  entries: Map<string, TreeFact>;
+}
+
+/**
+ * OutboundSync's activities. `commitOutbound` does all of the GitHub side and is safe to run again
+ * at any point: the commit it makes carries the operation's trailer and is recorded before the ref
+ * moves, and every attempt first looks for it (at the head, in the history, in the record) before
+ * making another — so a crash anywhere ends with exactly one commit or one pull request.
+ */
+export function createOutboundSyncActivities(deps: ActivityDeps) {
+  const { db, github, log } = deps;
+  const blobs = guardBlobStore(deps.blobs);
+  const projects = projectsRepository(db);
+  const operations = syncOperationsRepository(db);
+  const outbound = outboundChangesRepository(db);
+
+  async function loadProject(projectId: string): Promise<Project> {
+    const project = await withDatabase(() => projects.findById(projectId));
+    if (!project) throw permanentFailure('not-found', `project ${projectId} no longer exists`);
+    return project;
+  }
+
+  async function loadOperation(projectId: string, operationId: string) {
+    const operation = await withDatabase(() => operations.findForProject(projectId, operationId));
+    if (!operation || operation.kind !== 'outbound') throw permanentFailure('not-found', `outbound operation ${operationId} of project ${projectId} not found`);
+    return operation;
+  }
+
+  /** The snapshot rows of the changed paths: the edit's base as our snapshot knew it. */
+  async function snapshotEntries(snapshotId: string, paths: string[]): Promise<Map<string, TreeFact>> {
+    const entries = new Map<string, TreeFact>();
+    for (let start = 0; start < paths.length; start += 5000) {
+      const rows = await withDatabase(() => db.selectFrom('snapshot_files').select(['path', 'sha', 'mode']).where('snapshot_id', '=', snapshotId).where('path', 'in', paths.slice(start, start + 5000)).execute());
+      for (const row of rows) entries.set(row.path, { sha: row.sha, mode: row.mode });
+    }
+    return entries;
+  }
+
+  /** Which of the new contents GitHub already holds: any blob of the base snapshot (renames, reverts). */
+  async function knownOnGitHub(snapshotId: string, shas: string[]): Promise<Set<string>> {
+    const known = new Set<string>();
+    for (let start = 0; start < shas.length; start += 5000) {
+      const rows = await withDatabase(() => db.selectFrom('snapshot_files').select('sha').distinct().where('snapshot_id', '=', snapshotId).where('sha', 'in', shas.slice(start, start + 5000)).execute());
+      for (const row of rows) known.add(row.sha);
+    }
+    return known;
+  }
+
+  async function readContent(sha: string): Promise<Buffer> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of (await blobs.get(sha)) as AsyncIterable<Buffer>) chunks.push(chunk);
+    return Buffer.concat(chunks);
+  }
+
+  async function readBranch(client: ProjectGitHub, owner: string, repo: string, branch: string): Promise<BranchHead> {
+    // One request answers the head, its tree, its message (our trailer?) and whether the branch is protected.
+    const { data } = await client.octokit.rest.repos.getBranch({ owner, repo, branch });
+    return {
+      sha: data.commit.sha,
+      treeSha: data.commit.commit.tree.sha,
+      message: data.commit.commit.message,
+      parentSha: data.commit.parents[0]?.sha ?? null,
+      protected: data.protected,
+    };
+  }
+
+  return {
+    /** Marks the operation running under this workflow; an operation that already succeeded answers its result. */
+    async beginOutbound({ projectId, operationId }: { projectId: string; operationId: string }): Promise<{ finished: OutboundSyncResult | null }> {
+      const execution = Context.current().info.workflowExecution;
+      const operation = await loadOperation(projectId, operationId);
+      const { result, snapshotMoved } = operation.metadata as { result?: OutboundOutcome; snapshotMoved?: boolean };
+      if (operation.status === 'succeeded' && result) return { finished: { operationId, outcome: result, snapshotMoved: snapshotMoved === true } };
+      await withDatabase(() =>
+        db
+          .updateTable('sync_operations')
+          .set({ status: 'running', workflow_id: execution?.workflowId ?? operation.workflow_id, run_id: execution?.runId ?? operation.run_id, error_code: null, error_message: null, completed_at: null })
+          .where('id', '=', operationId)
+          .execute(),
+      );
+      return { finished: null };
+    },
+
+    /**
+     * Commits the recorded changes: read the branch fresh, build one tree on the head's tree,
+     * commit, move the ref with `force: false`; on "not a fast forward" read the head again and
+     * rebuild unless one of our paths changed remotely since the edit's base (a conflict).
+     */
+    async commitOutbound({ projectId, operationId }: { projectId: string; operationId: string }): Promise<{ outcome: OutboundOutcome; snapshotMoved: boolean }> {
+      const context = Context.current();
+      const heartbeat = setInterval(() => context.heartbeat(), HEARTBEAT_INTERVAL_MS);
+      const project = await loadProject(projectId);
+      const operation = await loadOperation(projectId, operationId);
+      const request = readOutboundRequest(operation.metadata);
+      let recorded = operation.metadata.commit as RecordedCommit | undefined;
+      const rows = await withDatabase(() => outbound.list(operationId));
+      const changes: PlannedChange[] = rows.map((row) => ({ path: row.path, sha: row.blob_sha, mode: row.mode, size: row.size, isText: row.is_text }));
+      const { owner, repo } = project;
+      const target = { owner, repo };
+      let client: ProjectGitHub | undefined;
+      try {
+        client = await github(project);
+        const { octokit } = client;
+        const { data: repository } = await octokit.rest.repos.get(target);
+        if (repository.archived) throw permanentFailure('invalid-input', `${owner}/${repo} is archived on GitHub, so it is read-only`);
+        const branch = project.branch ?? repository.default_branch;
+        const baseSnapshot = await withDatabase(() => db.selectFrom('snapshots').select(['tree_sha']).where('id', '=', request.baseSnapshotId).executeTakeFirst());
+        if (!baseSnapshot?.tree_sha) throw permanentFailure('not-found', `the snapshot the edit was based on (${request.baseSha.slice(0, 7)}) is gone`);
+        const paths = changes.map((change) => change.path);
+        const baseEntries = await snapshotEntries(request.baseSnapshotId, paths);
+        const known = await knownOnGitHub(request.baseSnapshotId, [...new Set(changes.flatMap((change) => (change.sha ? [change.sha] : [])))]);
+
+        /** Writes the tree (blobs first where needed) and the marked commit on `parent`. */
+        const buildCommit = async (parent: Parent): Promise<RecordedCommit> => {
+          const entries: TreeRequestEntry[] = [];
+          const planned = planChanges(changes, parent.entries, known);
+          const contents = await readContents(planned.filter(({ route }) => route === 'inline' || route === 'blob').map(({ change }) => change.sha!));
+          for (const { change, route } of planned) {
+            const mode = change.mode ?? parent.entries.get(change.path)?.mode ?? '100644';
+            if (route === 'unchanged') continue;
+            if (route === 'delete') entries.push({ path: change.path, mode, type: 'blob', sha: null });
+            else if (route === 'reference') entries.push({ path: change.path, mode, type: 'blob', sha: change.sha });
+            else {
+              const content = contents.get(change.sha!)!;
+              const text = content.toString('utf8');
+              // Inline content is sent as a UTF-8 string: only bytes that survive the round trip may go that way.
+              if (route === 'inline' && Buffer.from(text, 'utf8').equals(content)) entries.push({ path: change.path, mode, type: 'blob', content: text });
+              else {
+                const sha = await createBlob(octokit, target, content);
+                if (sha !== change.sha) throw permanentFailure('integrity-mismatch', `${change.path}: GitHub stored the blob as ${sha}, not ${change.sha}`);
+                entries.push({ path: change.path, mode, type: 'blob', sha });
+              }
+            }
+            context.heartbeat();
+          }
+          const treeSha = entries.length > 0 ? await writeTrees(octokit, target, parent.treeSha, chunkTreeEntries(entries)) : parent.treeSha;
+          // The author date is fixed at request time, so a retry writes the very same commit object.
+          const author = request.author ? { author: { ...request.author, date: request.requestedAt }, committer: { ...request.author, date: request.requestedAt } } : {};
+          const { data } = await octokit.rest.git.createCommit({ ...target, message: withOperationTrailer(request.message, operationId), tree: treeSha, parents: [parent.sha], ...author });
+          const commit = { sha: data.sha, parentSha: parent.sha, treeSha };
+          await withDatabase(() => outbound.mergeMetadata(operationId, { commit }));
+          return commit;
+        };
+
+        const openPullRequest = async (commit: RecordedCommit, reason: 'mode' | 'protected' | 'conflict', conflicts: string[]): Promise<OutboundOutcome> => {
+          const headBranch = outboundBranch(operationId);
+          await ensureOwnBranch(octokit, target, headBranch, commit.sha);
+          const pull = await ensurePullRequest(octokit, target, { head: headBranch, base: branch, title: request.message.split('\n')[0]!.slice(0, 250), body: pullRequestBody(request, operationId, reason, conflicts) });
+          return { kind: 'pull-request', branch, headBranch, commitSha: commit.sha, parentSha: commit.parentSha, number: pull.number, url: pull.url, conflicts, reason };
+        };
+
+        const landed = async (commit: RecordedCommit): Promise<{ outcome: OutboundOutcome; snapshotMoved: boolean }> => {
+          const snapshotMoved = await withDatabase(() => moveSnapshotToOutboundCommit(db, projectId, { commitSha: commit.sha, treeSha: commit.treeSha, parentSha: commit.parentSha }, rows));
+          log.info('outbound commit landed', { projectId, operationId, branch, commit: commit.sha.slice(0, 7), snapshotMoved });
+          return { outcome: { kind: 'commit', branch, commitSha: commit.sha, parentSha: commit.parentSha, rebuilt: commit.parentSha !== request.baseSha }, snapshotMoved };
+        };
+
+        for (let round = 0; round < MAX_REBUILDS; round += 1) {
+          context.heartbeat();
+          const head = await readBranch(client, owner, repo, branch);
+          // Look before creating: an earlier attempt's commit already on the branch ends the work.
+          if (hasOperationTrailer(head.message, operationId) && head.parentSha) return await landed({ sha: head.sha, treeSha: head.treeSha, parentSha: head.parentSha });
+          if (recorded && recorded.parentSha !== head.sha && (await isInHistory(octokit, target, recorded.sha, head.sha))) return await landed(recorded);
+
+          const moved = head.sha !== request.baseSha;
+          const headEntries = moved ? entriesOf(await readRecursiveTree(octokit, owner, repo, head.treeSha), paths) : baseEntries;
+          const conflicts = moved ? findConflicts(changes, baseEntries, headEntries) : [];
+          const route = chooseRoute(request.mode, head.protected, conflicts.length > 0);
+          if (route.kind === 'conflict') {
+            await withDatabase(() => outbound.mergeMetadata(operationId, { conflicts, conflictHeadSha: head.sha }));
+            throw permanentFailure('conflict', `changed on GitHub since ${request.baseSha.slice(0, 7)} as well as here: ${conflicts.slice(0, 20).join(', ')}${conflicts.length > 20 ? ` and ${conflicts.length - 20} more` : ''}`);
+          }
+          // A conflict's pull request is built on the edit's own base, so GitHub shows the conflict to resolve.
+          const parent: Parent = conflicts.length > 0 ? { sha: request.baseSha, treeSha: baseSnapshot.tree_sha, entries: baseEntries } : { sha: head.sha, treeSha: head.treeSha, entries: headEntries };
+          const commit = recorded?.parentSha === parent.sha ? recorded : await buildCommit(parent);
+          recorded = commit;
+          if (route.kind === 'pull-request') return { outcome: await openPullRequest(commit, route.reason, conflicts), snapshotMoved: false };
+
+          const result = await moveBranch(octokit, target, branch, commit.sha);
+          if (result === 'moved') return await landed(commit);
+          if (result === 'protected') {
+            if (request.mode === 'hybrid') return { outcome: await openPullRequest(commit, 'protected', []), snapshotMoved: false };
+            throw permanentFailure('conflict', `GitHub refused a direct commit to the protected branch ${branch}; use mode protected_pr or hybrid`);
+          }
+          log.info('branch moved while committing; reading the head again', { projectId, operationId, branch, round });
+        }
+        throw transientFailure('conflict', `${branch} kept moving: ${MAX_REBUILDS} commits in a row lost the race to other pushes`);
+      } catch (error) {
+        throw githubFailure(error, `${owner}/${repo}`);
+      } finally {
+        clearInterval(heartbeat);
+        if (client) await withDatabase(() => outbound.addRequests(operationId, client!.requests.count)).catch(() => {});
+      }
+
+      async function readContents(shas: string[]): Promise<Map<string, Buffer>> {
+        const contents = new Map<string, Buffer>();
+        const queue = [...new Set(shas)];
+        await Promise.all(
+          Array.from({ length: Math.min(BLOB_READ_CONCURRENCY, queue.length) }, async () => {
+            for (let sha = queue.pop(); sha !== undefined; sha = queue.pop()) contents.set(sha, await readContent(sha));
+          }),
+        );
+        return contents;
+      }
+    },
+
+    /** Closes the operation with its outcome and records what the outbound commit was based on. */
+    async completeOutbound({ projectId, operationId, outcome, snapshotMoved }: { projectId: string; operationId: string; outcome: OutboundOutcome; snapshotMoved: boolean }): Promise<void> {
+      const rows = await withDatabase(() => outbound.list(operationId));
+      const operation = await loadOperation(projectId, operationId);
+      const request = readOutboundRequest(operation.metadata);
+      const base = await snapshotEntries(request.baseSnapshotId, rows.map((row) => row.path));
+      const counts = { added: 0, modified: 0, removed: 0 };
+      for (const row of rows) {
+        if (row.blob_sha === null) counts.removed += 1;
+        else if (base.has(row.path)) counts.modified += 1;
+        else counts.added += 1;
+      }
+      await withDatabase(() =>
+        db.transaction().execute(async (trx) => {
+          await trx.updateTable('projects').set({ last_outbound_base_sha: outcome.parentSha }).where('id', '=', projectId).execute();
+          await syncOperationsRepository(trx).finish(operationId, {
+            status: 'succeeded',
+            before_sha: outcome.parentSha,
+            after_sha: outcome.commitSha,
+            files_added: counts.added,
+            files_modified: counts.modified,
+            files_removed: counts.removed,
+            bytes: rows.reduce((sum, row) => sum + row.size, 0),
+          });
+          await outboundChangesRepository(trx).mergeMetadata(operationId, { result: outcome, snapshotMoved });
+        }),
+      );
+    },
+
+    /** Records a failed outbound operation (its conflicts, if any, are already in its metadata). */
+    async failOutbound({ operationId, code, message }: { projectId: string; operationId: string; code: SyncErrorCode; message: string }): Promise<void> {
+      await withDatabase(() => operations.finish(operationId, { status: 'failed', error_code: code, error_message: message }));
+    },
+  };
+}
+
+function entriesOf(tree: Array<{ path: string; sha: string; mode: string }>, paths: string[]): Map<string, TreeFact> {
+  const wanted = new Set(paths);
+  return new Map(tree.filter((entry) => wanted.has(entry.path)).map((entry) => [entry.path, { sha: entry.sha, mode: entry.mode }]));
+}
+
+function pullRequestBody(request: OutboundRequest, operationId: string, reason: 'mode' | 'protected' | 'conflict', conflicts: string[]): string {
+  const why = {
+    mode: 'The project commits through pull requests (protected_pr).',
+    protected: 'The branch is protected, so the change comes as a pull request.',
+    conflict: `These paths also changed on GitHub since ${request.baseSha.slice(0, 7)}, the commit the edit was made on; this pull request is based there so the conflict can be resolved:\n\n${conflicts.map((path) => `- \`${path}\``).join('\n')}`,
+  }[reason];
+  return `${why}\n\nOpened by reposync for operation ${operationId}.`;
+}

@@ -1,0 +1,148 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyPluginAsync } from 'fastify';
+import { blobsRepository } from '../../../db/repositories/blobs.js';
+import { outboundChangesRepository } from '../../../db/repositories/outbound-changes.js';
+import { syncOperationsRepository } from '../../../db/repositories/sync-operations.js';
+import type { OutboundRequest } from '../../../outbound/outbound-request.js';
+import { ChangeValidationError, validateChanges, type ValidChange } from '../../../outbound/validate-changes.js';
+import type { OutboundFileMode } from '../../../shared/outbound-sync.js';
+import { outboundSyncWorkflowId } from '../../../shared/workflow-ids.js';
+import { resolveFilter } from '../../../sync/file-filter.js';
+import { requestOutboundSync } from '../../../temporal/project-writer.js';
+import { httpError } from '../../http-error.js';
+import { errorResponses, IdParamsSchema, type IdParams } from '../../schemas/common.js';
+import { OutboundAcceptedSchema, OutboundRequestSchema, type OutboundAccepted, type OutboundRequestBody } from '../../schemas/outbound.js';
+import { loadProject } from './load-project.js';
+
+const tags = ['outbound'];
+const security = [{ apiKey: [] }];
+/** Room for a file at GitHub's 100 MiB limit, base64-encoded, and a few more. */
+const OUTBOUND_BODY_LIMIT_BYTES = 200 * 1024 * 1024;
+
+/**
+ * POST /api/projects/:id/outbound: checks the edit, stores its contents content-addressed, records
+ * the operation and its changes, and only then asks the project's writer to run OutboundSync —
+ * so the workflow carries ids, not file contents, and a rejected request changes nothing.
+ */
+export const outboundRoutes: FastifyPluginAsync = async (fastify) => {
+  const { db, blobs, temporal, config } = fastify.deps;
+
+  fastify.post<{ Params: IdParams; Body: OutboundRequestBody }>(
+    '/api/projects/:id/outbound',
+    {
+      onRequest: fastify.authenticate,
+      bodyLimit: Math.max(config.bodyLimitBytes, OUTBOUND_BODY_LIMIT_BYTES),
+      schema: {
+        tags,
+        security,
+        summary: 'Commit edits to GitHub (direct commit, pull request, or hybrid)',
+        params: IdParamsSchema,
+        body: OutboundRequestSchema,
+        response: { 202: OutboundAcceptedSchema, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const project = await loadProject(db, request);
+      if (!project.current_snapshot_id || !project.last_synced_sha) throw httpError(409, 'conflict', 'initial sync required: POST /api/projects/:id/sync/initial first');
+      if (project.archived) throw httpError(409, 'conflict', `${project.owner}/${project.repo} is archived on GitHub, so it is read-only`);
+      const body = request.body;
+      let changes: ValidChange[];
+      try {
+        changes = validateChanges(body.changes, resolveFilter(project.filter));
+      } catch (error) {
+        if (error instanceof ChangeValidationError) throw httpError(400, 'bad-request', error.message);
+        throw error;
+      }
+
+      // The edit's base: what our snapshot holds for these paths (deletions must exist; modes carry over).
+      const snapshotId = project.current_snapshot_id;
+      const existing = new Map<string, string>();
+      const paths = changes.map((change) => change.path);
+      for (let start = 0; start < paths.length; start += 5000) {
+        const rows = await db.selectFrom('snapshot_files').select(['path', 'mode']).where('snapshot_id', '=', snapshotId).where('path', 'in', paths.slice(start, start + 5000)).execute();
+        for (const row of rows) existing.set(row.path, row.mode);
+      }
+      changes.forEach((change, index) => {
+        if (change.delete && !existing.has(change.path)) throw httpError(400, 'bad-request', `changes[${index}].path: ${change.path} is not in the project's current snapshot, so it cannot be deleted`);
+      });
+
+      // Contents first, content-addressed: a repeated upload is a no-op, and a request that fails
+      // later leaves only blobs nobody points at.
+      const contents = changes.filter((change) => !change.delete);
+      const known = await blobsRepository(db).knownAmong([...new Set(contents.map((change) => change.sha))]);
+      for (const change of contents) {
+        if (!known.has(change.sha)) await blobs.put(change.sha, change.content.length, change.content, { knownAbsent: true });
+      }
+      await blobsRepository(db).record(contents.map((change) => ({ sha: change.sha, size: change.content.length })));
+
+      const operationId = randomUUID();
+      const workflowId = outboundSyncWorkflowId(project.id, operationId);
+      const warnings = contents.flatMap((change) => (change.warning ? [`${change.path}: ${change.warning}`] : []));
+      const outbound: OutboundRequest = {
+        message: body.message,
+        mode: body.mode ?? project.sync_mode,
+        author: body.author ?? null,
+        baseSha: project.last_synced_sha,
+        baseSnapshotId: snapshotId,
+        requestedAt: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      };
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto('sync_operations')
+          .values({
+            id: operationId,
+            project_id: project.id,
+            kind: 'outbound',
+            direction: 'outbound',
+            status: 'pending',
+            workflow_id: workflowId,
+            run_id: null,
+            before_sha: project.last_synced_sha,
+            after_sha: null,
+            error_code: null,
+            error_message: null,
+            completed_at: null,
+            duration_ms: null,
+            metadata: JSON.stringify({ request: outbound, files: changes.length, warnings }),
+          })
+          .execute();
+        await outboundChangesRepository(trx).add(
+          changes.map((change, position) =>
+            change.delete
+              ? { operation_id: operationId, position, path: change.path, blob_sha: null, mode: null, skip_reason: null, warning: null }
+              : {
+                  operation_id: operationId,
+                  position,
+                  path: change.path,
+                  blob_sha: change.sha,
+                  mode: change.mode ?? keptMode(existing.get(change.path)),
+                  size: change.content.length,
+                  is_text: change.isText,
+                  editable: change.editable,
+                  lfs_pointer: change.lfsPointer,
+                  skip_reason: change.skipReason,
+                  warning: change.warning,
+                },
+          ),
+        );
+      });
+
+      try {
+        // The project's writer runs it as soon as any sync in progress ends.
+        const child = await requestOutboundSync(temporal, config, project.id, operationId);
+        await db.updateTable('sync_operations').set({ run_id: child.runId }).where('id', '=', operationId).execute();
+      } catch (error) {
+        await syncOperationsRepository(db).finish(operationId, { status: 'failed', error_code: 'internal', error_message: `could not start OutboundSync: ${(error as Error).message}` });
+        throw error;
+      }
+      request.log.info({ projectId: project.id, operationId, files: changes.length, mode: outbound.mode }, 'outbound sync requested');
+      const accepted: OutboundAccepted = { operationId, workflowId, status: 'pending', warnings };
+      return reply.status(202).send(accepted);
+    },
+  );
+};
+
+/** An edit without a mode keeps the path's (a symlink or an executable stays one); new paths are regular files. */
+function keptMode(mode: string | undefined): OutboundFileMode {
+  return mode === '100755' || mode === '120000' ? mode : '100644';
+}

@@ -1,0 +1,33 @@
+import { ApplicationFailure, proxyActivities } from '@temporalio/workflow';
+import type { Activities } from '../activities/index.js';
+import type { OutboundSyncInput, OutboundSyncResult } from '../shared/outbound-sync.js';
+import { bookkeeping, streaming } from './activity-options.js';
+import { describeFailure } from './describe-failure.js';
+
+/**
+ * OutboundSync (`outbound-sync/<projectId>/<operationId>`), run by the project's writer as a child:
+ * commit the changes the API recorded under the operation to GitHub — directly, or as a pull
+ * request — then close the operation. Every failure ends recorded on the operation with a code.
+ */
+export async function outboundSync(input: OutboundSyncInput): Promise<OutboundSyncResult> {
+  const { projectId, operationId, maximumAttempts = 8 } = input;
+  const { beginOutbound, completeOutbound, failOutbound } = proxyActivities<Activities>(bookkeeping(maximumAttempts));
+  // Heartbeats: a worker that dies mid-commit is noticed in seconds, and the retry looks for its commit first.
+  const { commitOutbound } = proxyActivities<Activities>(streaming(maximumAttempts));
+
+  try {
+    const { finished } = await beginOutbound({ projectId, operationId });
+    if (finished) return finished;
+    const { outcome, snapshotMoved } = await commitOutbound({ projectId, operationId });
+    await completeOutbound({ projectId, operationId, outcome, snapshotMoved });
+    return { operationId, outcome, snapshotMoved };
+  } catch (error) {
+    const failure = describeFailure(error);
+    try {
+      await failOutbound({ projectId, operationId, ...failure });
+    } catch {
+      // The database is what failed; the workflow's own failure still carries the code.
+    }
+    throw ApplicationFailure.create({ type: failure.code, message: failure.message, nonRetryable: true, cause: error as Error });
+  }
+}
