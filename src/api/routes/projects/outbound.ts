@@ -18,6 +18,7 @@ const tags = ['outbound'];
 const security = [{ apiKey: [] }];
 /** Room for a file at GitHub's 100 MiB limit, base64-encoded, and a few more. */
 const OUTBOUND_BODY_LIMIT_BYTES = 200 * 1024 * 1024;
+const UPLOAD_CONCURRENCY = 16;
 
 /**
  * POST /api/projects/:id/outbound: checks the edit, stores its contents content-addressed, records
@@ -70,9 +71,12 @@ export const outboundRoutes: FastifyPluginAsync = async (fastify) => {
       // later leaves only blobs nobody points at.
       const contents = changes.filter((change) => !change.delete);
       const known = await blobsRepository(db).knownAmong([...new Set(contents.map((change) => change.sha))]);
-      for (const change of contents) {
-        if (!known.has(change.sha)) await blobs.put(change.sha, change.content.length, change.content, { knownAbsent: true });
-      }
+      const missing = [...new Map(contents.filter((change) => !known.has(change.sha)).map((change) => [change.sha, change.content])).entries()];
+      await Promise.all(
+        Array.from({ length: Math.min(UPLOAD_CONCURRENCY, missing.length) }, async () => {
+          for (let next = missing.pop(); next; next = missing.pop()) await blobs.put(next[0], next[1].length, next[1], { knownAbsent: true });
+        }),
+      );
       await blobsRepository(db).record(contents.map((change) => ({ sha: change.sha, size: change.content.length })));
 
       const operationId = randomUUID();
