@@ -1,6 +1,8 @@
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
+import { sql } from 'kysely';
+import { openDatabase } from '../../src/db/connection.js';
 import { startTemporalDevServer } from '../../src/embedded/temporal-dev-server.js';
 import { startGitHubEmulator, type GitHubEmulator } from '../../test/support/github-emulator/index.js';
 import { startPostgres } from '../../test/support/postgres-server.js';
@@ -32,10 +34,26 @@ export async function startBenchServices(root: string, cleanup: Cleanup): Promis
     startSeaweedFs(path.join(root, 'seaweedfs')).then((server) => (cleanup.add('seaweedfs', server.stop), server)),
     startTemporalDevServer({ cliPath: process.env.TEMPORAL_CLI_PATH }).then((server) => (cleanup.add('temporal', server.stop), server)),
   ]);
-  await bundling;
+  await Promise.all([bundling, acceptsQueries(postgres.url)]);
   const githubRoot = path.join(root, 'github');
   await mkdir(githubRoot, { recursive: true });
   const github = await startGitHubEmulator({ root: githubRoot });
   cleanup.add('github emulator', github.close);
   return { root, postgresUrl: postgres.url, s3: { endpoint: s3.endpoint, accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey }, temporalAddress: temporal.address, github, workflowBundlePath };
+}
+
+/** PostgreSQL opens its port before it accepts queries ("the database system is starting up"). */
+async function acceptsQueries(url: string, timeoutMs = 30_000): Promise<void> {
+  const db = await openDatabase({ url, maxConnections: 1 });
+  try {
+    for (const deadline = Date.now() + timeoutMs; ; await new Promise((resolve) => setTimeout(resolve, 100))) {
+      const ready = await sql`select 1`.execute(db).then(() => true, (error: Error) => {
+        if (Date.now() > deadline) throw new Error(`PostgreSQL did not accept queries within ${timeoutMs} ms`, { cause: error });
+        return false;
+      });
+      if (ready) return;
+    }
+  } finally {
+    await db.destroy();
+  }
 }
