@@ -28,10 +28,17 @@ export interface ImportStack {
   worker: WorkerProcess;
   bucket: string;
   auth: { authorization: string };
+  /** The settings the worker runs with, for another process of the same deployment (the API). */
+  env: Record<string, string>;
   close(): Promise<void>;
 }
 
-export async function openImportStack(services: BenchServices, label: string): Promise<ImportStack> {
+export interface ImportStackOptions {
+  /** Settings added to the API's and the worker's, e.g. GITHUB_WEBHOOK_SECRET or PUBLIC_URL. */
+  env?: Record<string, string>;
+}
+
+export async function openImportStack(services: BenchServices, label: string, options: ImportStackOptions = {}): Promise<ImportStack> {
   const closers: Array<() => Promise<void>> = [];
   const close = async () => {
     for (let closer = closers.pop(); closer; closer = closers.pop()) await closer().catch((error: Error) => process.stderr.write(`close: ${error.message}\n`));
@@ -59,6 +66,7 @@ export async function openImportStack(services: BenchServices, label: string): P
       AWS_SECRET_ACCESS_KEY: services.s3.secretAccessKey,
       REPOSYNC_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
       GITHUB_API_URL: services.github.url,
+      ...options.env,
     };
     const config = loadConfig({ ...env, LOG_LEVEL: 'silent' });
     const db = await openDatabase({ url: env.DATABASE_URL });
@@ -79,7 +87,7 @@ export async function openImportStack(services: BenchServices, label: string): P
       WORKFLOW_BUNDLE_PATH: services.workflowBundlePath,
     });
     closers.push(() => worker.stop());
-    return { app, db, temporal, worker, bucket: s3.bucket, auth: { authorization: `Bearer ${key}` }, close };
+    return { app, db, temporal, worker, bucket: s3.bucket, auth: { authorization: `Bearer ${key}` }, env, close };
   } catch (error) {
     await close();
     throw error;

@@ -1,0 +1,144 @@
+/**
+ * The webhook benchmark's open-loop sender, run by sendDeliveries() as a child process. Send i
+ * is due at start + i/rate whatever happened to the earlier ones, so a slow answer cannot slow
+ * the load down and hide itself (no coordinated omission): latency runs from the due time.
+ * A push send first moves the repository's `main` one commit along its prepared chain — the way
+ * git does it, a lock file renamed over the loose ref — then delivers that push, signed, with a
+ * fresh X-GitHub-Delivery. A redelivery re-sends an earlier delivery byte for byte.
+ */
+import { randomUUID } from 'node:crypto';
+import { renameSync, writeFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import path from 'node:path';
+import { deliveryHeaders, pushPayload } from './push-payload.js';
+import type { SenderMessage, SenderPlan, SendRecord } from './send-deliveries.js';
+import { prng } from './text.js';
+
+/** GitHub gives up on a delivery after 10 s: https://docs.github.com/webhooks/using-webhooks/handling-failed-webhook-deliveries */
+const TIMEOUT_MS = 10_000;
+
+interface Sent {
+  delivery: string;
+  repo: number;
+  sha: string;
+  body: string;
+  headers: Record<string, string>;
+}
+
+/** Sends a message to the parent; `then` runs once it has been handed over (a large one takes a while). */
+function reply(message: SenderMessage, then?: () => void): void {
+  process.send!(message, undefined, {}, () => then?.());
+}
+
+function run(plan: SenderPlan): void {
+  const { url, secret, rate, durationS, redeliveryShare, connections, repos } = plan;
+  const target = new URL(url);
+  const agent = new Agent({ keepAlive: true, maxSockets: connections });
+  const total = Math.round(rate * durationS);
+  const interval = 1000 / rate;
+  const random = prng(0x5eed);
+  const next = repos.map(() => 0);
+  const heads = repos.map((repo) => repo.base);
+  const sent: Sent[] = [];
+  const records: SendRecord[] = [];
+  let answered = 0;
+  let rr = 0;
+  let failed = false;
+
+  // Bodies and signatures up front: at send time only the ref moves and a GUID is drawn.
+  const prepared = repos.map((repo) =>
+    repo.commits.map((commit, n) => {
+      const body = pushPayload(repo.repository, n === 0 ? repo.base : repo.commits[n - 1]!.sha, commit);
+      return { body, signed: deliveryHeaders(secret, body, '') };
+    }),
+  );
+
+  /** Moves `main` of repository `r` to its next prepared commit and returns that push's delivery. */
+  function push(r: number): Sent {
+    const repo = repos[r]!;
+    const n = next[r]!;
+    const commit = repo.commits[n];
+    if (!commit) throw new Error(`repository ${repo.repository.full_name} ran out of prepared commits; prepare a longer chain`);
+    next[r] = n + 1;
+    const ref = path.join(repo.gitDir, 'refs/heads/main');
+    writeFileSync(`${ref}.lock`, `${commit.sha}\n`, { flag: 'wx' });
+    renameSync(`${ref}.lock`, ref);
+    heads[r] = commit.sha;
+    const delivery = randomUUID();
+    const { body, signed } = prepared[r]![n]!;
+    return { delivery, repo: r, sha: commit.sha, body, headers: { ...signed, 'x-github-delivery': delivery } };
+  }
+
+  function fire(index: number, due: number): void {
+    const redeliver = sent.length > 0 && (random() % 10_000) / 10_000 < redeliveryShare;
+    const delivery = redeliver ? sent[random() % sent.length]! : push(rr++ % repos.length);
+    if (!redeliver) sent.push(delivery);
+    const startedAt = performance.now();
+    const record: SendRecord = { kind: redeliver ? 'redelivery' : 'push', repo: delivery.repo, delivery: delivery.delivery, sha: delivery.sha, lagMs: startedAt - due, latencyMs: 0, serviceMs: 0, status: 0, outcome: null, error: null };
+    records[index] = record;
+    const finish = (status: number, text: string, error: string | null) => {
+      if (record.latencyMs > 0) return;
+      const now = performance.now();
+      Object.assign(record, { status, error, latencyMs: now - due, serviceMs: now - startedAt });
+      try {
+        record.outcome = (JSON.parse(text) as { outcome?: string }).outcome ?? null;
+      } catch {
+        record.outcome = null;
+      }
+      answered += 1;
+      if (answered === total && !failed) done();
+    };
+    const req = request(
+      { agent, host: target.hostname, port: target.port, path: target.pathname, method: 'POST', headers: { ...delivery.headers, 'content-length': Buffer.byteLength(delivery.body) }, timeout: TIMEOUT_MS },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => finish(res.statusCode ?? 0, text, null));
+        res.on('error', (error) => finish(res.statusCode ?? 0, text, error.message));
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`no answer within ${TIMEOUT_MS} ms`)));
+    req.on('error', (error) => finish(0, '', error.message));
+    req.end(delivery.body);
+  }
+
+  const start = performance.now() + 20;
+  let index = 0;
+  let sendingEnded = 0;
+  function pump(): void {
+    try {
+      const now = performance.now();
+      while (index < total && start + index * interval <= now) {
+        fire(index, start + index * interval);
+        index += 1;
+      }
+    } catch (error) {
+      failed = true;
+      clearInterval(progress);
+      agent.destroy();
+      reply({ type: 'failed', message: (error as Error).stack ?? String(error) }, () => process.disconnect());
+      return;
+    }
+    if (index < total) setTimeout(pump, Math.max(0, start + index * interval - performance.now()));
+    else sendingEnded = performance.now();
+  }
+  const progress = setInterval(() => reply({ type: 'progress', sent: index, answered }), 5_000);
+
+  function done(): void {
+    clearInterval(progress);
+    agent.destroy();
+    const end = performance.now();
+    reply({ type: 'done', result: { records, finalHeads: heads, wallMs: end - start, sendingMs: (sendingEnded || end) - start } }, () => process.disconnect());
+  }
+
+  setTimeout(pump, 20);
+}
+
+process.once('message', (plan: SenderPlan) => {
+  try {
+    run(plan);
+  } catch (error) {
+    reply({ type: 'failed', message: (error as Error).stack ?? String(error) }, () => process.disconnect());
+  }
+});
