@@ -4,8 +4,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import { projectsRepository, type Project } from '../../db/repositories/projects.js';
 import { webhookDeliveriesRepository } from '../../db/repositories/webhook-deliveries.js';
 import { projectUpdateFor, storedRepository, type WebhookPayload } from '../../webhooks/repository-events.js';
+import { startSyncRequestDispatcher } from '../../webhooks/sync-request-dispatcher.js';
 import { verifySignature } from '../../webhooks/verify-signature.js';
-import { followProject } from '../../temporal/project-writer.js';
 import { httpError } from '../http-error.js';
 
 /** GitHub caps webhook payloads at 25 MB: https://docs.github.com/webhooks/webhook-events-and-payloads#payload-cap */
@@ -21,6 +21,9 @@ export const webhookRoutes: FastifyPluginAsync = async (fastify) => {
   const { db, secrets, config } = fastify.deps;
   const projects = projectsRepository(db);
   const deliveries = webhookDeliveriesRepository(db);
+  // Signalling Temporal costs far more than acknowledging: it happens after the answer, coalesced.
+  const dispatcher = startSyncRequestDispatcher({ db, temporal: fastify.deps.temporal, config, log: fastify.log });
+  fastify.addHook('onClose', () => dispatcher.stop());
 
   // The signature covers the exact bytes, so this route keeps the body raw.
   fastify.addContentTypeParser(['application/json', 'application/x-www-form-urlencoded'], { parseAs: 'buffer', bodyLimit: MAX_PAYLOAD_BYTES }, (_request, body, done) => done(null, body));
@@ -84,17 +87,16 @@ export const webhookRoutes: FastifyPluginAsync = async (fastify) => {
       name: names.join(','),
       apply: async () => {
         for (const { project, update } of updates) {
-          if (Object.keys(update.changes).length > 0) {
-            try {
-              await db.updateTable('projects').set({ ...update.changes, updated_at: sql<Date>`now()` }).where('id', '=', project.id).execute();
-            } catch (error) {
-              // e.g. a rename onto a repository another project of the tenant already links.
-              if (!isUniqueViolation(error)) throw error;
-              fastify.log.warn({ projectId: project.id, outcome: update.outcome }, 'a repository change collides with another project; left as it was');
-            }
+          const requested = update.follow ? { sync_requests: sql<number>`sync_requests + 1` } : {};
+          try {
+            await db.updateTable('projects').set({ ...update.changes, ...requested, updated_at: sql<Date>`now()` }).where('id', '=', project.id).execute();
+          } catch (error) {
+            // e.g. a rename onto a repository another project of the tenant already links.
+            if (!isUniqueViolation(error)) throw error;
+            fastify.log.warn({ projectId: project.id, outcome: update.outcome }, 'a repository change collides with another project; left as it was');
           }
-          if (update.follow) await followProject(fastify.deps.temporal, config, project.id, { ...(update.sha ? { sha: update.sha } : {}), forced: update.forced === true, source: 'webhook' });
         }
+        if (updates.some(({ update }) => update.follow)) dispatcher.kick();
       },
     };
   }

@@ -46,6 +46,8 @@ export interface ProjectsTable {
   last_synced_sha: string | null;
   last_outbound_base_sha: string | null;
   current_snapshot_id: string | null;
+  /** Pushes acknowledged but not yet signalled to the project's writer (see sync-request-dispatcher). */
+  sync_requests: Generated<number>;
   /** ETag of the last branch-head read, for the conditional poll (304 costs no rate limit). */
   branch_etag: string | null;
 

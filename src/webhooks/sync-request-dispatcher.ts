@@ -1,0 +1,81 @@
+import type { Client } from '@temporalio/client';
+import { sql } from 'kysely';
+import type { Config } from '../config.js';
+import type { Db } from '../db/connection.js';
+import { followProject } from '../temporal/project-writer.js';
+
+const BATCH = 200;
+
+export interface SyncRequestDispatcher {
+  /** Signal pending projects now (after a webhook recorded a request). */
+  kick(): void;
+  stop(): Promise<void>;
+}
+
+/**
+ * Signals project writers for the pushes webhooks recorded in `projects.sync_requests`. The
+ * webhook answers after its UPDATE — a Temporal signal costs far more than that — and a burst of
+ * deliveries for one project becomes one signal per batch, since the writer reads the newest head
+ * itself. Requests are cleared only after their signal went out, so a crash or a Temporal outage
+ * delays a sync but never loses it; every API process may run one, and a doubled signal is harmless.
+ */
+export function startSyncRequestDispatcher(options: {
+  db: Db;
+  temporal: Client;
+  config: Pick<Config, 'temporal' | 'syncMaxAttempts'>;
+  log: { warn(fields: object, message: string): void };
+  intervalMs?: number;
+  concurrency?: number;
+}): SyncRequestDispatcher {
+  const { db, temporal, config, log, intervalMs = 2_000, concurrency = 8 } = options;
+  let draining: Promise<void> | undefined;
+  let again = false;
+  let stopped = false;
+
+  async function drainOnce(): Promise<boolean> {
+    const pending = await db.selectFrom('projects').select(['id', 'sync_requests']).where('sync_requests', '>', 0).orderBy('id').limit(BATCH).execute();
+    let next = 0;
+    const signalNext = async () => {
+      while (next < pending.length && !stopped) {
+        const { id, sync_requests: seen } = pending[next++]!;
+        await followProject(temporal, config, id, { source: 'webhook' });
+        // Requests that arrived while signalling stay counted: the next round signals again.
+        await db.updateTable('projects').set({ sync_requests: sql<number>`greatest(sync_requests - ${seen}, 0)` }).where('id', '=', id).execute();
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, pending.length) }, signalNext));
+    return pending.length === BATCH;
+  }
+
+  function drain(): Promise<void> {
+    if (draining) {
+      again = true;
+      return draining;
+    }
+    draining = (async () => {
+      try {
+        do {
+          again = false;
+          if (await drainOnce()) again = true;
+        } while (again && !stopped);
+      } catch (error) {
+        log.warn({ error: (error as Error).message }, 'signalling project writers failed; retrying on the next round');
+      } finally {
+        draining = undefined;
+      }
+    })();
+    return draining;
+  }
+
+  const timer = setInterval(() => void drain(), intervalMs);
+  timer.unref();
+  void drain();
+  return {
+    kick: () => void drain(),
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await draining;
+    },
+  };
+}
