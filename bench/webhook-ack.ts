@@ -23,10 +23,11 @@ import { ms, percentiles } from './lib/percentiles.js';
 import { prepareFleet } from './lib/push-fleet.js';
 import { log } from './lib/scenario.js';
 import { sendDeliveries } from './lib/send-deliveries.js';
+import { startWorkerProcess } from './lib/worker-process.js';
 import { startBenchServices } from './lib/services.js';
 import { formatTable, seconds } from './lib/table.js';
 
-const USAGE = 'node --import tsx bench/webhook-ack.ts [--rate 200] [--duration 30] [--repos 20] [--files 50] [--redeliveries 0.05] [--connections 1000] [--api-log-level info]';
+const USAGE = 'node --import tsx bench/webhook-ack.ts [--rate 200] [--duration 30] [--repos 20] [--files 50] [--redeliveries 0.05] [--connections 1000] [--api-log-level info] [--sync-during-send on|off]';
 /** The follower lingers this long for more pushes before its run ends (src/workflows/incremental-sync.ts). */
 const LINGER_MS = 2_000;
 
@@ -41,6 +42,7 @@ function options(argv: string[]) {
       redeliveries: { type: 'string', default: '0.05' },
       connections: { type: 'string', default: '1000' },
       'api-log-level': { type: 'string', default: 'info' },
+      'sync-during-send': { type: 'string', default: 'on' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -61,6 +63,9 @@ function options(argv: string[]) {
     redeliveryShare: number('redeliveries', { min: 0, max: 0.5, integer: false }),
     connections: number('connections'),
     apiLogLevel: values['api-log-level'],
+    // off: the worker is stopped while deliveries are sent and restarted after, as when workers
+    // run on other machines; the API then shares the cores only with PostgreSQL and Temporal.
+    syncDuringSend: values['sync-during-send'] !== 'off',
   };
 }
 
@@ -85,6 +90,7 @@ async function main(): Promise<void> {
     const total = Math.round(opts.rate * opts.durationS);
     const fleet = await prepareFleet(services, api, { count: opts.repos, files: opts.files, pushes: Math.ceil(total / opts.repos) + 1 });
     services.github.requests.clear();
+    if (!opts.syncDuringSend) await stack.worker.stop();
 
     log(`sending ${opts.rate} deliveries/s for ${opts.durationS} s (${Math.round(opts.redeliveryShare * 100)}% exact redeliveries) to ${apiProcess.url}/api/webhooks/github`);
     const loadBefore = os.loadavg()[0]!;
@@ -94,6 +100,10 @@ async function main(): Promise<void> {
     );
     const sentAt = performance.now();
     const load = `1-min load average ${loadBefore.toFixed(2)} before sending, ${os.loadavg()[0]!.toFixed(2)} at the end`;
+    if (!opts.syncDuringSend) {
+      const worker = await startWorkerProcess({ PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...stack.env, WORKFLOW_BUNDLE_PATH: services.workflowBundlePath });
+      cleanup.add('worker after sending', worker.stop);
+    }
     log('all answered; waiting for every project to reach its final head');
     await Promise.all(fleet.map((project, r) => api.waitForSynced(project.projectId, result.finalHeads[r]!, { timeoutMs: 600_000, intervalMs: 100 })));
     const catchUpMs = performance.now() - sentAt;
@@ -127,7 +137,7 @@ function render(command: string, opts: ReturnType<typeof options>, load: string,
 
   const out: string[] = [];
   out.push(`Webhook acknowledgement under load: ${opts.rate} signed push deliveries/s for ${opts.durationS} s, open loop, to the API process on loopback`);
-  out.push(`(${opts.repos} projects of ${opts.files} files, PostgreSQL, Temporal, one worker process syncing; ${opts.connections} keep-alive connections; API LOG_LEVEL=${opts.apiLogLevel};`, `${os.cpus().length} cores, ${load})`, '');
+  out.push(`(${opts.repos} projects of ${opts.files} files, PostgreSQL, Temporal, ${opts.syncDuringSend ? 'one worker process syncing meanwhile' : 'the worker stopped while sending and started after'}; ${opts.connections} keep-alive connections; API LOG_LEVEL=${opts.apiLogLevel};`, `${os.cpus().length} cores, ${load})`, '');
   out.push(formatTable(['latency, ms', 'n', 'p50', 'p90', 'p99', 'max'], [
     row('ack (due → answer)', records.map((record) => record.latencyMs)),
     row('ack (sent → answer)', records.map((record) => record.serviceMs)),

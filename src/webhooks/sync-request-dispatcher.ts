@@ -26,25 +26,42 @@ export function startSyncRequestDispatcher(options: {
   log: { warn(fields: object, message: string): void };
   intervalMs?: number;
   concurrency?: number;
+  /** At most one signal per project per this long; bursts in between ride on the pending one. */
+  minGapMs?: number;
 }): SyncRequestDispatcher {
-  const { db, temporal, config, log, intervalMs = 2_000, concurrency = 8 } = options;
+  const { db, temporal, config, log, intervalMs = 2_000, concurrency = 8, minGapMs = 500 } = options;
   let draining: Promise<void> | undefined;
   let again = false;
   let stopped = false;
+  /** When each project was last signalled: a writer that has not consumed one signal needs no second. */
+  const signalledAt = new Map<string, number>();
+  let retryTimer: NodeJS.Timeout | undefined;
 
   async function drainOnce(): Promise<boolean> {
-    const pending = await db.selectFrom('projects').select(['id', 'sync_requests']).where('sync_requests', '>', 0).orderBy('id').limit(BATCH).execute();
+    const rows = await db.selectFrom('projects').select(['id', 'sync_requests']).where('sync_requests', '>', 0).orderBy('id').limit(BATCH).execute();
+    const now = Date.now();
+    const pending = rows.filter((row) => now - (signalledAt.get(row.id) ?? 0) >= minGapMs);
+    // Projects held back stay counted; a drain after the gap signals them.
+    if (pending.length < rows.length && !retryTimer && !stopped) {
+      retryTimer = setTimeout(() => {
+        retryTimer = undefined;
+        void drain();
+      }, minGapMs);
+      retryTimer.unref();
+    }
     let next = 0;
     const signalNext = async () => {
       while (next < pending.length && !stopped) {
         const { id, sync_requests: seen } = pending[next++]!;
+        signalledAt.set(id, Date.now());
         await followProject(temporal, config, id, { source: 'webhook' });
         // Requests that arrived while signalling stay counted: the next round signals again.
         await db.updateTable('projects').set({ sync_requests: sql<number>`greatest(sync_requests - ${seen}, 0)` }).where('id', '=', id).execute();
       }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, pending.length) }, signalNext));
-    return pending.length === BATCH;
+    for (const [id, at] of signalledAt) if (now - at > minGapMs) signalledAt.delete(id);
+    return rows.length === BATCH && pending.length > 0;
   }
 
   function drain(): Promise<void> {
@@ -75,6 +92,7 @@ export function startSyncRequestDispatcher(options: {
     async stop() {
       stopped = true;
       clearInterval(timer);
+      clearTimeout(retryTimer);
       await draining;
     },
   };
