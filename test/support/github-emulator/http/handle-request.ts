@@ -39,6 +39,10 @@ async function handle(core: EmulatorCore, router: Router, host: Host, req: Incom
   const record = (fields: Partial<RequestLogEntry> & { status: number }) => core.log.record({ ...logEntry, ...fields });
 
   const fault = core.faults.take(method, path);
+  // The body is taken in while a delay runs, as GitHub does: a request it received whole is
+  // carried out even when the client has gone by the time it answers.
+  const body = method === 'GET' || method === 'HEAD' ? Promise.resolve(undefined) : readJsonBody(req);
+  body.catch(() => {});
   if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
   if (fault?.reset) {
     req.socket.destroy();
@@ -84,7 +88,7 @@ async function handle(core: EmulatorCore, router: Router, host: Host, req: Incom
           path,
           query: url.searchParams,
           params: match.params,
-          body: method === 'GET' || method === 'HEAD' ? undefined : await readJsonBody(req),
+          body: await body,
           identity,
           core,
           accept: req.headers.accept ?? '',
