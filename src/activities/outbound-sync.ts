@@ -2,7 +2,7 @@ import { Context } from '@temporalio/activity';
 import { outboundChangesRepository } from '../db/repositories/outbound-changes.js';
 import { projectsRepository, type Project } from '../db/repositories/projects.js';
 import { syncOperationsRepository } from '../db/repositories/sync-operations.js';
-import { createBlob, ensureOwnBranch, ensurePullRequest, isInHistory, moveBranch, writeTrees } from '../github/git-writes.js';
+import { answered, createBlob, ensureOwnBranch, ensurePullRequest, isInHistory, moveBranch, writeTrees } from '../github/git-writes.js';
 import type { ProjectGitHub } from '../github/project-client.js';
 import { readRecursiveTree } from '../github/recursive-tree.js';
 import { githubFailure, permanentFailure, transientFailure } from '../github/sync-failure.js';
@@ -91,6 +91,7 @@ export function createOutboundSyncActivities(deps: ActivityDeps) {
   async function readBranch(client: ProjectGitHub, owner: string, repo: string, branch: string): Promise<BranchHead> {
     // One request answers the head, its tree, its message (our trailer?) and whether the branch is protected.
     const { data } = await client.octokit.rest.repos.getBranch({ owner, repo, branch });
+    answered(data?.commit?.sha, `read branch ${branch}`);
     return {
       sha: data.commit.sha,
       treeSha: data.commit.commit.tree.sha,
@@ -138,6 +139,7 @@ export function createOutboundSyncActivities(deps: ActivityDeps) {
         client = await github(project);
         const { octokit } = client;
         const { data: repository } = await octokit.rest.repos.get(target);
+        answered(repository?.default_branch, `read ${owner}/${repo}`);
         if (repository.archived) throw permanentFailure('invalid-input', `${owner}/${repo} is archived on GitHub, so it is read-only`);
         const branch = project.branch ?? repository.default_branch;
         const baseSnapshot = await withDatabase(() => db.selectFrom('snapshots').select(['tree_sha']).where('id', '=', request.baseSnapshotId).executeTakeFirst());
@@ -173,7 +175,7 @@ export function createOutboundSyncActivities(deps: ActivityDeps) {
           // The author date is fixed at request time, so a retry writes the very same commit object.
           const author = request.author ? { author: { ...request.author, date: request.requestedAt }, committer: { ...request.author, date: request.requestedAt } } : {};
           const { data } = await octokit.rest.git.createCommit({ ...target, message: withOperationTrailer(request.message, operationId), tree: treeSha, parents: [parent.sha], ...author });
-          const commit = { sha: data.sha, parentSha: parent.sha, treeSha };
+          const commit = { sha: answered(data?.sha, 'create a commit'), parentSha: parent.sha, treeSha };
           await withDatabase(() => outbound.mergeMetadata(operationId, { commit }));
           return commit;
         };

@@ -7,6 +7,16 @@ import type { TreeRequestEntry } from '../outbound/tree-plan.js';
  */
 
 type Repo = { owner: string; repo: string };
+
+/**
+ * The field an answer must carry. A connection cut after the status line leaves Octokit a 2xx
+ * without its body: that is an unknown outcome, so it is thrown as retryable, and the retried
+ * activity looks for what the request may have created before creating it again.
+ */
+export function answered<T>(value: T | undefined | null, what: string): T {
+  if (value === undefined || value === null || value === '') throw Object.assign(new Error(`GitHub's answer to ${what} arrived without its body`), { status: 502 });
+  return value;
+}
 type CreateTreeEntry = NonNullable<Parameters<ReposyncOctokit['rest']['git']['createTree']>[0]>['tree'][number];
 
 /** Writes the tree chain: each chunk on the previous tree; returns the last tree's SHA. */
@@ -14,7 +24,7 @@ export async function writeTrees(octokit: ReposyncOctokit, { owner, repo }: Repo
   let tree = baseTree;
   for (const chunk of chunks) {
     const { data } = await octokit.rest.git.createTree({ owner, repo, base_tree: tree, tree: chunk as CreateTreeEntry[] });
-    tree = data.sha;
+    tree = answered(data?.sha, 'create a tree');
   }
   return tree;
 }
@@ -22,7 +32,7 @@ export async function writeTrees(octokit: ReposyncOctokit, { owner, repo }: Repo
 /** Creates a blob from bytes (base64, so any content survives) and returns GitHub's SHA for it. */
 export async function createBlob(octokit: ReposyncOctokit, { owner, repo }: Repo, content: Buffer): Promise<string> {
   const { data } = await octokit.rest.git.createBlob({ owner, repo, content: content.toString('base64'), encoding: 'base64' });
-  return data.sha;
+  return answered(data?.sha, 'create a blob');
 }
 
 export type RefMove = 'moved' | 'not-fast-forward' | 'protected';
@@ -58,7 +68,7 @@ export async function ensureOwnBranch(octokit: ReposyncOctokit, { owner, repo }:
     if ((error as { status?: number }).status !== 422) throw error;
   }
   const { data } = await octokit.rest.git.getRef({ owner, repo, ref: `heads/${branch}` });
-  if (data.object.sha === sha) return 'kept';
+  if (answered(data?.object, `read refs/heads/${branch}`).sha === sha) return 'kept';
   await octokit.rest.git.updateRef({ owner, repo, ref: `heads/${branch}`, sha, force: true });
   return 'moved';
 }
@@ -67,7 +77,7 @@ export async function ensureOwnBranch(octokit: ReposyncOctokit, { owner, repo }:
 export async function ensurePullRequest(octokit: ReposyncOctokit, { owner, repo }: Repo, pull: { head: string; base: string; title: string; body: string }): Promise<{ number: number; url: string }> {
   try {
     const { data } = await octokit.rest.pulls.create({ owner, repo, ...pull });
-    return { number: data.number, url: data.html_url };
+    return { number: answered(data?.number, 'create a pull request'), url: answered(data?.html_url, 'create a pull request') };
   } catch (error) {
     // "A pull request already exists for owner:head."
     if ((error as { status?: number }).status !== 422) throw error;

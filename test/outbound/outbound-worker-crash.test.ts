@@ -40,8 +40,10 @@ describe('a worker killed during OutboundSync', () => {
     const response = await h.app.inject({ method: 'POST', url: `/api/projects/${id}/outbound`, headers: h.auth(), payload: { message: 'Survive a crash', mode: 'direct_commit', changes: [{ path: 'a.md', content: 'a, edited\n' }] } });
     expect(response.statusCode).toBe(202);
     const { operationId, workflowId } = response.json();
-    for (let i = 0; i < 300 && h.github.requests.count('POST /repos/{owner}/{repo}/git/commits') === 0; i += 1) await sleep(50);
+    await commitRecorded(operationId);
     expect(h.github.requests.count('POST /repos/{owner}/{repo}/git/commits')).toBe(1);
+    // Octokit spaces writes a second apart (GitHub's guidance): by now the ref update is in flight.
+    await sleep(1_500);
     first.kill('SIGKILL');
     await new Promise((resolve) => first.once('exit', resolve));
 
@@ -60,4 +62,55 @@ describe('a worker killed during OutboundSync', () => {
     const attempts = events.filter((event) => event.activityTaskStartedEventAttributes).map((event) => event.activityTaskStartedEventAttributes!.attempt ?? 1);
     expect(Math.max(...attempts)).toBeGreaterThanOrEqual(2);
   }, 120_000);
+
+  it('ends with exactly one commit when it dies while GitHub moves the ref', async () => {
+    await stopAllWorkers();
+    const first = startWorkerProcess();
+    await h.github.repos.create('octo', 'crash-moved', {});
+    await h.github.repos.commit('octo', 'crash-moved', { message: 'initial', files: { 'a.md': 'a\n' } });
+    const { id } = await h.link('octo', 'crash-moved');
+    expect((await h.initialSync(id)).status).toBe('synced');
+    const before = await history('crash-moved');
+
+    // GitHub takes its time with the ref update; the worker dies waiting, the ref moves anyway.
+    h.github.faults.add({ method: 'PATCH', path: /^\/repos\/octo\/crash-moved\/git\/refs\/heads(\/|%2F)main$/, delayMs: 4_000, times: 1 });
+    h.github.requests.clear();
+    const response = await h.app.inject({ method: 'POST', url: `/api/projects/${id}/outbound`, headers: h.auth(), payload: { message: 'Moved while dying', mode: 'direct_commit', changes: [{ path: 'a.md', content: 'a, edited\n' }] } });
+    const { workflowId, operationId } = response.json();
+    await commitRecorded(operationId);
+    await sleep(1_500);
+    first.kill('SIGKILL');
+    await new Promise((resolve) => first.once('exit', resolve));
+    for (let i = 0; i < 100 && (await history('crash-moved')).length === before.length; i += 1) await sleep(100);
+    const moved = await history('crash-moved');
+    expect(moved.slice(1)).toEqual(before);
+
+    startWorkerProcess();
+    const result = await h.temporal.workflow.getHandle(workflowId).result();
+    // The retry found its marked commit at the head: no second commit, no second ref update.
+    expect(result.outcome).toMatchObject({ kind: 'commit', commitSha: moved[0] });
+    expect(h.github.requests.count('POST /repos/{owner}/{repo}/git/commits')).toBe(1);
+    expect(h.github.requests.count('PATCH /repos/{owner}/{repo}/git/refs/{ref}')).toBe(1);
+    expect(await history('crash-moved')).toEqual(moved);
+    expect(result.snapshotMoved).toBe(true);
+    expect((await h.app.inject({ method: 'GET', url: `/api/projects/${id}`, headers: h.auth() })).json().sync.lastSyncedSha).toBe(moved[0]);
+  }, 120_000);
 });
+
+/** Waits until the attempt recorded the commit it created (before it moves the ref). */
+async function commitRecorded(operationId: string): Promise<void> {
+  for (let i = 0; i < 600; i += 1) {
+    const row = await h.db.selectFrom('sync_operations').select('metadata').where('id', '=', operationId).executeTakeFirst();
+    if (row?.metadata.commit) return;
+    await sleep(50);
+  }
+  throw new Error(`operation ${operationId} never recorded a commit`);
+}
+
+async function stopAllWorkers(): Promise<void> {
+  for (const worker of workers) {
+    if (worker.exitCode !== null || worker.signalCode !== null) continue;
+    worker.kill('SIGKILL');
+    await new Promise((resolve) => worker.once('exit', resolve));
+  }
+}
