@@ -182,7 +182,8 @@ export function createOutboundSyncActivities(deps: ActivityDeps) {
 
         const openPullRequest = async (commit: RecordedCommit, reason: 'mode' | 'protected' | 'conflict', conflicts: string[]): Promise<OutboundOutcome> => {
           const headBranch = outboundBranch(operationId);
-          await ensureOwnBranch(octokit, target, headBranch, commit.sha);
+          // Force is only ever used on reposync's own branch of this operation, never on the project's; and logged.
+          if ((await ensureOwnBranch(octokit, target, headBranch, commit.sha)) === 'moved') log.warn('force-moved the operation branch to this attempt’s commit', { projectId, operationId, headBranch, commit: commit.sha.slice(0, 7) });
           const pull = await ensurePullRequest(octokit, target, { head: headBranch, base: branch, title: request.message.split('\n')[0]!.slice(0, 250), body: pullRequestBody(request, operationId, reason, conflicts) });
           return { kind: 'pull-request', branch, headBranch, commitSha: commit.sha, parentSha: commit.parentSha, number: pull.number, url: pull.url, conflicts, reason };
         };

@@ -1,6 +1,8 @@
-import { ApplicationFailure, proxyActivities } from '@temporalio/workflow';
+import { ApplicationFailure, getExternalWorkflowHandle, log, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
+import { pushSignal } from '../shared/incremental-sync.js';
 import type { OutboundSyncInput, OutboundSyncResult } from '../shared/outbound-sync.js';
+import { incrementalSyncWorkflowId } from '../shared/workflow-ids.js';
 import { bookkeeping, streaming } from './activity-options.js';
 import { describeFailure } from './describe-failure.js';
 
@@ -20,6 +22,15 @@ export async function outboundSync(input: OutboundSyncInput): Promise<OutboundSy
     if (finished) return finished;
     const { outcome, snapshotMoved } = await commitOutbound({ projectId, operationId });
     await completeOutbound({ projectId, operationId, outcome, snapshotMoved });
+    if (outcome.kind === 'commit' && !snapshotMoved) {
+      // Our commit sits on pushes we have not imported: the writer follows the branch once we are
+      // done (it would for the push webhook too; this also covers projects without one).
+      try {
+        await getExternalWorkflowHandle(incrementalSyncWorkflowId(projectId)).signal(pushSignal, { source: 'api', sha: outcome.commitSha });
+      } catch (error) {
+        log.warn('could not ask the writer to follow the branch', { projectId, error: (error as Error).message });
+      }
+    }
     return { operationId, outcome, snapshotMoved };
   } catch (error) {
     const failure = describeFailure(error);

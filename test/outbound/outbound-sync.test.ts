@@ -178,7 +178,8 @@ describe('OutboundSync', () => {
   }, 60_000);
 
   it('rebuilds on a push that landed meanwhile when it touches none of our paths', async () => {
-    const id = await importedRepository('rebuild', { 'ours.txt': 'ours\n', 'theirs.txt': 'theirs\n' }, { webhook: true });
+    // No webhook: our snapshot learns of their push only through our own commit.
+    const id = await importedRepository('rebuild', { 'ours.txt': 'ours\n', 'theirs.txt': 'theirs\n' });
     const base = (await history('rebuild'))[0]!;
     // Hold our commit back a moment, and push someone else's change while it waits.
     h.github.faults.add({ method: 'POST', path: '/repos/octo/rebuild/git/commits', delayMs: 1_500, times: 1 });
@@ -194,7 +195,7 @@ describe('OutboundSync', () => {
     expect(op.metadata.result).toMatchObject({ kind: 'commit', commitSha: head, parentSha: theirs.sha, rebuilt: true });
     expect(await git(gitDir('rebuild'), ['show', `${head}:theirs.txt`])).toBe('theirs, edited\n');
     expect(await git(gitDir('rebuild'), ['show', `${head}:ours.txt`])).toBe('ours, edited\n');
-    // Our snapshot never held their commit: the echo push imports it (theirs only), ending at the head.
+    // Our snapshot never held their commit: the writer follows the branch afterwards (theirs imported), ending at the head.
     const deadline = Date.now() + 30_000;
     while ((await project(id)).sync.lastSyncedSha !== head && Date.now() < deadline) await sleep(100);
     await expectSnapshotIs(id, 'rebuild', head!);
