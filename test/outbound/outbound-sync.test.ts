@@ -130,14 +130,17 @@ describe('OutboundSync', () => {
     expect((await project(id)).sync).toMatchObject({ lastSyncedSha: head, lastOutboundBaseSha: base });
     await expectSnapshotIs(id, 'direct', head!);
 
-    // GitHub's push webhook for our own commit: recognised (or, when it beats our snapshot's move,
-    // answered by the writer as up to date), nothing re-imported.
+    // GitHub's push webhook for our own commit is recognised as ours (its commit was recorded on
+    // the operation before the ref moved, so even an echo that beats the snapshot's move is known):
+    // no sync starts, nothing is re-imported.
     await h.github.webhooks.settled();
     await sleep(3_000);
     expect((await project(id)).sync).toMatchObject({ lastSyncedSha: head, status: 'synced' });
     const echoes = h.github.webhooks.list({ event: 'push' }).filter((d) => (d.payload as { after?: string }).after === head);
     expect(echoes).toHaveLength(1);
-    for (const incremental of await incrementalOperations(id)) expect(incremental).toMatchObject({ filesAdded: 0, filesModified: 0, filesRemoved: 0 });
+    const recorded = await h.db.selectFrom('webhook_deliveries').select('outcome').where('delivery_id', '=', echoes[0]!.guid).executeTakeFirstOrThrow();
+    expect(['own-outbound-commit', 'already-synced']).toContain(recorded.outcome);
+    expect(await incrementalOperations(id)).toEqual([]);
     expect(h.github.requests.count('GET /repos/{owner}/{repo}/git/trees/{tree_sha}')).toBe(0);
     expect(h.github.requests.count('GET /repos/{owner}/{repo}/git/blobs/{file_sha}')).toBe(0);
     await expectSnapshotIs(id, 'direct', head!);

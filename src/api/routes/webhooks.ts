@@ -3,7 +3,8 @@ import { sql } from 'kysely';
 import type { FastifyPluginAsync } from 'fastify';
 import { projectsRepository, type Project } from '../../db/repositories/projects.js';
 import { webhookDeliveriesRepository } from '../../db/repositories/webhook-deliveries.js';
-import { projectUpdateFor, storedRepository, type WebhookPayload } from '../../webhooks/repository-events.js';
+import { syncOperationsRepository } from '../../db/repositories/sync-operations.js';
+import { projectUpdateFor, storedRepository, type ProjectUpdate, type WebhookPayload } from '../../webhooks/repository-events.js';
 import { startSyncRequestDispatcher } from '../../webhooks/sync-request-dispatcher.js';
 import { verifySignature } from '../../webhooks/verify-signature.js';
 import { httpError } from '../http-error.js';
@@ -21,6 +22,7 @@ export const webhookRoutes: FastifyPluginAsync = async (fastify) => {
   const { db, secrets, config } = fastify.deps;
   const projects = projectsRepository(db);
   const deliveries = webhookDeliveriesRepository(db);
+  const operations = syncOperationsRepository(db);
   // Signalling Temporal costs far more than acknowledging: it happens after the answer, coalesced.
   const dispatcher = startSyncRequestDispatcher({ db, temporal: fastify.deps.temporal, config, log: fastify.log });
   fastify.addHook('onClose', () => dispatcher.stop());
@@ -77,10 +79,12 @@ export const webhookRoutes: FastifyPluginAsync = async (fastify) => {
   /** What a delivery means for the projects it verified against; applied only on first delivery. */
   async function handle(event: string, payload: WebhookPayload, targets: Project[]): Promise<{ name: string; apply(): Promise<void> }> {
     if (event === 'ping') return { name: 'pong', apply: async () => {} };
-    const updates = targets.flatMap((project) => {
-      const update = projectUpdateFor(event, payload, project);
-      return update ? [{ project, update }] : [];
-    });
+    const updates = await Promise.all(
+      targets.flatMap((project) => {
+        const update = projectUpdateFor(event, payload, project);
+        return update ? [suppressEcho(project, update)] : [];
+      }),
+    );
     if (updates.length === 0) return { name: 'ignored', apply: async () => {} };
     const names = [...new Set(updates.map(({ update }) => update.outcome))];
     return {
@@ -99,6 +103,15 @@ export const webhookRoutes: FastifyPluginAsync = async (fastify) => {
         if (updates.some(({ update }) => update.follow)) dispatcher.kick();
       },
     };
+  }
+
+  /**
+   * The push GitHub sends for a commit our own OutboundSync wrote (recorded before its ref moved)
+   * is not followed: that operation moves our snapshot to it, so there is nothing to import.
+   */
+  async function suppressEcho(project: Project, update: ProjectUpdate): Promise<{ project: Project; update: ProjectUpdate }> {
+    if (!update.follow || !update.sha || !(await operations.isOutboundCommit(project.id, update.sha))) return { project, update };
+    return { project, update: { ...update, outcome: 'own-outbound-commit', follow: false } };
   }
 };
 

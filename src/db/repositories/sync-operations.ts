@@ -53,6 +53,21 @@ export function syncOperationsRepository(db: Db) {
       return db.selectFrom('sync_operations').selectAll().where('project_id', '=', projectId).orderBy('started_at', 'desc').orderBy('id').limit(limit).offset(offset).execute();
     },
 
+    /**
+     * Whether `commitSha` is the commit an outbound operation of the project wrote (recorded before
+     * its ref moves), so the push GitHub sends for it is our own echo.
+     */
+    async isOutboundCommit(projectId: string, commitSha: string): Promise<boolean> {
+      const found = await db
+        .selectFrom('sync_operations')
+        .select('id')
+        .where('project_id', '=', projectId)
+        .where('kind', '=', 'outbound')
+        .where(sql<boolean>`metadata->'commit'->>'sha' = ${commitSha}`)
+        .executeTakeFirst();
+      return found !== undefined;
+    },
+
     findForProject(projectId: string, id: string): Promise<SyncOperation | undefined> {
       return db.selectFrom('sync_operations').selectAll().where('project_id', '=', projectId).where('id', '=', id).executeTakeFirst();
     },
