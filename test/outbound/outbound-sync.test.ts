@@ -128,6 +128,8 @@ describe('OutboundSync', () => {
     });
     expect(op.apiRequests).toBe(5);
     expect((await project(id)).sync).toMatchObject({ lastSyncedSha: head, lastOutboundBaseSha: base });
+    const status = (await h.app.inject({ method: 'GET', url: `/api/projects/${id}/sync/status`, headers: h.auth() })).json();
+    expect(status.lastOutbound).toMatchObject({ operationId: op.id, status: 'succeeded', result: { kind: 'commit', commitSha: head }, conflicts: [], error: null });
     await expectSnapshotIs(id, 'direct', head!);
 
     // GitHub's push webhook for our own commit is recognised as ours (its commit was recorded on
@@ -213,6 +215,9 @@ describe('OutboundSync', () => {
     expect(op.error!.message).toContain('a.md');
     expect(op.metadata.conflicts).toEqual(['a.md']);
     expect((await history('conflict-direct'))[0]).toBe(theirs.sha);
+    // The project's status shows the edit's end, with the conflicting paths.
+    const status = (await h.app.inject({ method: 'GET', url: `/api/projects/${id}/sync/status`, headers: h.auth() })).json();
+    expect(status.lastOutbound).toMatchObject({ operationId: op.id, status: 'failed', conflicts: ['a.md'], error: { code: 'conflict' }, result: null });
   }, 60_000);
 
   it('opens a pull request on the edit’s base for a conflict in hybrid mode', async () => {

@@ -30,6 +30,22 @@ export const SyncStatusSchema = Type.Object({
   syncStartedAt: Nullable(Type.String({ format: 'date-time' })),
   syncCompletedAt: Nullable(Type.String({ format: 'date-time' })),
   error: Nullable(Type.Object({ code: Type.String(), message: Type.String() })),
+  lastOutbound: Type.Optional(
+    Nullable(
+      Type.Object(
+        {
+          operationId: Type.String(),
+          status: Type.String({ description: 'pending | running | succeeded | failed' }),
+          result: Nullable(Type.Record(Type.String(), Type.Unknown(), { description: 'the commit (commitSha) or pull request (number, url) it ended with' })),
+          conflicts: Type.Array(Type.String()),
+          error: Nullable(Type.Object({ code: Type.String(), message: Type.String() })),
+          startedAt: Type.String({ format: 'date-time' }),
+          completedAt: Nullable(Type.String({ format: 'date-time' })),
+        },
+        { description: "The project's latest outbound edit" },
+      ),
+    ),
+  ),
 });
 export type SyncStatusBody = Static<typeof SyncStatusSchema>;
 

@@ -68,6 +68,10 @@ export function syncOperationsRepository(db: Db) {
       return found !== undefined;
     },
 
+    latestOutbound(projectId: string): Promise<SyncOperation | undefined> {
+      return db.selectFrom('sync_operations').selectAll().where('project_id', '=', projectId).where('kind', '=', 'outbound').orderBy('started_at', 'desc').limit(1).executeTakeFirst();
+    },
+
     findForProject(projectId: string, id: string): Promise<SyncOperation | undefined> {
       return db.selectFrom('sync_operations').selectAll().where('project_id', '=', projectId).where('id', '=', id).executeTakeFirst();
     },

@@ -1,6 +1,7 @@
 import { ApplicationFailure, WorkflowFailedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { isSyncErrorCode } from '../../../shared/error-codes.js';
 import type { Project } from '../../../db/repositories/projects.js';
+import type { SyncOperation } from '../../../db/repositories/sync-operations.js';
 import { incrementalSyncWorkflowId, initialSyncWorkflowId } from '../../../shared/workflow-ids.js';
 import { syncStatusQuery, type SyncStatusView } from '../../../shared/sync-status.js';
 import type { SyncStatusBody } from '../../schemas/sync.js';
@@ -98,5 +99,19 @@ export function presentSyncStatus(project: Project, live: LiveSync | undefined):
       etaSeconds: fraction > 0.01 && fraction < 1 ? Math.round((elapsedSeconds / fraction) * (1 - fraction)) : null,
     },
     error: view.lastError,
+  };
+}
+
+/** The latest outbound edit as the status shows it: where it stands and what it became. */
+export function presentOutbound(operation: SyncOperation): NonNullable<SyncStatusBody['lastOutbound']> {
+  const metadata = operation.metadata as { result?: Record<string, unknown>; conflicts?: unknown };
+  return {
+    operationId: operation.id,
+    status: operation.status,
+    result: metadata.result ?? null,
+    conflicts: Array.isArray(metadata.conflicts) ? metadata.conflicts.filter((path): path is string => typeof path === 'string') : [],
+    error: operation.error_code ? { code: operation.error_code, message: operation.error_message ?? '' } : null,
+    startedAt: operation.started_at.toISOString(),
+    completedAt: operation.completed_at?.toISOString() ?? null,
   };
 }

@@ -6,7 +6,8 @@ import { SyncStartedSchema, SyncStatusSchema, type SyncStarted } from '../../sch
 import { followProject, requestInitialSync } from '../../../temporal/project-writer.js';
 import { httpError } from '../../http-error.js';
 import { loadProject } from './load-project.js';
-import { liveSyncStatus, presentSyncStatus } from './sync-status.js';
+import { liveSyncStatus, presentOutbound, presentSyncStatus } from './sync-status.js';
+import { syncOperationsRepository } from '../../../db/repositories/sync-operations.js';
 
 const tags = ['sync'];
 const security = [{ apiKey: [] }];
@@ -70,7 +71,8 @@ export const syncRoutes: FastifyPluginAsync = async (fastify) => {
     },
     async (request) => {
       const project = await loadProject(db, request);
-      return presentSyncStatus(project, await liveSyncStatus(temporal, project.id));
+      const [live, outbound] = await Promise.all([liveSyncStatus(temporal, project.id), syncOperationsRepository(db).latestOutbound(project.id)]);
+      return { ...presentSyncStatus(project, live), lastOutbound: outbound ? presentOutbound(outbound) : null };
     },
   );
 
