@@ -1,33 +1,20 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { git } from '../support/git-cli.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 
 let h: SyncHarness;
-const workers: ChildProcess[] = [];
 
 beforeAll(async () => {
   h = await startSyncHarness({ inProcessWorker: false });
 });
-afterAll(async () => {
-  for (const worker of workers) if (worker.exitCode === null) worker.kill('SIGKILL');
-  await h.close();
-});
-
-/** The production worker entry point (`npm run worker`) as its own process. */
-function startWorkerProcess(): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/worker.ts'], { env: h.workerProcessEnv(), stdio: ['ignore', 'ignore', 'pipe'] });
-  child.stderr!.on('data', () => {});
-  workers.push(child);
-  return child;
-}
+afterAll(() => h.close());
 
 const history = async (repo: string) => (await git(h.github.repos.path('octo', repo), ['rev-list', 'main'])).trim().split('\n');
 
 describe('a worker killed during OutboundSync', () => {
   it('ends with exactly one commit when it dies between creating the commit and moving the ref', async () => {
-    const first = startWorkerProcess();
+    const first = h.startWorkerProcess();
     await h.github.repos.create('octo', 'crash', {});
     await h.github.repos.commit('octo', 'crash', { message: 'initial', files: { 'a.md': 'a\n' } });
     const { id } = await h.link('octo', 'crash');
@@ -47,7 +34,7 @@ describe('a worker killed during OutboundSync', () => {
     first.kill('SIGKILL');
     await new Promise((resolve) => first.once('exit', resolve));
 
-    startWorkerProcess();
+    h.startWorkerProcess();
     const result = await h.temporal.workflow.getHandle(workflowId).result();
     expect(result.outcome).toMatchObject({ kind: 'commit', rebuilt: false });
 
@@ -64,8 +51,8 @@ describe('a worker killed during OutboundSync', () => {
   }, 120_000);
 
   it('ends with exactly one commit when it dies while GitHub moves the ref', async () => {
-    await stopAllWorkers();
-    const first = startWorkerProcess();
+    await h.killWorkerProcesses();
+    const first = h.startWorkerProcess();
     await h.github.repos.create('octo', 'crash-moved', {});
     await h.github.repos.commit('octo', 'crash-moved', { message: 'initial', files: { 'a.md': 'a\n' } });
     const { id } = await h.link('octo', 'crash-moved');
@@ -85,7 +72,7 @@ describe('a worker killed during OutboundSync', () => {
     const moved = await history('crash-moved');
     expect(moved.slice(1)).toEqual(before);
 
-    startWorkerProcess();
+    h.startWorkerProcess();
     const result = await h.temporal.workflow.getHandle(workflowId).result();
     // The retry found its marked commit at the head: no second commit, no second ref update.
     expect(result.outcome).toMatchObject({ kind: 'commit', commitSha: moved[0] });
@@ -107,10 +94,4 @@ async function commitRecorded(operationId: string): Promise<void> {
   throw new Error(`operation ${operationId} never recorded a commit`);
 }
 
-async function stopAllWorkers(): Promise<void> {
-  for (const worker of workers) {
-    if (worker.exitCode !== null || worker.signalCode !== null) continue;
-    worker.kill('SIGKILL');
-    await new Promise((resolve) => worker.once('exit', resolve));
-  }
-}
+

@@ -1,3 +1,4 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,6 +19,10 @@ export interface SyncHarness extends ApiHarness {
   worker: Worker | undefined;
   /** Environment for a production worker process (`src/worker.ts`) serving this harness. */
   workerProcessEnv(): Record<string, string>;
+  /** Starts the production worker entry point (`npm run worker`) as its own process; killed at close. */
+  startWorkerProcess(): ChildProcess;
+  /** SIGKILLs every worker process still running and waits for each to exit. */
+  killWorkerProcesses(): Promise<void>;
   /** Creates a project through the API for a repository of the emulator. */
   link(owner: string, repo: string, body?: Record<string, unknown>): Promise<{ id: string }>;
   /** Starts the initial sync through the API and waits for its workflow to end. */
@@ -74,7 +79,16 @@ export async function startSyncHarness(options: SyncHarnessOptions = {}): Promis
   const running = worker?.run();
   if (options.pollSchedule) await ensurePollSchedule(api.temporal, api.config);
 
-  return {
+  const workerProcesses: ChildProcess[] = [];
+  const killWorkerProcesses = async () => {
+    for (const child of workerProcesses) {
+      if (child.exitCode !== null || child.signalCode !== null) continue;
+      child.kill('SIGKILL');
+      await new Promise((resolve) => child.once('exit', resolve));
+    }
+  };
+
+  const harness: SyncHarness = {
     ...api,
     github,
     worker,
@@ -107,7 +121,15 @@ export async function startSyncHarness(options: SyncHarnessOptions = {}): Promis
       const status = await api.app.inject({ method: 'GET', url: `/api/projects/${projectId}/sync/status`, headers: api.auth() });
       return status.json();
     },
+    startWorkerProcess() {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/worker.ts'], { env: harness.workerProcessEnv(), stdio: ['ignore', 'ignore', 'pipe'] });
+      child.stderr!.on('data', () => {});
+      workerProcesses.push(child);
+      return child;
+    },
+    killWorkerProcesses,
     async close() {
+      await killWorkerProcesses();
       if (options.pollSchedule) await api.temporal.schedule.getHandle(pollScheduleId(api.config.temporal.taskQueue)).delete().catch(() => {});
       worker?.shutdown();
       await running;
@@ -117,6 +139,7 @@ export async function startSyncHarness(options: SyncHarnessOptions = {}): Promis
       await rm(root, { recursive: true, force: true });
     },
   };
+  return harness;
 }
 
 let runtimeInstalled = false;

@@ -1,27 +1,14 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lsTree } from '../support/git-cli.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 
 let h: SyncHarness;
-const workers: ChildProcess[] = [];
 
 beforeAll(async () => {
   h = await startSyncHarness({ inProcessWorker: false });
 });
-afterAll(async () => {
-  for (const worker of workers) if (worker.exitCode === null) worker.kill('SIGKILL');
-  await h.close();
-});
-
-/** The production worker entry point (`npm run worker`) as its own process. */
-function startWorkerProcess(): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/worker.ts'], { env: h.workerProcessEnv(), stdio: ['ignore', 'ignore', 'pipe'] });
-  child.stderr!.on('data', () => {});
-  workers.push(child);
-  return child;
-}
+afterAll(() => h.close());
 
 async function status(projectId: string) {
   return (await h.app.inject({ method: 'GET', url: `/api/projects/${projectId}/sync/status`, headers: h.auth() })).json();
@@ -35,7 +22,7 @@ describe('a worker killed mid-import', () => {
     const { sha } = await h.github.repos.commit('octo', 'big', { message: 'many files', files });
     const { id } = await h.link('octo', 'big');
 
-    const first = startWorkerProcess();
+    const first = h.startWorkerProcess();
     const started = await h.app.inject({ method: 'POST', url: `/api/projects/${id}/sync/initial`, headers: h.auth() });
     const { workflowId, syncId } = started.json();
 
@@ -54,7 +41,7 @@ describe('a worker killed mid-import', () => {
     // Still shown as running, not stuck: Temporal will hand the activity to another worker.
     expect((await status(id)).status).toBe('syncing');
 
-    startWorkerProcess();
+    h.startWorkerProcess();
     await h.temporal.workflow.getHandle(workflowId, syncId).result();
 
     const final = await status(id);
