@@ -1,7 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { sql } from 'kysely';
 import type { FastifyPluginAsync } from 'fastify';
-import type { Db } from '../../db/connection.js';
 import { projectsRepository, type Project } from '../../db/repositories/projects.js';
 import { webhookDeliveriesRepository } from '../../db/repositories/webhook-deliveries.js';
 import { syncOperationsRepository } from '../../db/repositories/sync-operations.js';
@@ -22,6 +21,7 @@ const AckSchema = Type.Object({ delivery: Type.String(), event: Type.String(), o
 export const webhookRoutes: FastifyPluginAsync = async (fastify) => {
   const { db, secrets, config } = fastify.deps;
   const projects = projectsRepository(db);
+  const deliveries = webhookDeliveriesRepository(db);
   const operations = syncOperationsRepository(db);
   // Signalling Temporal costs far more than acknowledging: it happens after the answer, coalesced.
   const dispatcher = startSyncRequestDispatcher({ db, temporal: fastify.deps.temporal, config, log: fastify.log });
@@ -60,18 +60,12 @@ export const webhookRoutes: FastifyPluginAsync = async (fastify) => {
       if (!appSecretValid && verified.length === 0) throw httpError(401, 'unauthorized', 'the X-Hub-Signature-256 signature does not verify');
 
       const outcome = await handle(event!, payload, verified);
-      // Recorded and applied together: a delivery whose changes failed is not marked as seen, so
-      // GitHub's redelivery gets a second chance instead of a `duplicate`.
-      const first = await db.transaction().execute(async (trx) => {
-        const recorded = await webhookDeliveriesRepository(trx).recordOnce({ deliveryId: deliveryId!, event: event!, projectId: verified[0]?.id ?? null, outcome: outcome.name });
-        if (recorded) await outcome.apply(trx);
-        return recorded;
-      });
+      const first = await deliveries.recordOnce({ deliveryId: deliveryId!, event: event!, projectId: verified[0]?.id ?? null, outcome: outcome.name });
       if (!first) {
         request.log.info('redelivery acknowledged and ignored');
         return reply.status(200).send({ delivery: deliveryId!, event: event!, outcome: 'duplicate' });
       }
-      if (outcome.follows) dispatcher.kick();
+      await outcome.apply();
       request.log.info({ outcome: outcome.name, projects: verified.map((project) => project.id) }, 'webhook accepted');
       return reply.status(event === 'ping' ? 200 : 202).send({ delivery: deliveryId!, event: event!, outcome: outcome.name });
     },
@@ -83,35 +77,30 @@ export const webhookRoutes: FastifyPluginAsync = async (fastify) => {
   }
 
   /** What a delivery means for the projects it verified against; applied only on first delivery. */
-  async function handle(event: string, payload: WebhookPayload, targets: Project[]): Promise<{ name: string; follows: boolean; apply(trx: Db): Promise<void> }> {
-    if (event === 'ping') return { name: 'pong', follows: false, apply: async () => {} };
+  async function handle(event: string, payload: WebhookPayload, targets: Project[]): Promise<{ name: string; apply(): Promise<void> }> {
+    if (event === 'ping') return { name: 'pong', apply: async () => {} };
     const updates = await Promise.all(
       targets.flatMap((project) => {
         const update = projectUpdateFor(event, payload, project);
         return update ? [suppressEcho(project, update)] : [];
       }),
     );
-    if (updates.length === 0) return { name: 'ignored', follows: false, apply: async () => {} };
+    if (updates.length === 0) return { name: 'ignored', apply: async () => {} };
     const names = [...new Set(updates.map(({ update }) => update.outcome))];
     return {
       name: names.join(','),
-      follows: updates.some(({ update }) => update.follow),
-      apply: async (trx) => {
+      apply: async () => {
         for (const { project, update } of updates) {
           const requested = update.follow ? { sync_requests: sql<number>`sync_requests + 1` } : {};
-          const changed = { ...update.changes, ...requested, updated_at: sql<Date>`now()` };
-          // A savepoint, so a rename onto a repository another project of the tenant already
-          // links (unique violation) leaves that project as it was and the delivery recorded.
-          await sql`savepoint project_update`.execute(trx);
           try {
-            await trx.updateTable('projects').set(changed).where('id', '=', project.id).execute();
-            await sql`release savepoint project_update`.execute(trx);
+            await db.updateTable('projects').set({ ...update.changes, ...requested, updated_at: sql<Date>`now()` }).where('id', '=', project.id).execute();
           } catch (error) {
+            // e.g. a rename onto a repository another project of the tenant already links.
             if (!isUniqueViolation(error)) throw error;
-            await sql`rollback to savepoint project_update`.execute(trx);
             fastify.log.warn({ projectId: project.id, outcome: update.outcome }, 'a repository change collides with another project; left as it was');
           }
         }
+        if (updates.some(({ update }) => update.follow)) dispatcher.kick();
       },
     };
   }
