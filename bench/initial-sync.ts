@@ -6,32 +6,21 @@
  *
  *   node --import tsx bench/initial-sync.ts [--files N] [--large-mb M] [--repo /path/to/git/repo]
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { parseBenchArgs } from './lib/args.js';
 import { ensureAwsCli } from './lib/by-hand.js';
-import { Cleanup } from './lib/cleanup.js';
 import { Report } from './lib/report.js';
 import { largeFiles, mixedUnits, smallFiles } from './lib/repo-shapes.js';
-import { compareWays, generateRepo, importOnce, log, pushRepo, type BenchContext } from './lib/scenario.js';
-import { startBenchServices } from './lib/services.js';
+import { compareWays, generateRepo, importOnce, pushRepo, type BenchContext } from './lib/scenario.js';
+import { runBench } from './lib/run-bench.js';
 import { ensureUnzip } from './lib/zip-reader.js';
 
 const UNIT_MIB = 50;
 
-async function main(): Promise<void> {
-  const options = parseBenchArgs(process.argv.slice(2));
-  const command = ['node --import tsx bench/initial-sync.ts', ...process.argv.slice(2)].join(' ');
-  const cleanup = new Cleanup();
-  cleanup.onSignals();
-  try {
-    const root = await mkdtemp(path.join(os.tmpdir(), 'reposync-bench-'));
-    cleanup.add('temp dir', () => rm(root, { recursive: true, force: true }));
-    ensureUnzip();
-    await ensureAwsCli();
-    log('starting PostgreSQL, SeaweedFS, Temporal and the GitHub emulator');
-    const services = await startBenchServices(root, cleanup);
+runBench(
+  'bench/initial-sync.ts',
+  parseBenchArgs,
+  async (options, { services, cleanup, command }) => {
     const ctx: BenchContext = { services, cleanup, report: new Report(command) };
     const { parts } = options;
 
@@ -58,13 +47,9 @@ async function main(): Promise<void> {
       await compareWays(ctx, label, 'real', await pushRepo(ctx, 'real', options.repo));
     }
     console.log(`\n${ctx.report.render()}`);
-  } finally {
-    log('stopping services and removing temp dirs');
-    await cleanup.run();
-  }
-}
-
-main().catch((error: unknown) => {
-  process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
-  process.exitCode = 1;
-});
+  },
+  async () => {
+    ensureUnzip();
+    await ensureAwsCli();
+  },
+);

@@ -8,15 +8,11 @@
  *
  *   node --import tsx bench/outbound-requests.ts [--sizes 1,100,1000]
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Cleanup } from './lib/cleanup.js';
 import { openImportStack, type ImportStack } from './lib/import-stack.js';
 import { log } from './lib/scenario.js';
-import { startBenchServices } from './lib/services.js';
 import { formatTable, seconds } from './lib/table.js';
+import { runBench } from './lib/run-bench.js';
 
 const OWNER = 'bench';
 const REPO = 'outbound';
@@ -50,62 +46,45 @@ async function linkAndImport(stack: ImportStack, token: string): Promise<string>
   return id;
 }
 
-async function main(): Promise<void> {
-  const sizes = parseSizes(process.argv.slice(2));
-  const command = ['node --import tsx bench/outbound-requests.ts', ...process.argv.slice(2)].join(' ');
-  const cleanup = new Cleanup();
-  cleanup.onSignals();
-  try {
-    const root = await mkdtemp(path.join(os.tmpdir(), 'reposync-bench-'));
-    cleanup.add('temp dir', () => rm(root, { recursive: true, force: true }));
-    log('starting PostgreSQL, SeaweedFS, Temporal and the GitHub emulator');
-    const services = await startBenchServices(root, cleanup);
-    const { github } = services;
-    await github.repos.create(OWNER, REPO, { defaultBranch: 'main' });
-    await github.repos.commit(OWNER, REPO, { message: 'seed', files: { 'README.md': '# outbound benchmark\n' } });
-    const stack = await openImportStack(services, 'outbound');
-    cleanup.add('stack', stack.close);
-    const projectId = await linkAndImport(stack, github.token);
+runBench('bench/outbound-requests.ts', parseSizes, async (sizes, { services, cleanup, command }) => {
+  const { github } = services;
+  await github.repos.create(OWNER, REPO, { defaultBranch: 'main' });
+  await github.repos.commit(OWNER, REPO, { message: 'seed', files: { 'README.md': '# outbound benchmark\n' } });
+  const stack = await openImportStack(services, 'outbound');
+  cleanup.add('stack', stack.close);
+  const projectId = await linkAndImport(stack, github.token);
 
-    const rows: Array<Array<string | number>> = [];
-    const routes: string[] = [];
-    for (const n of sizes) {
-      const changes = Array.from({ length: n }, (_, i) => ({ path: `edits/n${n}/file-${String(i).padStart(4, '0')}.md`, content: `# file ${i} of ${n}\n\nwritten by the outbound benchmark\n` }));
-      github.requests.clear();
-      const started = Date.now();
-      const response = await stack.app.inject({ method: 'POST', url: `/api/projects/${projectId}/outbound`, headers: stack.auth, payload: { message: `Add ${n} files`, mode: 'direct_commit', changes } });
-      if (response.statusCode !== 202) throw new Error(`outbound refused: ${response.statusCode} ${response.body}`);
-      const accepted = Date.now() - started;
-      const { operationId } = response.json<{ operationId: string }>();
-      const operation = await waitFor(`operation ${operationId}`, async () => {
-        const op = (await stack.app.inject({ method: 'GET', url: `/api/projects/${projectId}/operations/${operationId}`, headers: stack.auth })).json<{ status: string; apiRequests: number; error: unknown }>();
-        return op.status === 'succeeded' || op.status === 'failed' ? op : undefined;
-      });
-      if (operation.status !== 'succeeded') throw new Error(`outbound of ${n} files failed: ${JSON.stringify(operation.error)}`);
-      const elapsed = Date.now() - started;
-      const byRoute = github.requests.byRoute();
-      const total = github.requests.count();
-      routes.push(`N=${n}: ${Object.entries(byRoute).map(([route, count]) => `${count} × ${route}`).join(', ')}\n  answered at (ms after the POST): ${github.requests.filter().map((r) => `${r.route.split(' ')[0]} ${r.route.split('/').at(-1)} +${r.at - started}`).join(', ')}`);
-      rows.push([n, total, operation.apiRequests, n, 2 * n, seconds(accepted), seconds(elapsed)]);
-      log(`N=${n}: ${total} GitHub requests in ${seconds(elapsed)} s`);
-    }
-
-    console.log(`\n${command}\n`);
-    console.log(
-      formatTable(
-        ['files (N)', 'reposync: GitHub requests', 'recorded on the operation', 'contents API: new files', 'contents API: updates (GET + PUT)', 'API answered (s)', 'committed (s)'],
-        rows,
-      ),
-    );
-    console.log(`\n${routes.join('\n')}`);
-    console.log('\nreposync: repository + branch + one create-tree (text inline) + commit + ref update, whatever N up to the tree limit;');
-    console.log('the contents API writes one commit per file (https://docs.github.com/rest/repos/contents#create-or-update-file-contents).');
-  } finally {
-    await cleanup.run();
+  const rows: Array<Array<string | number>> = [];
+  const routes: string[] = [];
+  for (const n of sizes) {
+    const changes = Array.from({ length: n }, (_, i) => ({ path: `edits/n${n}/file-${String(i).padStart(4, '0')}.md`, content: `# file ${i} of ${n}\n\nwritten by the outbound benchmark\n` }));
+    github.requests.clear();
+    const started = Date.now();
+    const response = await stack.app.inject({ method: 'POST', url: `/api/projects/${projectId}/outbound`, headers: stack.auth, payload: { message: `Add ${n} files`, mode: 'direct_commit', changes } });
+    if (response.statusCode !== 202) throw new Error(`outbound refused: ${response.statusCode} ${response.body}`);
+    const accepted = Date.now() - started;
+    const { operationId } = response.json<{ operationId: string }>();
+    const operation = await waitFor(`operation ${operationId}`, async () => {
+      const op = (await stack.app.inject({ method: 'GET', url: `/api/projects/${projectId}/operations/${operationId}`, headers: stack.auth })).json<{ status: string; apiRequests: number; error: unknown }>();
+      return op.status === 'succeeded' || op.status === 'failed' ? op : undefined;
+    });
+    if (operation.status !== 'succeeded') throw new Error(`outbound of ${n} files failed: ${JSON.stringify(operation.error)}`);
+    const elapsed = Date.now() - started;
+    const byRoute = github.requests.byRoute();
+    const total = github.requests.count();
+    routes.push(`N=${n}: ${Object.entries(byRoute).map(([route, count]) => `${count} × ${route}`).join(', ')}\n  answered at (ms after the POST): ${github.requests.filter().map((r) => `${r.route.split(' ')[0]} ${r.route.split('/').at(-1)} +${r.at - started}`).join(', ')}`);
+    rows.push([n, total, operation.apiRequests, n, 2 * n, seconds(accepted), seconds(elapsed)]);
+    log(`N=${n}: ${total} GitHub requests in ${seconds(elapsed)} s`);
   }
-}
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
+  console.log(`\n${command}\n`);
+  console.log(
+    formatTable(
+      ['files (N)', 'reposync: GitHub requests', 'recorded on the operation', 'contents API: new files', 'contents API: updates (GET + PUT)', 'API answered (s)', 'committed (s)'],
+      rows,
+    ),
+  );
+  console.log(`\n${routes.join('\n')}`);
+  console.log('\nreposync: repository + branch + one create-tree (text inline) + commit + ref update, whatever N up to the tree limit;');
+  console.log('the contents API writes one commit per file (https://docs.github.com/rest/repos/contents#create-or-update-file-contents).');
 });

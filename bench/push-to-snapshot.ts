@@ -8,22 +8,20 @@
  *   node --import tsx bench/push-to-snapshot.ts [--pushes 20] [--gap-ms 3000] [--files 1000] [--k 1,10,40]
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { ApiClient, type OperationView } from './lib/api-client.js';
 import { freePort, startApiProcess } from './lib/api-process.js';
-import { Cleanup } from './lib/cleanup.js';
 import { fastImport } from './lib/fast-import.js';
 import { openImportStack } from './lib/import-stack.js';
 import { ms, percentiles } from './lib/percentiles.js';
 import { smallFiles } from './lib/repo-shapes.js';
 import { log } from './lib/scenario.js';
-import { startBenchServices, type BenchServices } from './lib/services.js';
+import { type BenchServices } from './lib/services.js';
 import { formatTable } from './lib/table.js';
 import { openWorkClone, type WorkClone } from './lib/work-clone.js';
+import { runBench } from './lib/run-bench.js';
 
 const USAGE = 'node --import tsx bench/push-to-snapshot.ts [--pushes 20] [--gap-ms 3000] [--files 1000] [--k 1,10,40] [--poll-ms 20]';
 const OWNER = 'bench';
@@ -65,65 +63,52 @@ interface PushTiming {
   operationMs: number;
 }
 
-async function main(): Promise<void> {
-  const opts = options(process.argv.slice(2));
-  const command = ['node --import tsx bench/push-to-snapshot.ts', ...process.argv.slice(2)].join(' ');
-  const cleanup = new Cleanup();
-  cleanup.onSignals();
-  try {
-    const root = await mkdtemp(path.join(os.tmpdir(), 'reposync-bench-'));
-    cleanup.add('temp dir', () => rm(root, { recursive: true, force: true }));
-    log('starting PostgreSQL, SeaweedFS, Temporal and the GitHub emulator');
-    const services = await startBenchServices(root, cleanup);
-    const { github } = services;
-    const port = await freePort();
-    const publicUrl = `http://127.0.0.1:${port}`;
-    const secret = randomBytes(32).toString('hex');
-    // PUBLIC_URL: linking registers the repository's webhook; polling off, so only it brings pushes.
-    const stack = await openImportStack(services, 'push-to-snapshot', { env: { PUBLIC_URL: publicUrl, GITHUB_WEBHOOK_SECRET: secret, POLL_INTERVAL_SECONDS: '0' } });
-    cleanup.add('stack', stack.close);
-    const apiProcess = await startApiProcess(stack.env, { port });
-    cleanup.add('api process', apiProcess.stop);
-    const api = new ApiClient(apiProcess.url, stack.auth);
+runBench('bench/push-to-snapshot.ts', options, async (opts, { root, services, cleanup, command }) => {
+  const { github } = services;
+  const port = await freePort();
+  const publicUrl = `http://127.0.0.1:${port}`;
+  const secret = randomBytes(32).toString('hex');
+  // PUBLIC_URL: linking registers the repository's webhook; polling off, so only it brings pushes.
+  const stack = await openImportStack(services, 'push-to-snapshot', { env: { PUBLIC_URL: publicUrl, GITHUB_WEBHOOK_SECRET: secret, POLL_INTERVAL_SECONDS: '0' } });
+  cleanup.add('stack', stack.close);
+  const apiProcess = await startApiProcess(stack.env, { port });
+  cleanup.add('api process', apiProcess.stop);
+  const api = new ApiClient(apiProcess.url, stack.auth);
 
-    const { path: gitDir } = await github.repos.create(OWNER, REPO, { defaultBranch: 'main' });
-    const paths = [...smallFiles(opts.files)].map((file) => file.path);
-    await fastImport(gitDir, smallFiles(opts.files));
-    const project = await api.link(OWNER, REPO, github.token);
-    const hook = await ensureHook(services, `${publicUrl}/api/webhooks/github`, secret);
-    await api.importProject(project.id);
-    log(`imported ${OWNER}/${REPO} (${opts.files} files); webhook ${hook}`);
-    const clone = await openWorkClone(root, gitDir);
-    cleanup.add('clone', clone.close);
+  const { path: gitDir } = await github.repos.create(OWNER, REPO, { defaultBranch: 'main' });
+  const paths = [...smallFiles(opts.files)].map((file) => file.path);
+  await fastImport(gitDir, smallFiles(opts.files));
+  const project = await api.link(OWNER, REPO, github.token);
+  const hook = await ensureHook(services, `${publicUrl}/api/webhooks/github`, secret);
+  await api.importProject(project.id);
+  log(`imported ${OWNER}/${REPO} (${opts.files} files); webhook ${hook}`);
+  const clone = await openWorkClone(root, gitDir);
+  cleanup.add('clone', clone.close);
 
-    const loadBefore = os.loadavg()[0]!;
-    const timings: PushTiming[] = [];
-    for (let i = 0; i < opts.pushes; i += 1) {
-      await sleep(opts.gapMs);
-      const { timing } = await timedPush(services, api, clone, project.id, [paths[i % paths.length]!], `push ${i + 1}`, opts.pollMs);
-      timings.push(timing);
-      log(`push ${i + 1}/${opts.pushes}: synced ${ms(timing.totalMs)} ms after git push started`);
-    }
-
-    const requestRows: Array<Array<string | number>> = [];
-    for (const k of opts.ks) {
-      await sleep(opts.gapMs);
-      github.requests.clear();
-      const { operation } = await timedPush(services, api, clone, project.id, paths.slice(0, k), `push of ${k} files`, opts.pollMs);
-      await sleep(500); // anything the worker still asks after the snapshot moved counts too
-      const entries = github.requests.filter();
-      const apiCount = entries.filter((entry) => entry.host === 'api').length;
-      const routes = Object.entries(github.requests.byRoute()).map(([route, n]) => `${route.replace('/repos/{owner}/{repo}', '/repos/{o}/{r}')} ×${n}`).join(', ');
-      requestRows.push([k, apiCount, entries.filter((entry) => entry.host === 'codeload').length, operation.apiRequests, k + 3, apiCount <= k + 3 ? 'yes' : 'NO', routes]);
-      log(`k=${k}: ${apiCount} GitHub API requests`);
-    }
-    const load = `1-min load average ${loadBefore.toFixed(2)} before the pushes, ${os.loadavg()[0]!.toFixed(2)} after`;
-    console.log(`\n${render(command, opts, hook, load, timings, requestRows)}`);
-  } finally {
-    log('stopping services and removing temp dirs');
-    await cleanup.run();
+  const loadBefore = os.loadavg()[0]!;
+  const timings: PushTiming[] = [];
+  for (let i = 0; i < opts.pushes; i += 1) {
+    await sleep(opts.gapMs);
+    const { timing } = await timedPush(services, api, clone, project.id, [paths[i % paths.length]!], `push ${i + 1}`, opts.pollMs);
+    timings.push(timing);
+    log(`push ${i + 1}/${opts.pushes}: synced ${ms(timing.totalMs)} ms after git push started`);
   }
-}
+
+  const requestRows: Array<Array<string | number>> = [];
+  for (const k of opts.ks) {
+    await sleep(opts.gapMs);
+    github.requests.clear();
+    const { operation } = await timedPush(services, api, clone, project.id, paths.slice(0, k), `push of ${k} files`, opts.pollMs);
+    await sleep(500); // anything the worker still asks after the snapshot moved counts too
+    const entries = github.requests.filter();
+    const apiCount = entries.filter((entry) => entry.host === 'api').length;
+    const routes = Object.entries(github.requests.byRoute()).map(([route, n]) => `${route.replace('/repos/{owner}/{repo}', '/repos/{o}/{r}')} ×${n}`).join(', ');
+    requestRows.push([k, apiCount, entries.filter((entry) => entry.host === 'codeload').length, operation.apiRequests, k + 3, apiCount <= k + 3 ? 'yes' : 'NO', routes]);
+    log(`k=${k}: ${apiCount} GitHub API requests`);
+  }
+  const load = `1-min load average ${loadBefore.toFixed(2)} before the pushes, ${os.loadavg()[0]!.toFixed(2)} after`;
+  console.log(`\n${render(command, opts, hook, load, timings, requestRows)}`);
+});
 
 /** The webhook linking registered (PUBLIC_URL), or one the benchmark adds with the app-wide secret. */
 async function ensureHook(services: BenchServices, url: string, secret: string): Promise<string> {
@@ -180,8 +165,3 @@ function render(command: string, opts: ReturnType<typeof options>, hook: string,
   out.push('', 'Command', `  ${command}`);
   return out.join('\n');
 }
-
-main().catch((error: unknown) => {
-  process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
-  process.exitCode = 1;
-});

@@ -9,14 +9,11 @@
  *   node --import tsx bench/webhook-ack.ts [--rate 200] [--duration 30] [--repos 20] [--redeliveries 0.05]
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { ApiClient } from './lib/api-client.js';
 import { freePort, startApiProcess } from './lib/api-process.js';
-import { Cleanup } from './lib/cleanup.js';
 import { checkExactlyOnce } from './lib/exactly-once.js';
 import { openImportStack } from './lib/import-stack.js';
 import { ms, percentiles } from './lib/percentiles.js';
@@ -24,8 +21,8 @@ import { prepareFleet } from './lib/push-fleet.js';
 import { log } from './lib/scenario.js';
 import { sendDeliveries } from './lib/send-deliveries.js';
 import { startWorkerProcess } from './lib/worker-process.js';
-import { startBenchServices } from './lib/services.js';
 import { formatTable, seconds } from './lib/table.js';
+import { runBench } from './lib/run-bench.js';
 
 const USAGE = 'node --import tsx bench/webhook-ack.ts [--rate 200] [--duration 30] [--repos 20] [--files 50] [--redeliveries 0.05] [--connections 1000] [--api-log-level info] [--sync-during-send on|off]';
 /** The follower lingers this long for more pushes before its run ends (src/workflows/incremental-sync.ts). */
@@ -69,54 +66,41 @@ function options(argv: string[]) {
   };
 }
 
-async function main(): Promise<void> {
-  const opts = options(process.argv.slice(2));
-  const command = ['node --import tsx bench/webhook-ack.ts', ...process.argv.slice(2)].join(' ');
-  const cleanup = new Cleanup();
-  cleanup.onSignals();
-  try {
-    const root = await mkdtemp(path.join(os.tmpdir(), 'reposync-bench-'));
-    cleanup.add('temp dir', () => rm(root, { recursive: true, force: true }));
-    log('starting PostgreSQL, SeaweedFS, Temporal and the GitHub emulator');
-    const services = await startBenchServices(root, cleanup);
-    const secret = randomBytes(32).toString('hex');
-    // Polling off: every sync in this run comes from a webhook.
-    const stack = await openImportStack(services, 'webhook-ack', { env: { GITHUB_WEBHOOK_SECRET: secret, POLL_INTERVAL_SECONDS: '0' } });
-    cleanup.add('stack', stack.close);
-    const apiProcess = await startApiProcess(stack.env, { port: await freePort(), logLevel: opts.apiLogLevel });
-    cleanup.add('api process', apiProcess.stop);
-    const api = new ApiClient(apiProcess.url, stack.auth);
+runBench('bench/webhook-ack.ts', options, async (opts, { services, cleanup, command }) => {
+  const secret = randomBytes(32).toString('hex');
+  // Polling off: every sync in this run comes from a webhook.
+  const stack = await openImportStack(services, 'webhook-ack', { env: { GITHUB_WEBHOOK_SECRET: secret, POLL_INTERVAL_SECONDS: '0' } });
+  cleanup.add('stack', stack.close);
+  const apiProcess = await startApiProcess(stack.env, { port: await freePort(), logLevel: opts.apiLogLevel });
+  cleanup.add('api process', apiProcess.stop);
+  const api = new ApiClient(apiProcess.url, stack.auth);
 
-    const total = Math.round(opts.rate * opts.durationS);
-    const fleet = await prepareFleet(services, api, { count: opts.repos, files: opts.files, pushes: Math.ceil(total / opts.repos) + 1 });
-    services.github.requests.clear();
-    if (!opts.syncDuringSend) await stack.worker.stop();
+  const total = Math.round(opts.rate * opts.durationS);
+  const fleet = await prepareFleet(services, api, { count: opts.repos, files: opts.files, pushes: Math.ceil(total / opts.repos) + 1 });
+  services.github.requests.clear();
+  if (!opts.syncDuringSend) await stack.worker.stop();
 
-    log(`sending ${opts.rate} deliveries/s for ${opts.durationS} s (${Math.round(opts.redeliveryShare * 100)}% exact redeliveries) to ${apiProcess.url}/api/webhooks/github`);
-    const loadBefore = os.loadavg()[0]!;
-    const result = await sendDeliveries(
-      { url: `${apiProcess.url}/api/webhooks/github`, secret, rate: opts.rate, durationS: opts.durationS, redeliveryShare: opts.redeliveryShare, connections: opts.connections, repos: fleet },
-      (sent, answered) => log(`sent ${sent}, answered ${answered}`),
-    );
-    const sentAt = performance.now();
-    const load = `1-min load average ${loadBefore.toFixed(2)} before sending, ${os.loadavg()[0]!.toFixed(2)} at the end`;
-    if (!opts.syncDuringSend) {
-      const worker = await startWorkerProcess({ PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...stack.env, WORKFLOW_BUNDLE_PATH: services.workflowBundlePath });
-      cleanup.add('worker after sending', worker.stop);
-    }
-    log('all answered; waiting for every project to reach its final head');
-    await Promise.all(fleet.map((project, r) => api.waitForSynced(project.projectId, result.finalHeads[r]!, { timeoutMs: 600_000, intervalMs: 100 })));
-    const catchUpMs = performance.now() - sentAt;
-    await sleep(LINGER_MS + 2_000); // a follow-up sync would start within the linger; give it room to show
-    const check = await checkExactlyOnce(stack.db, api, fleet, result.records, result.finalHeads);
-    const githubApiRequests = services.github.requests.filter().filter((entry) => entry.host === 'api').length;
-
-    console.log(`\n${render(command, opts, load, result, check, catchUpMs, githubApiRequests)}`);
-  } finally {
-    log('stopping services and removing temp dirs');
-    await cleanup.run();
+  log(`sending ${opts.rate} deliveries/s for ${opts.durationS} s (${Math.round(opts.redeliveryShare * 100)}% exact redeliveries) to ${apiProcess.url}/api/webhooks/github`);
+  const loadBefore = os.loadavg()[0]!;
+  const result = await sendDeliveries(
+    { url: `${apiProcess.url}/api/webhooks/github`, secret, rate: opts.rate, durationS: opts.durationS, redeliveryShare: opts.redeliveryShare, connections: opts.connections, repos: fleet },
+    (sent, answered) => log(`sent ${sent}, answered ${answered}`),
+  );
+  const sentAt = performance.now();
+  const load = `1-min load average ${loadBefore.toFixed(2)} before sending, ${os.loadavg()[0]!.toFixed(2)} at the end`;
+  if (!opts.syncDuringSend) {
+    const worker = await startWorkerProcess({ PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...stack.env, WORKFLOW_BUNDLE_PATH: services.workflowBundlePath });
+    cleanup.add('worker after sending', worker.stop);
   }
-}
+  log('all answered; waiting for every project to reach its final head');
+  await Promise.all(fleet.map((project, r) => api.waitForSynced(project.projectId, result.finalHeads[r]!, { timeoutMs: 600_000, intervalMs: 100 })));
+  const catchUpMs = performance.now() - sentAt;
+  await sleep(LINGER_MS + 2_000); // a follow-up sync would start within the linger; give it room to show
+  const check = await checkExactlyOnce(stack.db, api, fleet, result.records, result.finalHeads);
+  const githubApiRequests = services.github.requests.filter().filter((entry) => entry.host === 'api').length;
+
+  console.log(`\n${render(command, opts, load, result, check, catchUpMs, githubApiRequests)}`);
+});
 
 function render(command: string, opts: ReturnType<typeof options>, load: string, result: Awaited<ReturnType<typeof sendDeliveries>>, check: Awaited<ReturnType<typeof checkExactlyOnce>>, catchUpMs: number, githubApiRequests: number): string {
   const { records } = result;
@@ -173,8 +157,3 @@ function render(command: string, opts: ReturnType<typeof options>, load: string,
   out.push('', 'Command', `  ${command}`);
   return out.join('\n');
 }
-
-main().catch((error: unknown) => {
-  process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
-  process.exitCode = 1;
-});

@@ -22,22 +22,9 @@ export interface SnapshotCompletion {
  */
 export async function completeSnapshot(db: Db, completion: SnapshotCompletion): Promise<{ files: number; skipped: number }> {
   const { projectId, operationId, snapshotId, commitSha } = completion;
-  const totals = await withDatabase(() => snapshotsRepository(db).totals(snapshotId));
-  await withDatabase(() =>
+  return withDatabase(() =>
     db.transaction().execute(async (trx) => {
-      await trx.updateTable('snapshots').set({ complete: true, file_count: totals.files, total_bytes: totals.bytes }).where('id', '=', snapshotId).execute();
-      await trx
-        .updateTable('projects')
-        .set({
-          current_snapshot_id: snapshotId,
-          last_synced_sha: commitSha,
-          sync_status: 'synced',
-          sync_completed_at: sql<Date>`now()`,
-          sync_error_code: null,
-          sync_error_message: null,
-        })
-        .where('id', '=', projectId)
-        .execute();
+      const totals = await makeSnapshotCurrent(trx, { projectId, snapshotId, commitSha });
       await syncOperationsRepository(trx).finish(operationId, {
         status: 'succeeded',
         before_sha: completion.beforeSha,
@@ -50,7 +37,33 @@ export async function completeSnapshot(db: Db, completion: SnapshotCompletion): 
         apiRequestsDelta: completion.apiRequests,
         metadata: JSON.stringify(completion.metadata),
       });
+      return { files: totals.files, skipped: totals.skipped };
     }),
   );
-  return { files: totals.files, skipped: totals.skipped };
+}
+
+/**
+ * Seals a filled snapshot (its totals) and points the project at it as synced, inside the
+ * caller's transaction. `project` adds columns the caller knows better, such as `last_remote_sha`.
+ */
+export async function makeSnapshotCurrent(
+  trx: Db,
+  target: { projectId: string; snapshotId: string; commitSha: string; project?: { last_remote_sha?: string } },
+): Promise<{ files: number; bytes: number; skipped: number }> {
+  const totals = await snapshotsRepository(trx).totals(target.snapshotId);
+  await trx.updateTable('snapshots').set({ complete: true, file_count: totals.files, total_bytes: totals.bytes }).where('id', '=', target.snapshotId).execute();
+  await trx
+    .updateTable('projects')
+    .set({
+      current_snapshot_id: target.snapshotId,
+      last_synced_sha: target.commitSha,
+      sync_status: 'synced',
+      sync_completed_at: sql<Date>`now()`,
+      sync_error_code: null,
+      sync_error_message: null,
+      ...target.project,
+    })
+    .where('id', '=', target.projectId)
+    .execute();
+  return totals;
 }

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../db/connection.js';
 import type { OutboundChange } from '../db/repositories/outbound-changes.js';
 import { snapshotsRepository } from '../db/repositories/snapshots.js';
+import { makeSnapshotCurrent } from './complete-snapshot.js';
 
 export interface LandedCommit {
   commitSha: string;
@@ -49,21 +50,7 @@ export async function moveSnapshotToOutboundCommit(db: Db, projectId: string, la
           warning: change.warning,
         })),
     );
-    const totals = await snapshots.totals(snapshot.id);
-    await trx.updateTable('snapshots').set({ complete: true, file_count: totals.files, total_bytes: totals.bytes }).where('id', '=', snapshot.id).execute();
-    await trx
-      .updateTable('projects')
-      .set({
-        current_snapshot_id: snapshot.id,
-        last_synced_sha: landed.commitSha,
-        last_remote_sha: landed.commitSha,
-        sync_status: 'synced',
-        sync_completed_at: sql<Date>`now()`,
-        sync_error_code: null,
-        sync_error_message: null,
-      })
-      .where('id', '=', projectId)
-      .execute();
+    await makeSnapshotCurrent(trx, { projectId, snapshotId: snapshot.id, commitSha: landed.commitSha, project: { last_remote_sha: landed.commitSha } });
     return true;
   });
 }

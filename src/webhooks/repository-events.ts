@@ -7,7 +7,6 @@ export interface WebhookPayload {
   ref?: unknown;
   ref_type?: unknown;
   after?: unknown;
-  forced?: unknown;
   changes?: {
     repository?: { name?: { from?: unknown } };
     owner?: { from?: { user?: { login?: unknown }; organization?: { login?: unknown } } };
@@ -59,9 +58,8 @@ export interface ProjectUpdate {
   outcome: string;
   changes: ProjectColumns;
   follow: boolean;
-  /** The pushed commit, for the writer's log (the writer reads the head itself). */
+  /** The pushed commit (checked against our own outbound commits; the writer reads the head itself). */
   sha?: string;
-  forced?: boolean;
 }
 
 const trackedBranch = (project: Project) => project.branch ?? project.default_branch;
@@ -80,7 +78,7 @@ export function projectUpdateFor(event: string, payload: WebhookPayload, project
     // Our snapshot is already at this commit and no sync is under way (which might be moving it
     // elsewhere): the echo of our own outbound commit, or a push the poll got to first.
     if (after === project.last_synced_sha && project.sync_status === 'synced') return { outcome: 'already-synced', changes: { last_remote_sha: after }, follow: false, sha: after };
-    return { outcome: following(project) ? 'sync-signalled' : 'push-recorded', changes: { last_remote_sha: after }, follow: following(project), sha: after, forced: payload.forced === true };
+    return { outcome: following(project) ? 'sync-signalled' : 'push-recorded', changes: { last_remote_sha: after }, follow: following(project), sha: after };
   }
   if (event === 'create' || event === 'delete') {
     if (payload.ref_type !== 'branch' || branchName(payload.ref) !== trackedBranch(project)) return undefined;
