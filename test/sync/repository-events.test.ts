@@ -62,6 +62,29 @@ describe('linking registers the repository webhook', () => {
     expect(await hooksOf('octo', 'hooked')).toEqual([]);
   }, 60_000);
 
+  it('shares one hook between projects that name the repository in different letter case', async () => {
+    await h.github.repos.create('octo', 'casing', {});
+    const { sha } = await h.github.repos.commit('octo', 'casing', { message: 'x', files: { 'a.txt': 'a\n' } });
+    await h.github.repos.commit('octo', 'casing', { branch: 'other', message: 'y', files: { 'b.txt': 'b\n' } }, { parent: sha });
+    const first = (await h.link('octo', 'casing')) as unknown as { id: string; webhook: { id: number } };
+    const secretOf = async (id: string) => h.secrets.open((await h.db.selectFrom('projects').select('webhook_secret_ciphertext').where('id', '=', id).executeTakeFirstOrThrow()).webhook_secret_ciphertext!);
+    const firstSecret = await secretOf(first.id);
+
+    // The same repository, spelled differently: GitHub treats it as the same one.
+    const second = (await h.link('Octo', 'CASING', { branch: 'other' })) as unknown as { id: string; webhook: { id: number } };
+    expect(second.webhook.id).toBe(first.webhook.id);
+    expect(await hooksOf('octo', 'casing')).toHaveLength(1);
+    // The shared hook's secret was not rotated: the first project's deliveries still verify.
+    expect(await secretOf(first.id)).toBe(firstSecret);
+    expect(await secretOf(second.id)).toBe(firstSecret);
+
+    // Unlinking the second keeps the hook the first still relies on.
+    expect((await h.app.inject({ method: 'DELETE', url: `/api/projects/${second.id}`, headers: h.auth() })).statusCode).toBe(204);
+    expect((await hooksOf('octo', 'casing')).map((hook) => hook.id)).toEqual([first.webhook.id]);
+    expect((await h.app.inject({ method: 'DELETE', url: `/api/projects/${first.id}`, headers: h.auth() })).statusCode).toBe(204);
+    expect(await hooksOf('octo', 'casing')).toEqual([]);
+  }, 60_000);
+
   it('reports why when the credential may not manage hooks, and still links', async () => {
     await h.github.repos.create('octo', 'readonly', {});
     await h.github.repos.commit('octo', 'readonly', { message: 'x', files: { 'a.txt': 'a\n' } });

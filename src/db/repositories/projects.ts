@@ -15,6 +15,13 @@ export class DuplicateProjectError extends Error {
 }
 
 const UNIQUE_VIOLATION = '23505';
+
+/**
+ * GitHub owner and repository names are case-insensitive (`ExpressJS/Express` is
+ * `expressjs/express`), so every comparison of a project's repository goes through this one
+ * condition, which also matches the case-insensitive indexes on `lower(owner), lower(repo)`.
+ */
+export const sameRepository = (owner: string, repo: string) => sql<boolean>`lower(owner) = lower(${owner}) and lower(repo) = lower(${repo})`;
 const isUniqueViolation = (error: unknown) => (error as { code?: string }).code === UNIQUE_VIOLATION;
 
 /** Projects, always scoped to a tenant where a caller reaches them through the API. */
@@ -38,8 +45,27 @@ export function projectsRepository(db: Db) {
       return db
         .selectFrom('projects')
         .selectAll()
-        .where(sql<boolean>`lower(owner) = lower(${owner}) and lower(repo) = lower(${repo})`)
+        .where(sameRepository(owner, repo))
         .execute();
+    },
+
+    /** Another project of the same repository whose registered hook (and its secret) can be shared. */
+    findHookSibling(project: Pick<Project, 'id' | 'owner' | 'repo'>): Promise<Pick<Project, 'webhook_id' | 'webhook_secret_ciphertext'> | undefined> {
+      return db
+        .selectFrom('projects')
+        .select(['webhook_id', 'webhook_secret_ciphertext'])
+        .where(sameRepository(project.owner, project.repo))
+        .where('id', '!=', project.id)
+        .where('webhook_id', 'is not', null)
+        .where('webhook_secret_ciphertext', 'is not', null)
+        .orderBy('created_at')
+        .executeTakeFirst();
+    },
+
+    /** Whether any project (of any tenant) still relies on the repository hook `hookId`. */
+    async isHookInUse(owner: string, repo: string, hookId: number): Promise<boolean> {
+      const user = await db.selectFrom('projects').select('id').where(sameRepository(owner, repo)).where('webhook_id', '=', hookId).executeTakeFirst();
+      return user !== undefined;
     },
 
     /** Enabled, imported projects after the id `after`, in id order (the poll's keyset pages). */

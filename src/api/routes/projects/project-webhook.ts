@@ -2,7 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../../../config.js';
 import type { SecretBox } from '../../../crypto/secret-box.js';
 import type { Db } from '../../../db/connection.js';
-import type { Project } from '../../../db/repositories/projects.js';
+import { projectsRepository, type Project } from '../../../db/repositories/projects.js';
 import type { GitHubClients } from '../../../github/project-client.js';
 import { registerWebhook, unregisterWebhook, type WebhookRegistration } from '../../../github/register-webhook.js';
 
@@ -37,14 +37,9 @@ async function webhookFor(deps: WebhookDeps, project: Project): Promise<WebhookR
   if (project.auth_kind !== 'token') return { registered: false, reason: `no credentials to register a webhook with; ${poll}` };
   if (!deps.config.publicUrl) return { registered: false, reason: `PUBLIC_URL is not set, so GitHub has no address to deliver webhooks to; ${poll}` };
   // Another project of the same repository already has our hook: share it and its secret.
-  const sibling = await deps.db
-    .selectFrom('projects')
-    .select(['webhook_id', 'webhook_secret_ciphertext'])
-    .where('owner', '=', project.owner)
-    .where('repo', '=', project.repo)
-    .where('id', '!=', project.id)
-    .where('webhook_id', 'is not', null)
-    .executeTakeFirst();
+  // Registering again would rotate the hook's secret under the sibling, whose deliveries would
+  // then stop verifying.
+  const sibling = await projectsRepository(deps.db).findHookSibling(project);
   if (sibling?.webhook_id && sibling.webhook_secret_ciphertext) {
     return { registered: true, hookId: sibling.webhook_id, secret: deps.secrets.open(sibling.webhook_secret_ciphertext), reused: true };
   }
@@ -59,8 +54,7 @@ async function webhookFor(deps: WebhookDeps, project: Project): Promise<WebhookR
 /** Removes an unlinked project's hook, unless another project of the repository still uses it. */
 export async function disconnectWebhook(deps: WebhookDeps, project: Project): Promise<void> {
   if (project.webhook_id === null || project.auth_kind !== 'token') return;
-  const shared = await deps.db.selectFrom('projects').select('id').where('owner', '=', project.owner).where('repo', '=', project.repo).where('webhook_id', '=', project.webhook_id).executeTakeFirst();
-  if (shared) return;
+  if (await projectsRepository(deps.db).isHookInUse(project.owner, project.repo, project.webhook_id)) return;
   try {
     const client = await deps.github(project);
     await unregisterWebhook(client.octokit, project.owner, project.repo, project.webhook_id);
