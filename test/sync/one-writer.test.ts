@@ -63,6 +63,8 @@ describe('one writer per project', () => {
     await h.temporal.workflow.getHandle(reimport.json().workflowId, reimport.json().syncId).result();
 
     await until(async () => (await project(id)).sync.lastSyncedSha === second.sha, 'the push made during the import to be applied');
+    // The snapshot becomes current a moment before its operation is closed.
+    await until(async () => (await operations(id)).every((operation) => operation.status !== 'running'), 'the last operation to be closed');
     const log = await operations(id);
     expect(log.map((operation) => operation.status)).toEqual(log.map(() => 'succeeded'));
     // Never two at once: each operation starts after the previous one ended.

@@ -1,0 +1,24 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * The tests that need no PostgreSQL, S3 or Temporal service of the run: pure modules, the
+ * configuration, the compose file, the GitHub emulator, and `npm start`, which brings up its own
+ * embedded stack. scripts/test.sh runs them on the machine's own Node.js when that is another
+ * line than the one the whole suite runs on, so every supported line is exercised.
+ */
+export default defineConfig({
+  test: {
+    include: [
+      'test/config/**/*.test.ts',
+      'test/deploy/**/*.test.ts',
+      'test/embedded/**/*.test.ts',
+      'test/github-emulator/**/*.test.ts',
+      'test/outbound/outbound-modules.test.ts',
+      'test/sync/zip-entries.test.ts',
+      'test/webhooks/repository-events.test.ts',
+    ],
+    pool: 'forks',
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+  },
+});
