@@ -41,6 +41,8 @@ export interface ProjectsTable {
   sync_error_message: string | null;
   sync_started_at: Date | null;
   sync_completed_at: Date | null;
+  /** Inbound syncs failed in a row since the last success; the poll backs off its retries by it. */
+  sync_failures: Generated<number>;
 
   last_remote_sha: string | null;
   last_synced_sha: string | null;
