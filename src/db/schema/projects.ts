@@ -50,6 +50,8 @@ export interface ProjectsTable {
   current_snapshot_id: string | null;
   /** Pushes acknowledged but not yet signalled to the project's writer (see sync-request-dispatcher). */
   sync_requests: Generated<number>;
+  /** Repository state events acknowledged but not yet re-read from GitHub (see repository-state-refresher). */
+  repository_refresh_requests: Generated<number>;
   /** ETag of the last branch-head read, for the conditional poll (304 costs no rate limit). */
   branch_etag: string | null;
 
