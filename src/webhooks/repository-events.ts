@@ -86,8 +86,11 @@ export function projectUpdateFor(event: string, payload: WebhookPayload, project
     if (/^0+$/.test(after)) return undefined;
     // Our snapshot is already at this commit and no sync is under way (which might be moving it
     // elsewhere): the echo of our own outbound commit, or a push the poll got to first.
-    if (after === project.last_synced_sha && project.sync_status === 'synced') return { outcome: 'already-synced', changes: { last_remote_sha: after }, follow: false, sha: after };
-    return { outcome: following(project) ? 'sync-signalled' : 'push-recorded', changes: { last_remote_sha: after }, follow: following(project), sha: after };
+    if (after === project.last_synced_sha && project.sync_status === 'synced') return { outcome: 'already-synced', changes: {}, follow: false, sha: after };
+    // A followed project's writer records the head it reads fresh; the payload's `after` could be
+    // an old push replayed under a new delivery GUID, so it is never stored for such a project.
+    if (following(project)) return { outcome: 'sync-signalled', changes: {}, follow: true, sha: after };
+    return { outcome: 'push-recorded', changes: { last_remote_sha: after }, follow: false, sha: after };
   }
   if (event === 'create' || event === 'delete') {
     if (payload.ref_type !== 'branch' || branchName(payload.ref) !== trackedBranch(project)) return undefined;

@@ -148,4 +148,28 @@ describe('a captured delivery replayed under a new delivery id', () => {
     const outbound = await h.app.inject({ method: 'POST', url: `/api/projects/${id}/outbound`, headers: h.auth(), payload: { message: 'edit', changes: [{ path: 'a.md', content: '# edited\n' }] } });
     expect(outbound.statusCode).toBe(202);
   }, 60_000);
+
+  it('leaves a project synced at the newest head when an older push is replayed', async () => {
+    await h.github.repos.create('octo', 'pushed', {});
+    await h.github.repos.commit('octo', 'pushed', { message: 'x', files: { 'a.txt': 'a\n' } });
+    const { id } = await h.link('octo', 'pushed');
+    expect((await h.initialSync(id)).status).toBe('synced');
+    const older = await h.github.repos.commit('octo', 'pushed', { message: 'older', files: { 'b.txt': 'b\n' } });
+    await until(() => project(id), (p) => p.sync.lastSyncedSha === older.sha, 'the older push');
+    const newer = await h.github.repos.commit('octo', 'pushed', { message: 'newer', files: { 'b.txt': null, 'c.txt': 'c\n' } });
+    await until(() => project(id), (p) => p.sync.lastSyncedSha === newer.sha && p.sync.status === 'synced', 'the newer push');
+
+    const captured = h.github.webhooks.list({ event: 'push' }).find((d) => d.payload.after === older.sha)!;
+    const replayed = await replay(captured);
+    expect(replayed.statusCode).toBe(202);
+    // The payload's old head is never recorded as the remote head of a followed project.
+    expect((await project(id)).sync.lastRemoteSha).toBe(newer.sha);
+    // The writer reads the head itself: it finds the newest commit, already synced.
+    await sleep(3_000);
+    const after = await until(() => project(id), (p) => p.sync.status === 'synced', 'the writer to settle');
+    expect(after.sync).toMatchObject({ lastSyncedSha: newer.sha, lastRemoteSha: newer.sha, error: null });
+    const files = (await h.app.inject({ method: 'GET', url: `/api/projects/${id}/files`, headers: h.auth() })).json();
+    expect(files.commitSha).toBe(newer.sha);
+    expect(files.files.map((file: { path: string }) => file.path).sort()).toEqual(['a.txt', 'c.txt']);
+  }, 60_000);
 });

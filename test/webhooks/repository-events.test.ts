@@ -25,7 +25,8 @@ describe('reading webhook payloads as hostile input', () => {
 
   it('maps each event to the project change it means', () => {
     const sha = 'a'.repeat(40);
-    expect(projectUpdateFor('push', { ref: 'refs/heads/main', after: sha, repository }, project())).toMatchObject({ outcome: 'sync-signalled', follow: true, sha });
+    // A followed project's head is read fresh by its writer; a replayed payload's `after` is never stored.
+    expect(projectUpdateFor('push', { ref: 'refs/heads/main', after: sha, repository }, project())).toEqual({ outcome: 'sync-signalled', changes: {}, follow: true, sha });
     expect(projectUpdateFor('push', { ref: 'refs/heads/main', after: 'not-a-sha', repository }, project())).toBeUndefined();
     // The echo of our own outbound commit: the snapshot is already there.
     expect(projectUpdateFor('push', { ref: 'refs/heads/main', after: sha, repository }, project({ last_synced_sha: sha }))).toMatchObject({ outcome: 'already-synced', follow: false });
