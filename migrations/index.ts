@@ -3,6 +3,8 @@ import * as initialSchema from './2026-11-23T1800-initial-schema.js';
 import * as projectGitHubState from './2026-11-23T2100-project-github-state.js';
 import * as outboundChanges from './2026-11-25T0900-outbound-changes.js';
 import * as syncRequests from './2026-11-25T1000-sync-requests.js';
+import * as syncFailureStreak from './2026-11-30T1000-sync-failure-streak.js';
+import * as repositoryRefreshRequests from './2026-11-30T1010-repository-refresh-requests.js';
 
 /**
  * Every migration, by name, in order. Listed statically rather than read from the folder so the
@@ -13,6 +15,8 @@ const migrations: Record<string, Migration> = {
   '2026-11-23T2100-project-github-state': projectGitHubState,
   '2026-11-25T0900-outbound-changes': outboundChanges,
   '2026-11-25T1000-sync-requests': syncRequests,
+  '2026-11-30T1000-sync-failure-streak': syncFailureStreak,
+  '2026-11-30T1010-repository-refresh-requests': repositoryRefreshRequests,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -61,6 +61,7 @@ export async function makeSnapshotCurrent(
       sync_completed_at: sql<Date>`now()`,
       sync_error_code: null,
       sync_error_message: null,
+      sync_failures: 0,
       ...target.project,
     })
     .where('id', '=', target.projectId)

@@ -70,7 +70,7 @@ export function createIncrementalSyncActivities(deps: ActivityDeps) {
       if (current.commit_sha === head.commitSha) {
         await withDatabase(async () => {
           await operations.finish(operationId, { status: 'succeeded', before_sha: current.commit_sha, after_sha: head.commitSha, metadata: JSON.stringify({ upToDate: true }) });
-          await db.updateTable('projects').set({ sync_status: 'synced', sync_completed_at: sql<Date>`now()` }).where('id', '=', projectId).execute();
+          await db.updateTable('projects').set({ sync_status: 'synced', sync_completed_at: sql<Date>`now()`, sync_failures: 0 }).where('id', '=', projectId).execute();
         });
         return { operationId, commitSha: head.commitSha, added: 0, modified: 0, removed: 0, upToDate: true };
       }

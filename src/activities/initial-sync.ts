@@ -169,7 +169,7 @@ export function createInitialSyncActivities(deps: ActivityDeps) {
         db.transaction().execute(async (trx) => {
           await trx
             .updateTable('projects')
-            .set({ current_snapshot_id: null, last_synced_sha: null, sync_status: 'synced', sync_completed_at: sql<Date>`now()`, sync_error_code: null, sync_error_message: null })
+            .set({ current_snapshot_id: null, last_synced_sha: null, sync_status: 'synced', sync_completed_at: sql<Date>`now()`, sync_error_code: null, sync_error_message: null, sync_failures: 0 })
             .where('id', '=', projectId)
             .execute();
           await syncOperationsRepository(trx).finish(operationId, { status: 'succeeded', metadata: JSON.stringify({ empty: true, message: 'the repository has no commits yet' }) });
@@ -183,7 +183,7 @@ export function createInitialSyncActivities(deps: ActivityDeps) {
       await withDatabase(async () => {
         await db
           .updateTable('projects')
-          .set({ sync_status: 'failed', sync_error_code: code, sync_error_message: message, sync_completed_at: sql<Date>`now()` })
+          .set({ sync_status: 'failed', sync_error_code: code, sync_error_message: message, sync_completed_at: sql<Date>`now()`, sync_failures: sql<number>`sync_failures + 1` })
           .where('id', '=', projectId)
           .execute();
         if (operationId) await operations.finish(operationId, { status: 'failed', error_code: code, error_message: message });

@@ -32,7 +32,7 @@ export async function ensurePollSchedule(temporal: Client, config: Pick<Config, 
       workflowType: 'pollProjects',
       workflowId: `poll-projects/${taskQueue}`,
       taskQueue,
-      args: [{ concurrency, spreadMs: Math.min(intervalMs / 4, 60_000), maximumAttempts: config.syncMaxAttempts } satisfies PollProjectsInput],
+      args: [{ concurrency, spreadMs: Math.min(intervalMs / 4, 60_000), maximumAttempts: config.syncMaxAttempts, retryBaseMs: intervalMs } satisfies PollProjectsInput],
       workflowExecutionTimeout: Math.max(intervalMs * 3, 60_000),
     },
     // A poll still running when the next is due makes the next one pointless.

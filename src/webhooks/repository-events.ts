@@ -51,21 +51,30 @@ export function storedRepository(event: string, payload: WebhookPayload): { owne
   return current;
 }
 
-type ProjectColumns = Partial<Pick<ProjectsTable, 'owner' | 'repo' | 'default_branch' | 'sync_error_code' | 'sync_error_message' | 'last_remote_sha'>> & { archived?: boolean; sync_status?: SyncStatus };
+export type ProjectColumns = Partial<Pick<ProjectsTable, 'owner' | 'repo' | 'default_branch' | 'sync_error_code' | 'sync_error_message' | 'last_remote_sha'>> & { archived?: boolean; sync_status?: SyncStatus };
 
-/** What an event means for one project: columns to change, and whether its writer should look at the head. */
+/**
+ * What an event means for one project: columns to change, whether its writer should look at the
+ * head, and whether the repository's state must be re-read from GitHub.
+ */
 export interface ProjectUpdate {
   outcome: string;
   changes: ProjectColumns;
   follow: boolean;
+  /**
+   * A repository or branch state change: the payload is never applied, only a re-read of the
+   * repository from GitHub is requested. The delivery GUID is outside the signature, so a captured
+   * old event can be replayed under a new GUID; applying what GitHub says now makes that harmless.
+   */
+  refresh?: true;
   /** The pushed commit (checked against our own outbound commits; the writer reads the head itself). */
   sha?: string;
 }
 
 const trackedBranch = (project: Project) => project.branch ?? project.default_branch;
 /** Imported, or with an import under way whose writer applies the change after it. */
-const following = (project: Project) => project.enabled && (project.current_snapshot_id !== null || project.sync_status === 'pending' || project.sync_status === 'syncing');
-const gone = (message: string): ProjectColumns => ({ sync_status: 'failed', sync_error_code: 'not-found', sync_error_message: message });
+export const following = (project: Project) => project.enabled && (project.current_snapshot_id !== null || project.sync_status === 'pending' || project.sync_status === 'syncing');
+const refresh = (outcome: string): ProjectUpdate => ({ outcome, changes: {}, follow: false, refresh: true });
 
 /** The update a push, create, delete or repository event makes to a project, if any. */
 export function projectUpdateFor(event: string, payload: WebhookPayload, project: Project): ProjectUpdate | undefined {
@@ -77,31 +86,29 @@ export function projectUpdateFor(event: string, payload: WebhookPayload, project
     if (/^0+$/.test(after)) return undefined;
     // Our snapshot is already at this commit and no sync is under way (which might be moving it
     // elsewhere): the echo of our own outbound commit, or a push the poll got to first.
-    if (after === project.last_synced_sha && project.sync_status === 'synced') return { outcome: 'already-synced', changes: { last_remote_sha: after }, follow: false, sha: after };
-    return { outcome: following(project) ? 'sync-signalled' : 'push-recorded', changes: { last_remote_sha: after }, follow: following(project), sha: after };
+    if (after === project.last_synced_sha && project.sync_status === 'synced') return { outcome: 'already-synced', changes: {}, follow: false, sha: after };
+    // A followed project's writer records the head it reads fresh; the payload's `after` could be
+    // an old push replayed under a new delivery GUID, so it is never stored for such a project.
+    if (following(project)) return { outcome: 'sync-signalled', changes: {}, follow: true, sha: after };
+    return { outcome: 'push-recorded', changes: { last_remote_sha: after }, follow: false, sha: after };
   }
   if (event === 'create' || event === 'delete') {
     if (payload.ref_type !== 'branch' || branchName(payload.ref) !== trackedBranch(project)) return undefined;
-    if (event === 'delete') return { outcome: 'tracked-branch-deleted', changes: gone(`branch ${String(payload.ref)} was deleted on GitHub; the last snapshot is kept`), follow: false };
-    return { outcome: 'tracked-branch-created', changes: {}, follow: following(project) };
+    return refresh(event === 'delete' ? 'tracked-branch-deleted' : 'tracked-branch-created');
   }
   if (event !== 'repository' || !current) return undefined;
   switch (payload.action) {
     case 'renamed':
-      return { outcome: 'project-renamed', changes: { repo: current.repo }, follow: false };
+      return refresh('project-renamed');
     case 'transferred':
-      return { outcome: 'project-transferred', changes: { owner: current.owner }, follow: false };
+      return refresh('project-transferred');
     case 'archived':
     case 'unarchived':
-      return { outcome: `project-${payload.action}`, changes: { archived: payload.action === 'archived' }, follow: false };
+      return refresh(`project-${payload.action}`);
     case 'deleted':
-      return { outcome: 'repository-deleted', changes: gone(`repository ${current.owner}/${current.repo} was deleted on GitHub; the last snapshot is kept`), follow: false };
-    case 'edited': {
-      const defaultBranch = branchName(payload.repository?.default_branch);
-      if (!payload.changes?.default_branch || !defaultBranch) return undefined;
-      // A project following the default branch now follows another branch: sync to its head.
-      return { outcome: 'default-branch-changed', changes: { default_branch: defaultBranch }, follow: project.branch === null && following(project) };
-    }
+      return refresh('repository-deleted');
+    case 'edited':
+      return payload.changes?.default_branch ? refresh('default-branch-changed') : undefined;
     default:
       return undefined;
   }

@@ -15,18 +15,32 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-async function importedRepository(name: string) {
+async function importedRepository(name: string, { webhook = true } = {}) {
   await h.github.repos.create('octo', name, {});
   await h.github.repos.commit('octo', name, { message: 'initial', files: { 'a.txt': 'a\n' } });
   const octokit = new Octokit({ baseUrl: h.github.url, auth: h.github.token });
-  await octokit.rest.repos.createWebhook({ owner: 'octo', repo: name, config: { url: `${apiUrl}/api/webhooks/github`, content_type: 'json', secret: SECRET }, events: ['push'] });
+  if (webhook) await octokit.rest.repos.createWebhook({ owner: 'octo', repo: name, config: { url: `${apiUrl}/api/webhooks/github`, content_type: 'json', secret: SECRET }, events: ['push'] });
   const { id } = await h.link('octo', name);
   expect((await h.initialSync(id)).status).toBe('synced');
   return id;
 }
 
+async function sync(id: string): Promise<{ status: string; lastSyncedSha: string | null; error: { code: string } | null }> {
+  return (await h.app.inject({ method: 'GET', url: `/api/projects/${id}`, headers: h.auth() })).json().sync;
+}
+
 async function lastSyncedSha(id: string): Promise<string | null> {
-  return (await h.app.inject({ method: 'GET', url: `/api/projects/${id}`, headers: h.auth() })).json().sync.lastSyncedSha;
+  return (await sync(id)).lastSyncedSha;
+}
+
+async function until<T>(read: () => Promise<T>, check: (value: T) => boolean, what: string, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (check(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
+    await sleep(200);
+  }
 }
 
 describe('the polling failsafe', () => {
@@ -68,4 +82,20 @@ describe('the polling failsafe', () => {
     for (const request of requests) expect(request).toMatchObject({ method: 'GET', path: branchPath, status: 304, cost: 0 });
     expect(await lastSyncedSha(id)).not.toBeNull();
   }, 60_000);
+
+  it('retries a sync that failed on a briefly missing blob until the project is synced at the new head, by polls alone', async () => {
+    const id = await importedRepository('flaky', { webhook: false });
+    const missing = h.github.faults.add({ method: 'GET', path: /^\/repos\/octo\/flaky\/git\/blobs\//, status: 404, body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest/git/blobs#get-a-blob' } });
+    const { sha } = await h.github.repos.commit('octo', 'flaky', { message: 'unannounced', files: { 'b.txt': 'b\n' } });
+    // The poll finds the moved head; its sync fails on the blob GitHub does not serve.
+    const failed = await until(() => sync(id), (s) => s.status === 'failed', 'the failed sync', (INTERVAL_SECONDS + 15) * 1000);
+    expect(failed.error).toMatchObject({ code: 'not-found' });
+    expect(missing.hits).toBeGreaterThan(0);
+    missing.remove();
+    // The head does not move again and no one calls POST /sync: the poll alone must retry.
+    const synced = await until(() => sync(id), (s) => s.status === 'synced' && s.lastSyncedSha === sha, 'the retried sync', (INTERVAL_SECONDS * 6 + 15) * 1000);
+    expect(synced.error).toBeNull();
+    const row = await h.db.selectFrom('projects').select(['last_remote_sha', 'sync_failures']).where('id', '=', id).executeTakeFirstOrThrow();
+    expect(row).toEqual({ last_remote_sha: sha, sync_failures: 0 });
+  }, 90_000);
 });

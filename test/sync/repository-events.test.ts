@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Octokit } from '@octokit/rest';
@@ -135,5 +136,63 @@ describe('repository events update the project', () => {
     const files = (await h.app.inject({ method: 'GET', url: `/api/projects/${id}/files`, headers: h.auth() })).json();
     expect(files.commitSha).toBe(feature.sha);
     expect(files.files.map((file: { path: string }) => file.path)).toContain('f.txt');
+  }, 60_000);
+});
+
+describe('a captured delivery replayed under a new delivery id', () => {
+  /** Re-sends a recorded delivery's exact body and signature, as anyone who captured it could, with a fresh GUID. */
+  function replay(delivery: { event: string; request: { headers: Record<string, string>; body: string } }) {
+    const { headers, body } = delivery.request;
+    return h.app.inject({
+      method: 'POST',
+      url: '/api/webhooks/github',
+      headers: { 'content-type': 'application/json', 'x-github-event': delivery.event, 'x-github-delivery': randomUUID(), 'x-hub-signature-256': headers['x-hub-signature-256']! },
+      payload: body,
+    });
+  }
+
+  const refreshRequests = async (id: string) => (await h.db.selectFrom('projects').select('repository_refresh_requests').where('id', '=', id).executeTakeFirstOrThrow()).repository_refresh_requests;
+
+  it('does not archive again a project unarchived since: the repository is re-read, and outbound commits stay accepted', async () => {
+    await h.github.repos.create('octo', 'thawed', {});
+    await h.github.repos.commit('octo', 'thawed', { message: 'x', files: { 'a.md': '# a\n' } });
+    const { id } = await h.link('octo', 'thawed');
+    expect((await h.initialSync(id)).status).toBe('synced');
+    await h.github.repos.setArchived('octo', 'thawed', true);
+    await until(() => project(id), (p) => p.archived === true, 'archiving');
+    await h.github.repos.setArchived('octo', 'thawed', false);
+    await until(() => project(id), (p) => p.archived === false, 'unarchiving');
+
+    const archived = h.github.webhooks.list({ event: 'repository' }).find((d) => d.action === 'archived' && (d.payload.repository as { name: string }).name === 'thawed')!;
+    const replayed = await replay(archived);
+    expect(replayed.statusCode).toBe(202);
+    await until(() => refreshRequests(id), (n) => n === 0, 'the re-read of the repository');
+    expect(await project(id)).toMatchObject({ archived: false, sync: { status: 'synced' } });
+    const outbound = await h.app.inject({ method: 'POST', url: `/api/projects/${id}/outbound`, headers: h.auth(), payload: { message: 'edit', changes: [{ path: 'a.md', content: '# edited\n' }] } });
+    expect(outbound.statusCode).toBe(202);
+  }, 60_000);
+
+  it('leaves a project synced at the newest head when an older push is replayed', async () => {
+    await h.github.repos.create('octo', 'pushed', {});
+    await h.github.repos.commit('octo', 'pushed', { message: 'x', files: { 'a.txt': 'a\n' } });
+    const { id } = await h.link('octo', 'pushed');
+    expect((await h.initialSync(id)).status).toBe('synced');
+    const older = await h.github.repos.commit('octo', 'pushed', { message: 'older', files: { 'b.txt': 'b\n' } });
+    await until(() => project(id), (p) => p.sync.lastSyncedSha === older.sha, 'the older push');
+    const newer = await h.github.repos.commit('octo', 'pushed', { message: 'newer', files: { 'b.txt': null, 'c.txt': 'c\n' } });
+    await until(() => project(id), (p) => p.sync.lastSyncedSha === newer.sha && p.sync.status === 'synced', 'the newer push');
+
+    const captured = h.github.webhooks.list({ event: 'push' }).find((d) => d.payload.after === older.sha)!;
+    const replayed = await replay(captured);
+    expect(replayed.statusCode).toBe(202);
+    // The payload's old head is never recorded as the remote head of a followed project.
+    expect((await project(id)).sync.lastRemoteSha).toBe(newer.sha);
+    // The writer reads the head itself: it finds the newest commit, already synced.
+    await sleep(3_000);
+    const after = await until(() => project(id), (p) => p.sync.status === 'synced', 'the writer to settle');
+    expect(after.sync).toMatchObject({ lastSyncedSha: newer.sha, lastRemoteSha: newer.sha, error: null });
+    const files = (await h.app.inject({ method: 'GET', url: `/api/projects/${id}/files`, headers: h.auth() })).json();
+    expect(files.commitSha).toBe(newer.sha);
+    expect(files.files.map((file: { path: string }) => file.path).sort()).toEqual(['a.txt', 'c.txt']);
   }, 60_000);
 });

@@ -25,21 +25,31 @@ describe('reading webhook payloads as hostile input', () => {
 
   it('maps each event to the project change it means', () => {
     const sha = 'a'.repeat(40);
-    expect(projectUpdateFor('push', { ref: 'refs/heads/main', after: sha, repository }, project())).toMatchObject({ outcome: 'sync-signalled', follow: true, sha });
+    // A followed project's head is read fresh by its writer; a replayed payload's `after` is never stored.
+    expect(projectUpdateFor('push', { ref: 'refs/heads/main', after: sha, repository }, project())).toEqual({ outcome: 'sync-signalled', changes: {}, follow: true, sha });
     expect(projectUpdateFor('push', { ref: 'refs/heads/main', after: 'not-a-sha', repository }, project())).toBeUndefined();
     // The echo of our own outbound commit: the snapshot is already there.
     expect(projectUpdateFor('push', { ref: 'refs/heads/main', after: sha, repository }, project({ last_synced_sha: sha }))).toMatchObject({ outcome: 'already-synced', follow: false });
     expect(projectUpdateFor('push', { ref: 'refs/heads/other', after: sha, repository }, project())).toBeUndefined();
     expect(projectUpdateFor('push', { ref: 'refs/heads/main', after: sha, repository }, project({ current_snapshot_id: null, sync_status: 'idle' }))).toMatchObject({ outcome: 'push-recorded', follow: false });
-    expect(projectUpdateFor('delete', { ref: 'main', ref_type: 'branch', repository }, project())).toMatchObject({ outcome: 'tracked-branch-deleted', changes: { sync_status: 'failed', sync_error_code: 'not-found' } });
     expect(projectUpdateFor('delete', { ref: 'main', ref_type: 'tag', repository }, project())).toBeUndefined();
-    expect(projectUpdateFor('repository', { action: 'edited', changes: { default_branch: { from: 'main' } }, repository: { ...repository, default_branch: 'trunk' } }, project())).toMatchObject({
-      outcome: 'default-branch-changed',
-      changes: { default_branch: 'trunk' },
-      follow: true,
-    });
-    // A project pinned to a branch keeps following it when the default changes.
-    expect(projectUpdateFor('repository', { action: 'edited', changes: { default_branch: { from: 'main' } }, repository: { ...repository, default_branch: 'trunk' } }, project({ branch: 'main' }))).toMatchObject({ follow: false });
     expect(projectUpdateFor('repository', { action: 'privatized', repository }, project())).toBeUndefined();
+    expect(projectUpdateFor('repository', { action: 'edited', changes: {}, repository }, project())).toBeUndefined();
+  });
+
+  it('turns every repository or branch state event into a re-read of the repository, applying nothing from the payload', () => {
+    const events: Array<[string, Record<string, unknown>, string]> = [
+      ['delete', { ref: 'main', ref_type: 'branch' }, 'tracked-branch-deleted'],
+      ['create', { ref: 'main', ref_type: 'branch' }, 'tracked-branch-created'],
+      ['repository', { action: 'archived' }, 'project-archived'],
+      ['repository', { action: 'unarchived' }, 'project-unarchived'],
+      ['repository', { action: 'renamed', changes: { repository: { name: { from: 'old-app' } } } }, 'project-renamed'],
+      ['repository', { action: 'transferred', changes: { owner: { from: { user: { login: 'old' } } } } }, 'project-transferred'],
+      ['repository', { action: 'deleted' }, 'repository-deleted'],
+      ['repository', { action: 'edited', changes: { default_branch: { from: 'main' } }, repository: { ...repository, default_branch: 'trunk' } }, 'default-branch-changed'],
+    ];
+    for (const [event, payload, outcome] of events) {
+      expect(projectUpdateFor(event, { repository, ...payload }, project()), outcome).toEqual({ outcome, changes: {}, follow: false, refresh: true });
+    }
   });
 });

@@ -2,9 +2,11 @@ import { Type } from '@sinclair/typebox';
 import { sql } from 'kysely';
 import type { FastifyPluginAsync } from 'fastify';
 import { projectsRepository, type Project } from '../../db/repositories/projects.js';
+import { createGitHubClients } from '../../github/project-client.js';
 import { webhookDeliveriesRepository } from '../../db/repositories/webhook-deliveries.js';
 import { syncOperationsRepository } from '../../db/repositories/sync-operations.js';
 import { projectUpdateFor, storedRepository, type ProjectUpdate, type WebhookPayload } from '../../webhooks/repository-events.js';
+import { startRepositoryStateRefresher } from '../../webhooks/repository-state-refresher.js';
 import { startSyncRequestDispatcher } from '../../webhooks/sync-request-dispatcher.js';
 import { verifySignature } from '../../webhooks/verify-signature.js';
 import { httpError } from '../http-error.js';
@@ -25,7 +27,12 @@ export const webhookRoutes: FastifyPluginAsync = async (fastify) => {
   const operations = syncOperationsRepository(db);
   // Signalling Temporal costs far more than acknowledging: it happens after the answer, coalesced.
   const dispatcher = startSyncRequestDispatcher({ db, temporal: fastify.deps.temporal, config, log: fastify.log });
-  fastify.addHook('onClose', () => dispatcher.stop());
+  // Repository state events are applied by re-reading the repository from GitHub, after the answer.
+  const refresher = startRepositoryStateRefresher({ db, github: createGitHubClients({ config: config.github, secrets }), log: fastify.log, onFollow: () => dispatcher.kick() });
+  fastify.addHook('onClose', async () => {
+    await refresher.stop();
+    await dispatcher.stop();
+  });
 
   // The signature covers the exact bytes, so this route keeps the body raw.
   fastify.addContentTypeParser(['application/json', 'application/x-www-form-urlencoded'], { parseAs: 'buffer', bodyLimit: MAX_PAYLOAD_BYTES }, (_request, body, done) => done(null, body));
@@ -95,7 +102,10 @@ export const webhookRoutes: FastifyPluginAsync = async (fastify) => {
       name: names.join(','),
       apply: async () => {
         for (const { project, update } of updates) {
-          const requested = update.follow ? { sync_requests: sql<number>`sync_requests + 1` } : {};
+          const requested = {
+            ...(update.follow ? { sync_requests: sql<number>`sync_requests + 1` } : {}),
+            ...(update.refresh ? { repository_refresh_requests: sql<number>`repository_refresh_requests + 1` } : {}),
+          };
           try {
             await db.updateTable('projects').set({ ...update.changes, ...requested, updated_at: sql<Date>`now()` }).where('id', '=', project.id).execute();
           } catch (error) {
@@ -105,6 +115,7 @@ export const webhookRoutes: FastifyPluginAsync = async (fastify) => {
           }
         }
         if (updates.some(({ update }) => update.follow)) dispatcher.kick();
+        if (updates.some(({ update }) => update.refresh)) refresher.kick();
       },
     };
   }

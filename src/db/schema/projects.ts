@@ -41,6 +41,8 @@ export interface ProjectsTable {
   sync_error_message: string | null;
   sync_started_at: Date | null;
   sync_completed_at: Date | null;
+  /** Inbound syncs failed in a row since the last success; the poll backs off its retries by it. */
+  sync_failures: Generated<number>;
 
   last_remote_sha: string | null;
   last_synced_sha: string | null;
@@ -48,6 +50,8 @@ export interface ProjectsTable {
   current_snapshot_id: string | null;
   /** Pushes acknowledged but not yet signalled to the project's writer (see sync-request-dispatcher). */
   sync_requests: Generated<number>;
+  /** Repository state events acknowledged but not yet re-read from GitHub (see repository-state-refresher). */
+  repository_refresh_requests: Generated<number>;
   /** ETag of the last branch-head read, for the conditional poll (304 costs no rate limit). */
   branch_etag: string | null;
 

@@ -1,0 +1,141 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/connection.js';
+import { projectsRepository, type Project } from '../db/repositories/projects.js';
+import type { GitHubClients, ProjectGitHub } from '../github/project-client.js';
+import { changesFromRepositoryState, type RepositoryState } from './repository-state.js';
+
+const BATCH = 100;
+/** A project whose re-read failed waits this long before the next, doubled per failure in a row. */
+const RETRY_BASE_MS = 2_000;
+const RETRY_MAX_MS = 5 * 60_000;
+
+export interface RepositoryStateRefresher {
+  /** Re-read the repositories with pending requests now (after a webhook recorded one). */
+  kick(): void;
+  stop(): Promise<void>;
+}
+
+/**
+ * Applies repository and branch state events (archived, renamed, transferred, default branch
+ * changed, branch created or deleted, repository deleted) by re-reading the repository from
+ * GitHub with the project's credential, never from the event's payload: a captured event replayed
+ * under a new delivery GUID, or one that arrives late, then changes nothing GitHub does not say
+ * now. Webhooks record requests in `projects.repository_refresh_requests`; they are cleared only
+ * after the re-read state is stored, so a crash or a GitHub outage delays a change but never
+ * loses it. Every API process may run one; a doubled re-read is harmless.
+ */
+export function startRepositoryStateRefresher(options: {
+  db: Db;
+  github: GitHubClients;
+  log: { warn(fields: object, message: string): void };
+  /** Called after a refresh asked a project's writer to look at the head (`sync_requests`). */
+  onFollow(): void;
+  intervalMs?: number;
+  concurrency?: number;
+}): RepositoryStateRefresher {
+  const { db, github, log, onFollow, intervalMs = 2_000, concurrency = 4 } = options;
+  const projects = projectsRepository(db);
+  const failures = new Map<string, { count: number; retryAt: number }>();
+  let draining: Promise<void> | undefined;
+  let again = false;
+  let stopped = false;
+
+  async function refresh(id: string, seen: number): Promise<boolean> {
+    const project = await projects.findById(id);
+    if (!project) return false;
+    const state = await readRepositoryState(await github(project), project);
+    const { changes, follow } = changesFromRepositoryState(project, state);
+    const bookkeeping = {
+      // Requests recorded while this one read GitHub stay counted: the next round reads again.
+      repository_refresh_requests: sql<number>`greatest(repository_refresh_requests - ${seen}, 0)`,
+      ...(follow ? { sync_requests: sql<number>`sync_requests + 1` } : {}),
+      updated_at: sql<Date>`now()`,
+    };
+    try {
+      await db.updateTable('projects').set({ ...changes, ...bookkeeping }).where('id', '=', id).execute();
+    } catch (error) {
+      if ((error as { code?: string }).code !== '23505') throw error;
+      // A rename onto a repository another project of the tenant already links: keep the old name.
+      const { owner: _owner, repo: _repo, ...rest } = changes;
+      log.warn({ projectId: id }, 'a repository rename collides with another project; the name is left as it was');
+      await db.updateTable('projects').set({ ...rest, ...bookkeeping }).where('id', '=', id).execute();
+    }
+    return follow;
+  }
+
+  async function drainOnce(): Promise<boolean> {
+    const rows = await db.selectFrom('projects').select(['id', 'repository_refresh_requests']).where('repository_refresh_requests', '>', 0).orderBy('id').limit(BATCH).execute();
+    const now = Date.now();
+    const due = rows.filter((row) => (failures.get(row.id)?.retryAt ?? 0) <= now);
+    let next = 0;
+    let followed = false;
+    const refreshNext = async () => {
+      while (next < due.length && !stopped) {
+        const { id, repository_refresh_requests: seen } = due[next++]!;
+        try {
+          if (await refresh(id, seen)) followed = true;
+          failures.delete(id);
+        } catch (error) {
+          const count = (failures.get(id)?.count ?? 0) + 1;
+          failures.set(id, { count, retryAt: Date.now() + Math.min(RETRY_BASE_MS * 2 ** (count - 1), RETRY_MAX_MS) });
+          log.warn({ projectId: id, error: (error as Error).message }, 're-reading the repository failed; retrying later');
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, due.length) }, refreshNext));
+    if (followed) onFollow();
+    return rows.length === BATCH && due.length > 0;
+  }
+
+  function drain(): Promise<void> {
+    if (draining) {
+      again = true;
+      return draining;
+    }
+    draining = (async () => {
+      try {
+        do {
+          again = false;
+          if (await drainOnce()) again = true;
+        } while (again && !stopped);
+      } catch (error) {
+        log.warn({ error: (error as Error).message }, 're-reading repositories failed; retrying on the next round');
+      } finally {
+        draining = undefined;
+      }
+    })();
+    return draining;
+  }
+
+  const timer = setInterval(() => void drain(), intervalMs);
+  timer.unref();
+  void drain();
+  return {
+    kick: () => void drain(),
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await draining;
+    },
+  };
+}
+
+/**
+ * The repository and the head of the branch the project follows, as GitHub answers now. A
+ * renamed or transferred repository is found under its old name: GitHub redirects it.
+ */
+async function readRepositoryState(client: ProjectGitHub, project: Project): Promise<RepositoryState> {
+  const { data: repository } = await client.octokit.rest.repos.get({ owner: project.owner, repo: project.repo }).catch(nullOn404);
+  if (!repository) return { repository: null, trackedHead: null };
+  const branch = project.branch ?? repository.default_branch;
+  const { data: head } = await client.octokit.rest.repos.getBranch({ owner: repository.owner.login, repo: repository.name, branch }).catch(nullOn404);
+  return {
+    repository: { owner: repository.owner.login, name: repository.name, archived: repository.archived, defaultBranch: repository.default_branch },
+    trackedHead: head?.commit.sha ?? null,
+  };
+}
+
+function nullOn404(error: unknown): { data: null } {
+  if ((error as { status?: number }).status === 404) return { data: null };
+  throw error;
+}
