@@ -3,6 +3,7 @@ import * as initialSchema from './2026-11-23T1800-initial-schema.js';
 import * as projectGitHubState from './2026-11-23T2100-project-github-state.js';
 import * as outboundChanges from './2026-11-25T0900-outbound-changes.js';
 import * as syncRequests from './2026-11-25T1000-sync-requests.js';
+import * as snapshotFilter from './2026-11-30T1100-snapshot-filter.js';
 
 /**
  * Every migration, by name, in order. Listed statically rather than read from the folder so the
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-23T2100-project-github-state': projectGitHubState,
   '2026-11-25T0900-outbound-changes': outboundChanges,
   '2026-11-25T1000-sync-requests': syncRequests,
+  '2026-11-30T1100-snapshot-filter': snapshotFilter,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -10,6 +10,7 @@ import type { SyncErrorCode } from '../shared/error-codes.js';
 import type { InitialSyncResult } from '../shared/initial-sync.js';
 import { syncProgressSignal, type SyncProgress } from '../shared/sync-status.js';
 import { UnsafeArchiveError } from '../sync/archive-limits.js';
+import { filterKey } from '../sync/file-filter.js';
 import { importCommit, IntegrityMismatchError, type ImportProgress } from '../sync/import-commit.js';
 import { completeSnapshot } from './complete-snapshot.js';
 import type { ActivityDeps } from './deps.js';
@@ -97,7 +98,8 @@ export function createInitialSyncActivities(deps: ActivityDeps) {
     /**
      * Streams the commit into the blob store and its manifest into a snapshot, then makes that
      * snapshot current in one transaction. Heartbeats throughout; a retry on another worker
-     * carries on from the rows already written.
+     * carries on from the rows already written. The snapshot is the commit's under the project's
+     * current filter: a re-import under another filter imports the commit into a snapshot of its own.
      */
     async importSnapshot(input: { projectId: string; operationId: string; head: RepositoryHead & { commitSha: string; treeSha: string } }): Promise<InitialSyncResult> {
       const { projectId, operationId, head } = input;
@@ -118,7 +120,7 @@ export function createInitialSyncActivities(deps: ActivityDeps) {
         const tree = await readRecursiveTree(client.octokit, owner, repo, treeSha).catch((error: unknown) => {
           throw githubFailure(error, `the tree of ${owner}/${repo}@${commitSha}`);
         });
-        const snapshot = await withDatabase(() => snapshots.openForCommit(projectId, commitSha, treeSha));
+        const snapshot = await withDatabase(() => snapshots.openForCommit(projectId, commitSha, treeSha, filterKey(project.filter)));
         const result = await importCommit({
           db,
           blobs,

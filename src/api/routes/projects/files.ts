@@ -33,8 +33,8 @@ export const fileRoutes: FastifyPluginAsync = async (fastify) => {
 
   async function snapshotFor(project: Project, ref: string | undefined): Promise<Snapshot | undefined> {
     if (ref) {
-      const snapshot = await snapshots.findForCommit(project.id, ref);
-      if (!snapshot?.complete) throw notFound(`snapshot of commit ${ref}`);
+      const snapshot = await snapshots.findCompleteForCommit(project.id, ref, project.current_snapshot_id);
+      if (!snapshot) throw notFound(`snapshot of commit ${ref}`);
       return snapshot;
     }
     return project.current_snapshot_id ? snapshots.findById(project.current_snapshot_id) : undefined;
