@@ -4,6 +4,7 @@ import * as projectGitHubState from './2026-11-23T2100-project-github-state.js';
 import * as outboundChanges from './2026-11-25T0900-outbound-changes.js';
 import * as syncRequests from './2026-11-25T1000-sync-requests.js';
 import * as snapshotFilter from './2026-11-30T1100-snapshot-filter.js';
+import * as blobMissing from './2026-11-30T1110-blob-missing.js';
 
 /**
  * Every migration, by name, in order. Listed statically rather than read from the folder so the
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-25T0900-outbound-changes': outboundChanges,
   '2026-11-25T1000-sync-requests': syncRequests,
   '2026-11-30T1100-snapshot-filter': snapshotFilter,
+  '2026-11-30T1110-blob-missing': blobMissing,
 };
 
 export const migrationProvider: MigrationProvider = {

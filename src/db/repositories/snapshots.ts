@@ -85,6 +85,19 @@ export function snapshotsRepository(db: Db) {
       return db.selectFrom('snapshot_files').selectAll().where('snapshot_id', '=', snapshotId).where('path', '=', path).executeTakeFirst();
     },
 
+    /** Each blob whose content the snapshot stores (one of its paths named), for checking the store. */
+    async storedBlobs(snapshotId: string): Promise<Array<{ sha: string; size: number; path: string }>> {
+      const rows = await db
+        .selectFrom('snapshot_files')
+        .select(['sha', 'size', sql<string>`min(path)`.as('path')])
+        .where('snapshot_id', '=', snapshotId)
+        .where('skip_reason', 'is', null)
+        .where('kind', '<>', 'submodule')
+        .groupBy(['sha', 'size'])
+        .execute();
+      return rows.map((row) => ({ sha: row.sha, size: Number(row.size), path: row.path }));
+    },
+
     async totals(snapshotId: string): Promise<{ files: number; bytes: number; skipped: number }> {
       const row = await db
         .selectFrom('snapshot_files')
