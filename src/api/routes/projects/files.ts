@@ -13,7 +13,7 @@ import { BlobNotFoundError } from '../../../storage/blob-store.js';
 const tags = ['files'];
 const security = [{ apiKey: [] }];
 const BlobMissingResponse = Type.Ref('Error', {
-  description: '`blob-missing`: the file is in the snapshot but its content is missing from storage; a re-import (POST /api/projects/:id/sync/initial) fetches it again',
+  description: "`blob-missing`: the file is in the snapshot but its content is missing from storage; POST /api/projects/:id/verify (or a re-import) fetches it again",
 });
 
 function presentFile(file: SnapshotFile) {
@@ -48,7 +48,7 @@ export const fileRoutes: FastifyPluginAsync = async (fastify) => {
 
   /**
    * A file's bytes. A blob the snapshot names but the store lost is recorded as missing (imports
-   * then fetch it again) and answered 503 `blob-missing`: the file exists, its content
+   * and verify then fetch it again) and answered 503 `blob-missing`: the file exists, its content
    * cannot be served until it is restored, and retrying alone does not help.
    */
   async function readBlob(project: Project, file: SnapshotFile) {
@@ -61,7 +61,7 @@ export const fileRoutes: FastifyPluginAsync = async (fastify) => {
       throw httpError(
         503,
         'blob-missing',
-        `the content of ${file.path} (blob ${file.sha}) is missing from storage; a re-import (POST /api/projects/${project.id}/sync/initial) fetches it again`,
+        `the content of ${file.path} (blob ${file.sha}) is missing from storage; POST /api/projects/${project.id}/verify (or a re-import) fetches it again`,
       );
     }
   }
