@@ -5,6 +5,8 @@ import * as outboundChanges from './2026-11-25T0900-outbound-changes.js';
 import * as syncRequests from './2026-11-25T1000-sync-requests.js';
 import * as syncFailureStreak from './2026-11-30T1000-sync-failure-streak.js';
 import * as repositoryRefreshRequests from './2026-11-30T1010-repository-refresh-requests.js';
+import * as snapshotFilter from './2026-11-30T1100-snapshot-filter.js';
+import * as blobMissing from './2026-11-30T1110-blob-missing.js';
 
 /**
  * Every migration, by name, in order. Listed statically rather than read from the folder so the
@@ -17,6 +19,8 @@ const migrations: Record<string, Migration> = {
   '2026-11-25T1000-sync-requests': syncRequests,
   '2026-11-30T1000-sync-failure-streak': syncFailureStreak,
   '2026-11-30T1010-repository-refresh-requests': repositoryRefreshRequests,
+  '2026-11-30T1100-snapshot-filter': snapshotFilter,
+  '2026-11-30T1110-blob-missing': blobMissing,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -7,7 +7,9 @@ import { readRecursiveTree, type TreeEntry } from '../github/recursive-tree.js';
 import { githubFailure, permanentFailure } from '../github/sync-failure.js';
 import type { IncrementalSyncResult } from '../shared/incremental-sync.js';
 import { UnsafeArchiveError } from '../sync/archive-limits.js';
+import { filterKey } from '../sync/file-filter.js';
 import { importCommit, IntegrityMismatchError } from '../sync/import-commit.js';
+import { carryOverUnchanged } from './carry-over-unchanged.js';
 import { completeSnapshot } from './complete-snapshot.js';
 import type { ActivityDeps } from './deps.js';
 import { githubSources } from './github-sources.js';
@@ -49,7 +51,8 @@ export function diffTree(previous: Array<{ path: string; sha: string; mode: stri
 
 /**
  * IncrementalSync's work: the new commit's tree against the current snapshot. The tree is the
- * truth, so a force-push or a diverged history needs nothing special — unchanged rows are copied,
+ * truth, so a force-push or a diverged history needs nothing special — unchanged rows are copied
+ * (classified again when the project's filter changed since the base snapshot was built),
  * and only added or modified blobs are fetched (content-addressed: a blob already stored, such
  * as a rename's, costs nothing). Few changes go blob by blob; many go through the zipball.
  */
@@ -67,7 +70,8 @@ export function createIncrementalSyncActivities(deps: ActivityDeps) {
       const current = project.current_snapshot_id ? await withDatabase(() => snapshots.findById(project.current_snapshot_id!)) : undefined;
       if (!current) throw permanentFailure('invalid-input', 'initial sync required: the project has no snapshot yet');
       const operations = syncOperationsRepository(db);
-      if (current.commit_sha === head.commitSha) {
+      const filter = filterKey(project.filter);
+      if (current.commit_sha === head.commitSha && current.filter_key === filter) {
         await withDatabase(async () => {
           await operations.finish(operationId, { status: 'succeeded', before_sha: current.commit_sha, after_sha: head.commitSha, metadata: JSON.stringify({ upToDate: true }) });
           await db.updateTable('projects').set({ sync_status: 'synced', sync_completed_at: sql<Date>`now()`, sync_failures: 0 }).where('id', '=', projectId).execute();
@@ -84,17 +88,9 @@ export function createIncrementalSyncActivities(deps: ActivityDeps) {
         const tree = await readRecursiveTree(client.octokit, owner, repo, treeSha);
         const previous = await withDatabase(() => db.selectFrom('snapshot_files').select(['path', 'sha', 'mode']).where('snapshot_id', '=', current.id).execute());
         const change = diffTree(previous, tree);
-        const snapshot = await withDatabase(() => snapshots.openForCommit(projectId, commitSha, treeSha));
-        // Unchanged rows move over as they are, flags and skip reasons included, in one statement.
-        if (change.unchanged.length > 0) {
-          await withDatabase(() =>
-            sql`insert into snapshot_files (snapshot_id, path, kind, mode, sha, size, is_text, editable, lfs_pointer, skip_reason, warning)
-                select ${snapshot.id}, path, kind, mode, sha, size, is_text, editable, lfs_pointer, skip_reason, warning
-                from snapshot_files where snapshot_id = ${current.id} and path = any(${change.unchanged})
-                on conflict (snapshot_id, path) do nothing`.execute(db),
-          );
-        }
-        const changed = change.added.length + change.modified.length;
+        const snapshot = await withDatabase(() => snapshots.openForCommit(projectId, commitSha, treeSha, filter));
+        const carried = await withDatabase(() => carryOverUnchanged(db, { from: current, to: snapshot.id, paths: change.unchanged, filter: project.filter }));
+        const changed = change.added.length + change.modified.length + carried.refetched;
         const result = await importCommit({
           db,
           blobs,
@@ -116,7 +112,12 @@ export function createIncrementalSyncActivities(deps: ActivityDeps) {
           counts,
           bytesUploaded: result.bytesUploaded,
           apiRequests: client.requests.count,
-          metadata: { renamed: change.renamed.slice(0, 100), blobsUploaded: result.blobsUploaded, viaArchive: changed > BLOB_BY_BLOB_MAX },
+          metadata: {
+            renamed: change.renamed.slice(0, 100),
+            blobsUploaded: result.blobsUploaded,
+            viaArchive: changed > BLOB_BY_BLOB_MAX,
+            ...(carried.reclassified ? { filterApplied: { newlyIncluded: carried.refetched, newlySkipped: carried.newlySkipped } } : {}),
+          },
         });
         log.info('incremental sync applied', { projectId, from: current.commit_sha.slice(0, 7), to: commitSha.slice(0, 7), ...counts });
         return { operationId, commitSha, ...counts, upToDate: false };

@@ -3,6 +3,7 @@ import { createIncrementalSyncActivities } from './incremental-sync.js';
 import { createInitialSyncActivities } from './initial-sync.js';
 import { createOutboundSyncActivities } from './outbound-sync.js';
 import { createPollActivities } from './poll-projects.js';
+import { createVerifyActivities } from './verify-blobs.js';
 
 export type { ActivityDeps } from './deps.js';
 
@@ -13,6 +14,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createIncrementalSyncActivities(deps),
     ...createPollActivities(deps),
     ...createOutboundSyncActivities(deps),
+    ...createVerifyActivities(deps),
   };
 }
 

@@ -10,6 +10,7 @@ import type { SyncErrorCode } from '../shared/error-codes.js';
 import type { InitialSyncResult } from '../shared/initial-sync.js';
 import { syncProgressSignal, type SyncProgress } from '../shared/sync-status.js';
 import { UnsafeArchiveError } from '../sync/archive-limits.js';
+import { filterKey } from '../sync/file-filter.js';
 import { importCommit, IntegrityMismatchError, type ImportProgress } from '../sync/import-commit.js';
 import { completeSnapshot } from './complete-snapshot.js';
 import type { ActivityDeps } from './deps.js';
@@ -97,7 +98,9 @@ export function createInitialSyncActivities(deps: ActivityDeps) {
     /**
      * Streams the commit into the blob store and its manifest into a snapshot, then makes that
      * snapshot current in one transaction. Heartbeats throughout; a retry on another worker
-     * carries on from the rows already written.
+     * carries on from the rows already written. The snapshot is the commit's under the project's
+     * current filter: a re-import under the same filter reuses its rows, but only once every blob
+     * they name is found in the store (those lost are fetched again by SHA).
      */
     async importSnapshot(input: { projectId: string; operationId: string; head: RepositoryHead & { commitSha: string; treeSha: string } }): Promise<InitialSyncResult> {
       const { projectId, operationId, head } = input;
@@ -118,13 +121,14 @@ export function createInitialSyncActivities(deps: ActivityDeps) {
         const tree = await readRecursiveTree(client.octokit, owner, repo, treeSha).catch((error: unknown) => {
           throw githubFailure(error, `the tree of ${owner}/${repo}@${commitSha}`);
         });
-        const snapshot = await withDatabase(() => snapshots.openForCommit(projectId, commitSha, treeSha));
+        const snapshot = await withDatabase(() => snapshots.openForCommit(projectId, commitSha, treeSha, filterKey(project.filter)));
         const result = await importCommit({
           db,
           blobs,
           snapshotId: snapshot.id,
           tree,
           filter: project.filter,
+          verifyWritten: true,
           ...(deps.archiveLimits ? { archiveLimits: deps.archiveLimits } : {}),
           signal: context.cancellationSignal,
           sources: githubSources(client, deps.githubApiUrl, { owner, repo, commitSha }),
@@ -143,7 +147,7 @@ export function createInitialSyncActivities(deps: ActivityDeps) {
           counts: { added: tree.length, modified: 0, removed: 0 },
           bytesUploaded: result.bytesUploaded,
           apiRequests: client.requests.count,
-          metadata: { blobsUploaded: result.blobsUploaded, fetchedOutsideArchive: result.fetchedOutsideArchive.slice(0, 100), fetchedOutsideArchiveCount: result.fetchedOutsideArchive.length },
+          metadata: { blobsUploaded: result.blobsUploaded, blobsRestored: result.blobsRestored, fetchedOutsideArchive: result.fetchedOutsideArchive.slice(0, 100), fetchedOutsideArchiveCount: result.fetchedOutsideArchive.length },
         });
         log.info('initial sync imported', { projectId, commit: commitSha.slice(0, 7), files: totals.files, uploaded: result.blobsUploaded });
         return {

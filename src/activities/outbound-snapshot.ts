@@ -27,7 +27,8 @@ export async function moveSnapshotToOutboundCommit(db: Db, projectId: string, la
     if (current.commit_sha === landed.commitSha) return true;
     if (current.commit_sha !== landed.parentSha) return false;
 
-    const snapshot = await snapshots.openForCommit(projectId, landed.commitSha, landed.treeSha);
+    const snapshot = await snapshots.openForCommit(projectId, landed.commitSha, landed.treeSha, current.filter_key);
+    // The rows carry over with the filter they were classified under; a sync re-applies a newer one.
     const changed = changes.map((change) => change.path);
     await sql`insert into snapshot_files (snapshot_id, path, kind, mode, sha, size, is_text, editable, lfs_pointer, skip_reason, warning)
               select ${snapshot.id}, path, kind, mode, sha, size, is_text, editable, lfs_pointer, skip_reason, warning

@@ -12,6 +12,7 @@ import { fileRoutes } from './routes/projects/files.js';
 import { operationRoutes } from './routes/projects/operations.js';
 import { outboundRoutes } from './routes/projects/outbound.js';
 import { syncRoutes } from './routes/projects/sync.js';
+import { verifyRoutes } from './routes/projects/verify.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { ErrorSchema } from './schemas/common.js';
 import { ProjectSchema } from './schemas/projects.js';
@@ -42,5 +43,6 @@ export async function registerApp(fastify: FastifyInstance, deps: ApiDeps): Prom
   await fastify.register(operationRoutes);
   await fastify.register(fileRoutes);
   await fastify.register(outboundRoutes);
+  await fastify.register(verifyRoutes);
   await fastify.register(webhookRoutes);
 }

@@ -36,6 +36,22 @@ export function resolveFilter(filter: FileFilter = {}): ResolvedFilter {
   };
 }
 
+/**
+ * The filter as a canonical string: equal for filters that classify every path the same way
+ * (`{}` and the defaults spelled out, lists in any order), so a snapshot built under one filter
+ * can tell whether its skip decisions still hold under the project's current one.
+ */
+export function filterKey(filter: FileFilter = {}): string {
+  const resolved = resolveFilter(filter);
+  return JSON.stringify({
+    skipDirectories: [...resolved.skipDirectories].sort(),
+    binaryExtensions: [...resolved.binaryExtensions].sort(),
+    editableExtensions: [...resolved.editableExtensions].sort(),
+    maxFileBytes: resolved.maxFileBytes,
+    warnFileBytes: resolved.warnFileBytes,
+  });
+}
+
 function extensionOf(path: string): string {
   const name = path.slice(path.lastIndexOf('/') + 1);
   const dot = name.lastIndexOf('.');

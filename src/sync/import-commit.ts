@@ -7,6 +7,8 @@ import type { TreeEntry } from '../github/recursive-tree.js';
 import { BlobIntegrityError, type BlobStore } from '../storage/blob-store.js';
 import type { ArchiveLimits } from './archive-limits.js';
 import { classifyPath, isLfsPointer, looksBinary, resolveFilter, SNIFF_BYTES } from './file-filter.js';
+import { findAbsentBlobs } from './find-absent-blobs.js';
+import { restoreBlobs } from './restore-blobs.js';
 import { readZipEntries } from './zip-entries.js';
 
 export interface ImportProgress {
@@ -40,6 +42,11 @@ export interface ImportCommitOptions {
    * when only a few files changed since a snapshot whose rows are already copied over.
    */
   useArchive?: boolean;
+  /**
+   * Also check that the blobs of rows already in the snapshot are still in the store, and fetch
+   * by SHA those that are not — a re-import trusts neither an earlier attempt nor an earlier import.
+   */
+  verifyWritten?: boolean;
   onProgress?(progress: ImportProgress): void;
   signal?: AbortSignal;
 }
@@ -49,6 +56,8 @@ export interface ImportResult {
   blobsUploaded: number;
   bytesUploaded: number;
   fetchedOutsideArchive: string[];
+  /** Blobs of rows already written that the store had lost, fetched again by SHA. */
+  blobsRestored: number;
 }
 
 export class IntegrityMismatchError extends Error {
@@ -70,15 +79,22 @@ const MANIFEST_FLUSH_ROWS = 1000;
  * kept, so a retried or resumed import only does what is left.
  */
 export async function importCommit(options: ImportCommitOptions): Promise<ImportResult> {
-  const { db, blobs, sources, snapshotId, tree, uploadConcurrency = 16, useArchive = true, onProgress = () => {}, signal } = options;
+  const { db, blobs, sources, snapshotId, tree, uploadConcurrency = 16, useArchive = true, verifyWritten = false, onProgress = () => {}, signal } = options;
   const filter = resolveFilter(options.filter);
   const snapshots = snapshotsRepository(db);
   const blobIndex = blobsRepository(db);
 
   const byPath = new Map(tree.map((entry) => [entry.path, entry]));
   const done = await snapshots.writtenPaths(snapshotId);
-  const known = await blobIndex.knownAmong([...new Set(tree.filter((entry) => entry.type === 'blob').map((entry) => entry.sha))]);
-  const result: ImportResult = { filesStored: 0, blobsUploaded: 0, bytesUploaded: 0, fetchedOutsideArchive: [] };
+  const known = await blobIndex.knownAmong([...new Set(tree.filter((entry) => entry.type === 'blob' && !done.has(entry.path)).map((entry) => entry.sha))]);
+  // The index says what was stored, not what still is: what this import reuses is checked first.
+  const written = verifyWritten ? await snapshots.storedBlobs(snapshotId) : [];
+  const absent = await findAbsentBlobs(blobs, [...known, ...written.map((blob) => blob.sha)]);
+  const sizes = new Map(tree.map((entry) => [entry.sha, entry.size]));
+  await blobIndex.markMissing([...absent].map((sha) => ({ sha, size: sizes.get(sha) ?? 0 })));
+  for (const sha of absent) known.delete(sha);
+  const lost = written.filter((blob) => absent.has(blob.sha));
+  const result: ImportResult = { filesStored: 0, blobsUploaded: 0, bytesUploaded: 0, fetchedOutsideArchive: [], blobsRestored: 0 };
   const progress: ImportProgress = {
     phase: 'streaming',
     filesDone: done.size,
@@ -217,6 +233,14 @@ export async function importCommit(options: ImportCommitOptions): Promise<Import
     if (pendingRows.length >= MANIFEST_FLUSH_ROWS) await flush();
   }
   await flush();
+  // Rows already written whose blob the store lost (and no other path stored again above).
+  const { restored, mismatched } = await restoreBlobs(blobs, sources, lost.filter((blob) => !known.has(blob.sha)));
+  await blobIndex.record(restored);
+  result.blobsRestored = restored.length;
+  result.blobsUploaded += restored.length;
+  result.bytesUploaded += restored.reduce((sum, blob) => sum + blob.size, 0);
+  const [wrong] = mismatched;
+  if (wrong) throw new IntegrityMismatchError(wrong.path, `${wrong.path}: the blob GitHub serves does not hash to ${wrong.sha}`);
   progress.phase = 'finishing';
   progress.currentPath = null;
   onProgress(progress);

@@ -1,7 +1,7 @@
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import type { Config } from '../config.js';
 import { pushSignal, type IncrementalSyncInput, type PushNotice } from '../shared/incremental-sync.js';
-import { requestInitialSyncUpdate, requestOutboundUpdate, type ChildRun } from '../shared/project-writer.js';
+import { requestInitialSyncUpdate, requestOutboundUpdate, requestVerifyUpdate, type ChildRun } from '../shared/project-writer.js';
 import { incrementalSyncWorkflowId } from '../shared/workflow-ids.js';
 
 /**
@@ -37,6 +37,13 @@ export async function followProject(temporal: Client, config: WriterConfig, proj
 /** Asks the writer for an import from the archive; answers with the InitialSync child that serves it. */
 export function requestInitialSync(temporal: Client, config: WriterConfig, projectId: string): Promise<ChildRun> {
   return temporal.workflow.executeUpdateWithStart(requestInitialSyncUpdate, {
+    startWorkflowOperation: new WithStartWorkflowOperation('incrementalSync', { ...writerStart(config, projectId), workflowIdConflictPolicy: 'USE_EXISTING' }),
+  });
+}
+
+/** Asks the writer to verify the current snapshot's blobs; answers with the Verify child that serves it. */
+export function requestVerify(temporal: Client, config: WriterConfig, projectId: string): Promise<ChildRun> {
+  return temporal.workflow.executeUpdateWithStart(requestVerifyUpdate, {
     startWorkflowOperation: new WithStartWorkflowOperation('incrementalSync', { ...writerStart(config, projectId), workflowIdConflictPolicy: 'USE_EXISTING' }),
   });
 }

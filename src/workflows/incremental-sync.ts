@@ -14,9 +14,9 @@ import {
 import type { Activities } from '../activities/index.js';
 import type { IncrementalSyncInput } from '../shared/incremental-sync.js';
 import { pushSignal } from '../shared/incremental-sync.js';
-import { requestInitialSyncUpdate, requestOutboundUpdate, type ChildRun } from '../shared/project-writer.js';
+import { requestInitialSyncUpdate, requestOutboundUpdate, requestVerifyUpdate, type ChildRun } from '../shared/project-writer.js';
 import type { SyncStatusView } from '../shared/sync-status.js';
-import { initialSyncWorkflowId, outboundSyncWorkflowId } from '../shared/workflow-ids.js';
+import { initialSyncWorkflowId, outboundSyncWorkflowId, verifyWorkflowId } from '../shared/workflow-ids.js';
 import { bookkeeping, githubCall, streaming } from './activity-options.js';
 import { describeFailure } from './describe-failure.js';
 import { initialSync } from './initial-sync.js';
@@ -27,9 +27,9 @@ const LINGER = '2 seconds';
 /** Units of work per run before the history is handed to a fresh run (continue-as-new). */
 const WORK_PER_RUN = 50;
 
-/** A request that runs as a child workflow: an import from the archive, or an outbound commit. */
+/** A request that runs as a child workflow: an import from the archive, an outbound commit, or a verify. */
 interface ChildJob {
-  kind: 'initial' | 'outbound';
+  kind: 'initial' | 'outbound' | 'verify';
   workflowId: string;
   operationId?: string;
   /** Set once the child has started; update callers wait for it. */
@@ -40,7 +40,7 @@ interface ChildJob {
 
 /**
  * IncrementalSync (`incremental-sync/<projectId>`) is the project's single writer. It follows
- * pushes itself and runs InitialSync and OutboundSync as children, one unit of work at a time,
+ * pushes itself and runs InitialSync, OutboundSync and Verify as children, one unit of work at a time,
  * so a project's syncs never overlap. Pushes during any work set one flag: a burst of any size
  * costs at most one more sync, to the newest head (read fresh, never taken from the payload).
  */
@@ -74,13 +74,16 @@ export async function incrementalSync(input: IncrementalSyncInput): Promise<void
   }
   setHandler(requestInitialSyncUpdate, () => enqueue('initial', initialSyncWorkflowId(projectId)));
   setHandler(requestOutboundUpdate, ({ operationId }) => enqueue('outbound', outboundSyncWorkflowId(projectId, operationId), operationId));
+  setHandler(requestVerifyUpdate, () => enqueue('verify', verifyWorkflowId(projectId)));
 
   async function runChild(job: ChildJob): Promise<boolean> {
     try {
       const child =
         job.kind === 'initial'
           ? await startChild(initialSync, { workflowId: job.workflowId, args: [{ projectId, maximumAttempts }], workflowExecutionTimeout: '6 hours' })
-          : await startChild('outboundSync', { workflowId: job.workflowId, args: [{ projectId, operationId: job.operationId!, maximumAttempts }] });
+          : job.kind === 'verify'
+            ? await startChild('verifyProject', { workflowId: job.workflowId, args: [{ projectId, maximumAttempts }], workflowExecutionTimeout: '6 hours' })
+            : await startChild('outboundSync', { workflowId: job.workflowId, args: [{ projectId, operationId: job.operationId!, maximumAttempts }] });
       job.runId = child.firstExecutionRunId;
       await child.result();
       return true;

@@ -2,3 +2,4 @@ export { incrementalSync } from './incremental-sync.js';
 export { initialSync } from './initial-sync.js';
 export { outboundSync } from './outbound-sync.js';
 export { pollProjects } from './poll-projects.js';
+export { verifyProject } from './verify.js';

@@ -6,6 +6,8 @@ export interface SnapshotsTable {
   project_id: string;
   commit_sha: string;
   tree_sha: string | null;
+  /** The file filter the rows were classified with (see filterKey); '' when not recorded. */
+  filter_key: Generated<string>;
   file_count: number;
   total_bytes: number;
   complete: Generated<boolean>;

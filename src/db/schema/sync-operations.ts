@@ -1,6 +1,6 @@
 import type { Generated, JSONColumnType } from 'kysely';
 
-export type OperationKind = 'initial' | 'incremental' | 'full_resync' | 'outbound';
+export type OperationKind = 'initial' | 'incremental' | 'full_resync' | 'outbound' | 'verify';
 export type OperationStatus = 'pending' | 'running' | 'succeeded' | 'failed';
 
 /** The operations log of seed 004: one row per sync, in either direction. */

@@ -7,9 +7,14 @@ import { FileContentQuerySchema, FileListQuerySchema, FileListSchema, type FileC
 import { contentTypeFor } from './content-type.js';
 import { loadProject } from './load-project.js';
 import { Type } from '@sinclair/typebox';
+import { blobsRepository } from '../../../db/repositories/blobs.js';
+import { BlobNotFoundError } from '../../../storage/blob-store.js';
 
 const tags = ['files'];
 const security = [{ apiKey: [] }];
+const BlobMissingResponse = Type.Ref('Error', {
+  description: "`blob-missing`: the file is in the snapshot but its content is missing from storage; POST /api/projects/:id/verify (or a re-import) fetches it again",
+});
 
 function presentFile(file: SnapshotFile) {
   return {
@@ -30,14 +35,35 @@ function presentFile(file: SnapshotFile) {
 export const fileRoutes: FastifyPluginAsync = async (fastify) => {
   const { db, blobs } = fastify.deps;
   const snapshots = snapshotsRepository(db);
+  const blobIndex = blobsRepository(db);
 
   async function snapshotFor(project: Project, ref: string | undefined): Promise<Snapshot | undefined> {
     if (ref) {
-      const snapshot = await snapshots.findForCommit(project.id, ref);
-      if (!snapshot?.complete) throw notFound(`snapshot of commit ${ref}`);
+      const snapshot = await snapshots.findCompleteForCommit(project.id, ref, project.current_snapshot_id);
+      if (!snapshot) throw notFound(`snapshot of commit ${ref}`);
       return snapshot;
     }
     return project.current_snapshot_id ? snapshots.findById(project.current_snapshot_id) : undefined;
+  }
+
+  /**
+   * A file's bytes. A blob the snapshot names but the store lost is recorded as missing (imports
+   * and verify then fetch it again) and answered 503 `blob-missing`: the file exists, its content
+   * cannot be served until it is restored, and retrying alone does not help.
+   */
+  async function readBlob(project: Project, file: SnapshotFile) {
+    try {
+      return await blobs.get(file.sha);
+    } catch (error) {
+      if (!(error instanceof BlobNotFoundError)) throw error;
+      fastify.log.warn({ projectId: project.id, path: file.path, blob: file.sha }, 'stored blob is missing');
+      await blobIndex.markMissing([{ sha: file.sha, size: file.size }]);
+      throw httpError(
+        503,
+        'blob-missing',
+        `the content of ${file.path} (blob ${file.sha}) is missing from storage; POST /api/projects/${project.id}/verify (or a re-import) fetches it again`,
+      );
+    }
   }
 
   fastify.get<{ Params: IdParams; Querystring: FileListQuery }>(
@@ -67,7 +93,7 @@ export const fileRoutes: FastifyPluginAsync = async (fastify) => {
         summary: "A file's content, streamed from storage",
         params: Type.Intersect([IdParamsSchema, Type.Object({ '*': Type.String({ minLength: 1, maxLength: 4096 }) })]),
         querystring: FileContentQuerySchema,
-        response: { ...errorResponses },
+        response: { ...errorResponses, 503: BlobMissingResponse },
       },
     },
     async (request, reply) => {
@@ -78,7 +104,7 @@ export const fileRoutes: FastifyPluginAsync = async (fastify) => {
       if (!file) throw notFound(`file ${path}`);
       if (file.kind === 'submodule') throw httpError(409, 'conflict', `${path} is a submodule at commit ${file.sha}; it has no content here`);
       if (file.skip_reason) throw httpError(409, 'conflict', `${path} was not synced (${file.skip_reason}); its blob is ${file.sha}`);
-      const stream = await blobs.get(file.sha);
+      const stream = await readBlob(project, file);
       return reply
         .header('content-type', contentTypeFor(file.path, file.is_text))
         .header('content-length', String(file.size))

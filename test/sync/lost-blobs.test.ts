@@ -1,0 +1,99 @@
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
+
+let h: SyncHarness;
+beforeAll(async () => {
+  h = await startSyncHarness();
+});
+afterAll(() => h.close());
+
+const FILES = { 'a.txt': 'alpha\n', 'b.txt': 'bravo\n', 'c/d.txt': 'delta\n' };
+
+async function imported(name: string) {
+  await h.github.repos.create('octo', name, {});
+  await h.github.repos.commit('octo', name, { message: 'initial', files: FILES });
+  const { id } = await h.link('octo', name);
+  expect((await h.initialSync(id)).status).toBe('synced');
+  return id;
+}
+
+async function blobShaOf(id: string, path: string): Promise<string> {
+  const files = (await h.app.inject({ method: 'GET', url: `/api/projects/${id}/files?limit=1000`, headers: h.auth() })).json().files as Array<{ path: string; sha: string }>;
+  return files.find((file) => file.path === path)!.sha;
+}
+
+async function missingSince(sha: string) {
+  const row = await h.db.selectFrom('blobs').select('missing_since').where('sha', '=', sha).executeTakeFirst();
+  return row?.missing_since ?? null;
+}
+
+async function latestOperation(id: string, kind: string) {
+  const operations = (await h.app.inject({ method: 'GET', url: `/api/projects/${id}/operations`, headers: h.auth() })).json().operations;
+  return operations.find((operation: { kind: string }) => operation.kind === kind);
+}
+
+function fileContent(id: string, path: string) {
+  return h.app.inject({ method: 'GET', url: `/api/projects/${id}/files/${path}`, headers: h.auth() });
+}
+
+/** Replaces a stored object with other bytes, behind the blob store's back (as bit rot or a bad copy would). */
+async function corrupt(sha: string, bytes: string) {
+  const client = new S3Client({ region: h.s3.region, endpoint: h.s3.endpoint!, forcePathStyle: true, credentials: { accessKeyId: h.s3.accessKeyId!, secretAccessKey: h.s3.secretAccessKey! } });
+  await client.send(new PutObjectCommand({ Bucket: h.s3.bucket, Key: `blobs/${sha}`, Body: bytes }));
+  client.destroy();
+}
+
+async function verify(id: string) {
+  const started = await h.app.inject({ method: 'POST', url: `/api/projects/${id}/verify`, headers: h.auth() });
+  expect(started.statusCode).toBe(202);
+  const { workflowId, syncId } = started.json();
+  expect(workflowId).toBe(`verify/${id}`);
+  await h.temporal.workflow.getHandle(workflowId, syncId).result();
+  return latestOperation(id, 'verify');
+}
+
+describe('a blob lost from storage', () => {
+  it('answers 503 blob-missing naming the path, not a bare 500', async () => {
+    const id = await imported('lost-read');
+    const sha = await blobShaOf(id, 'a.txt');
+    await h.blobs.delete(sha);
+    const response = await fileContent(id, 'a.txt');
+    expect(response.statusCode).toBe(503);
+    expect(response.json()).toMatchObject({ error: 'blob-missing' });
+    expect(response.json().message).toContain('a.txt');
+    expect(response.json().message).toContain('verify');
+    expect(await missingSince(sha)).not.toBeNull();
+  });
+
+  it('is fetched again by a re-import of the same commit', async () => {
+    const id = await imported('lost-reimport');
+    const sha = await blobShaOf(id, 'c/d.txt');
+    await h.blobs.delete(sha);
+    expect((await fileContent(id, 'c/d.txt')).statusCode).toBe(503);
+    expect((await h.initialSync(id)).status).toBe('synced');
+    expect((await latestOperation(id, 'initial')).metadata).toMatchObject({ blobsRestored: 1 });
+    expect(await missingSince(sha)).toBeNull();
+    const response = await fileContent(id, 'c/d.txt');
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toBe(FILES['c/d.txt']);
+  });
+
+  it('is documented: the file route answers 503 blob-missing, and verify has its route', async () => {
+    const { paths } = (await h.app.inject({ method: 'GET', url: '/docs/json' })).json();
+    expect(paths['/api/projects/{id}/files/{*}'].get.responses['503'].description).toContain('blob-missing');
+    expect(paths['/api/projects/{id}/verify'].post.responses).toHaveProperty('202');
+  });
+
+  it('is repaired by verify, as is a corrupted one, and the operation reports the counts', async () => {
+    const id = await imported('lost-verify');
+    await h.blobs.delete(await blobShaOf(id, 'a.txt'));
+    await corrupt(await blobShaOf(id, 'b.txt'), 'not bravo at all\n');
+    const operation = await verify(id);
+    expect(operation).toMatchObject({ status: 'succeeded', metadata: { checked: 3, missing: 1, corrupt: 1, repaired: 2 } });
+    expect((await fileContent(id, 'a.txt')).body).toBe(FILES['a.txt']);
+    expect((await fileContent(id, 'b.txt')).body).toBe(FILES['b.txt']);
+    expect(await missingSince(await blobShaOf(id, 'a.txt'))).toBeNull();
+    expect((await verify(id)).metadata).toMatchObject({ checked: 3, missing: 0, corrupt: 0, repaired: 0 });
+  });
+});
