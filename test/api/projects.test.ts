@@ -185,3 +185,24 @@ describe('health, readiness, metrics and docs', () => {
     expect(Object.keys(response.json().paths)).toEqual(expect.arrayContaining(['/api/projects', '/api/projects/{id}', '/api/projects/{id}/sync/initial']));
   });
 });
+
+describe('integer parameters', () => {
+  const huge = '99999999999999999999';
+
+  it.each(['/api/projects', '/api/projects/:id/operations'])('answers an offset past its maximum on %s with 400 naming it', async (route) => {
+    const created = (await createProject({ owner: 'paging', repo: `offset-${route.length}` })).json();
+    const response = await h.app.inject({ method: 'GET', url: `${route.replace(':id', created.id)}?offset=${huge}`, headers: h.auth() });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().message).toMatch(/offset/);
+  });
+
+  it.each([
+    [{ owner: 'ok', repo: 'huge-installation', installationId: Number(huge) }, /installationId/],
+    [{ owner: 'ok', repo: 'huge-filter', filter: { maxFileBytes: Number(huge) } }, /maxFileBytes/],
+    [{ owner: 'ok', repo: 'huge-warn', filter: { warnFileBytes: Number(huge) } }, /warnFileBytes/],
+  ])('answers a body integer past its maximum (%j) with 400 naming it', async (body, field) => {
+    const response = await createProject(body);
+    expect(response.statusCode).toBe(400);
+    expect(response.json().message).toMatch(field);
+  });
+});

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { MAX_GITHUB_ID, PageOffsetSchema } from './common.js';
 
 // https://docs.github.com/en/get-started/learning-about-github/types-of-github-accounts — a user or
 // organisation login: alphanumerics and single hyphens, not at either end, at most 39 characters.
@@ -13,16 +14,20 @@ const BranchSchema = Type.String({
   description: 'Branch to follow; omitted follows the repository default branch',
 });
 const TokenSchema = Type.String({ minLength: 1, maxLength: 1000, pattern: '^\\S+$', description: 'Personal access token (stored encrypted, never returned)' });
-const InstallationIdSchema = Type.Integer({ minimum: 1, description: 'GitHub App installation id' });
+const InstallationIdSchema = Type.Integer({ minimum: 1, maximum: MAX_GITHUB_ID, description: 'GitHub App installation id' });
 const SyncModeSchema = Type.Union([Type.Literal('direct_commit'), Type.Literal('protected_pr'), Type.Literal('hybrid')]);
+
+/** No file in an import is larger than the archive it comes in; 16 GiB is far past any real one. */
+const MAX_FILE_BYTES_SETTING = 16 * 1024 ** 3;
+const FileBytesSchema = Type.Integer({ minimum: 1, maximum: MAX_FILE_BYTES_SETTING });
 
 export const FileFilterSchema = Type.Object(
   {
     skipDirectories: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 255 }), { maxItems: 200 })),
     binaryExtensions: Type.Optional(Type.Array(Type.String({ pattern: '^\\.?[A-Za-z0-9_+-]{1,32}$' }), { maxItems: 500 })),
     editableExtensions: Type.Optional(Type.Array(Type.String({ pattern: '^\\.?[A-Za-z0-9_+-]{1,32}$' }), { maxItems: 500 })),
-    maxFileBytes: Type.Optional(Type.Integer({ minimum: 1 })),
-    warnFileBytes: Type.Optional(Type.Integer({ minimum: 1 })),
+    maxFileBytes: Type.Optional(FileBytesSchema),
+    warnFileBytes: Type.Optional(FileBytesSchema),
   },
   { additionalProperties: false },
 );
@@ -95,7 +100,7 @@ export type ProjectBody = Static<typeof ProjectSchema>;
 
 export const ProjectListQuerySchema = Type.Object({
   limit: Type.Integer({ minimum: 1, maximum: 100, default: 50 }),
-  offset: Type.Integer({ minimum: 0, default: 0 }),
+  offset: PageOffsetSchema,
 });
 export type ProjectListQuery = Static<typeof ProjectListQuerySchema>;
 

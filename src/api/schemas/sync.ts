@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { PageOffsetSchema } from './common.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 
@@ -76,6 +77,6 @@ export const OperationSchema = Type.Object(
 
 export const PageQuerySchema = Type.Object({
   limit: Type.Integer({ minimum: 1, maximum: 100, default: 50 }),
-  offset: Type.Integer({ minimum: 0, default: 0 }),
+  offset: PageOffsetSchema,
 });
 export type PageQuery = Static<typeof PageQuerySchema>;
