@@ -3,7 +3,7 @@ import type { Project } from '../../../db/repositories/projects.js';
 import { snapshotsRepository, type Snapshot, type SnapshotFile } from '../../../db/repositories/snapshots.js';
 import { httpError, notFound } from '../../http-error.js';
 import { errorResponses, IdParamsSchema, type IdParams } from '../../schemas/common.js';
-import { FileContentQuerySchema, FileListQuerySchema, FileListSchema, type FileContentQuery, type FileListQuery } from '../../schemas/files.js';
+import { FileContentQuerySchema, FileListQuerySchema, FilePathParamsSchema, FileListSchema, type FileContentQuery, type FileListQuery } from '../../schemas/files.js';
 import { contentTypeFor } from './content-type.js';
 import { loadProject } from './load-project.js';
 import { Type } from '@sinclair/typebox';
@@ -65,7 +65,7 @@ export const fileRoutes: FastifyPluginAsync = async (fastify) => {
         tags,
         security,
         summary: "A file's content, streamed from storage",
-        params: Type.Intersect([IdParamsSchema, Type.Object({ '*': Type.String({ minLength: 1, maxLength: 4096 }) })]),
+        params: Type.Intersect([IdParamsSchema, FilePathParamsSchema]),
         querystring: FileContentQuerySchema,
         response: { ...errorResponses },
       },
