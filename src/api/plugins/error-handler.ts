@@ -25,7 +25,11 @@ export const errorHandlerPlugin = fp(
       }
       const status = error.statusCode ?? 500;
       if (status >= 400 && status < 500) {
-        const message = error.validation ? `invalid ${error.validationContext ?? 'request'}: ${error.message}` : error.message;
+        const message = error.validation
+          ? `invalid ${error.validationContext ?? 'request'}: ${error.message}`
+          : error.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+            ? `the request body is larger than the ${request.routeOptions.bodyLimit ?? 'configured'} bytes ${request.method} ${request.routeOptions.url ?? 'this route'} accepts`
+            : error.message;
         return reply.status(status).send({ statusCode: status, error: codeByStatus[status] ?? 'bad-request', message });
       }
       request.log.error({ err: error }, 'request failed');
