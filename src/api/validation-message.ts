@@ -13,7 +13,8 @@ function problemOf(error: FastifySchemaValidationError): string {
   const { keyword, params } = error;
   if (keyword === 'pattern' && params.pattern === STORABLE_TEXT_PATTERN) return 'must not contain NUL characters or unpaired UTF-16 surrogates';
   const schema = (error as { schema?: unknown }).schema;
-  if (keyword === 'not' && isRequiredList(schema)) return `must not give ${schema.required.join(' and ')} together`;
+  if (keyword === 'not' && isRequiredList(schema)) return `must give either ${schema.required.join(' or ')}, not both`;
+  if (keyword === 'additionalProperties') return `must not have the unknown property '${String(params.additionalProperty)}'`;
   return error.message ?? 'is invalid';
 }
 

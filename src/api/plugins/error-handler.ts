@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin';
 import type { FastifyError } from 'fastify';
+import { allowedMethods } from '../allowed-methods.js';
 import { HttpError } from '../http-error.js';
 
 const codeByStatus: Record<number, string> = {
@@ -35,9 +36,18 @@ export const errorHandlerPlugin = fp(
       request.log.error({ err: error }, 'request failed');
       return reply.status(500).send({ statusCode: 500, error: 'internal', message: 'internal server error' });
     });
-    fastify.setNotFoundHandler((request, reply) =>
-      reply.status(404).send({ statusCode: 404, error: 'not-found', message: `no route ${request.method} ${request.url.split('?')[0]}` }),
-    );
+    // A path that exists under other methods is a 405 listing them (RFC 9110 §15.5.6), not a 404.
+    fastify.setNotFoundHandler((request, reply) => {
+      const path = request.url.split('?')[0]!;
+      const allowed = allowedMethods(fastify, path);
+      if (allowed.length > 0) {
+        return reply
+          .status(405)
+          .header('allow', allowed.join(', '))
+          .send({ statusCode: 405, error: 'method-not-allowed', message: `${request.method} is not allowed on ${path}; allowed: ${allowed.join(', ')}` });
+      }
+      return reply.status(404).send({ statusCode: 404, error: 'not-found', message: `no route ${request.method} ${path}` });
+    });
   },
   { name: 'error-handler' },
 );

@@ -1,3 +1,4 @@
+import { Type } from '@sinclair/typebox';
 import { sql } from 'kysely';
 import type { FastifyPluginAsync } from 'fastify';
 import { projectsRepository, type Project } from '../../db/repositories/projects.js';
@@ -36,7 +37,8 @@ export const webhookRoutes: FastifyPluginAsync = async (fastify) => {
         tags: ['webhooks'],
         summary: 'GitHub webhook deliveries (signed with X-Hub-Signature-256)',
         headers: WebhookHeadersSchema,
-        response: { 200: WebhookAckSchema, 202: WebhookAckSchema },
+        // Signed by GitHub, not by an API key: a signature that does not verify is a 401.
+        response: { 200: WebhookAckSchema, 202: WebhookAckSchema, 401: Type.Ref('Error') },
       },
     },
     async (request, reply) => {

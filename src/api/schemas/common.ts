@@ -10,13 +10,9 @@ export const ErrorSchema = Type.Object(
 );
 export type ErrorBody = Static<typeof ErrorSchema>;
 
-export const errorResponses = {
-  400: Type.Ref('Error'),
-  401: Type.Ref('Error'),
-  404: Type.Ref('Error'),
-  409: Type.Ref('Error'),
-  413: Type.Ref('Error'),
-} as const;
+/** Answers only some routes give; the ones every route can give are added by the route-contract plugin. */
+export const conflictResponse = { 409: Type.Ref('Error') } as const;
+export const tooManyRequestsResponse = { 429: Type.Ref('Error') } as const;
 
 /**
  * Bounds for every integer the API reads. Without a maximum, `?offset=99999999999999999999` passes

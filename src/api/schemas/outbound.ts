@@ -14,7 +14,7 @@ export const OutboundChangeSchema = Type.Object({
 
 export const OutboundRequestSchema = Type.Object({
   message: StorableText({ minLength: 1, maxLength: 65_536, description: 'The commit message' }),
-  changes: Type.Array(OutboundChangeSchema),
+  changes: Type.Array(OutboundChangeSchema, { minItems: 1 }),
   mode: Type.Optional(Type.Union([Type.Literal('direct_commit'), Type.Literal('protected_pr'), Type.Literal('hybrid')], { description: "Default: the project's syncMode" })),
   author: Type.Optional(Type.Object({ name: StorableText({ minLength: 1, maxLength: 255 }), email: StorableText({ minLength: 3, maxLength: 255 }) })),
 });

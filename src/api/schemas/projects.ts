@@ -34,6 +34,9 @@ export const FileFilterSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** A project authenticates with a token or an App installation, never both. */
+const OneCredential = { not: { required: ['token', 'installationId'] } };
+
 export const CreateProjectSchema = Type.Object(
   {
     owner: OwnerSchema,
@@ -44,7 +47,7 @@ export const CreateProjectSchema = Type.Object(
     syncMode: Type.Optional(SyncModeSchema),
     filter: Type.Optional(FileFilterSchema),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, ...OneCredential },
 );
 export type CreateProjectBody = Static<typeof CreateProjectSchema>;
 
@@ -57,7 +60,7 @@ export const UpdateProjectSchema = Type.Object(
     filter: Type.Optional(FileFilterSchema),
     enabled: Type.Optional(Type.Boolean()),
   },
-  { additionalProperties: false, minProperties: 1 },
+  { additionalProperties: false, minProperties: 1, ...OneCredential },
 );
 export type UpdateProjectBody = Static<typeof UpdateProjectSchema>;
 
@@ -100,10 +103,13 @@ export const ProjectSchema = Type.Object(
 );
 export type ProjectBody = Static<typeof ProjectSchema>;
 
-export const ProjectListQuerySchema = Type.Object({
-  limit: Type.Integer({ minimum: 1, maximum: 100, default: 50 }),
-  offset: PageOffsetSchema,
-});
+export const ProjectListQuerySchema = Type.Object(
+  {
+    limit: Type.Integer({ minimum: 1, maximum: 100, default: 50 }),
+    offset: PageOffsetSchema,
+  },
+  { additionalProperties: false },
+);
 export type ProjectListQuery = Static<typeof ProjectListQuerySchema>;
 
 export const ProjectListSchema = Type.Object({

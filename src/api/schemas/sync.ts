@@ -75,8 +75,11 @@ export const OperationSchema = Type.Object(
   { $id: 'Operation' },
 );
 
-export const PageQuerySchema = Type.Object({
-  limit: Type.Integer({ minimum: 1, maximum: 100, default: 50 }),
-  offset: PageOffsetSchema,
-});
+export const PageQuerySchema = Type.Object(
+  {
+    limit: Type.Integer({ minimum: 1, maximum: 100, default: 50 }),
+    offset: PageOffsetSchema,
+  },
+  { additionalProperties: false },
+);
 export type PageQuery = Static<typeof PageQuerySchema>;

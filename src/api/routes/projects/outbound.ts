@@ -10,7 +10,7 @@ import { outboundSyncWorkflowId } from '../../../shared/workflow-ids.js';
 import { resolveFilter } from '../../../sync/file-filter.js';
 import { requestOutboundSync } from '../../../temporal/project-writer.js';
 import { httpError } from '../../http-error.js';
-import { errorResponses, IdParamsSchema, type IdParams } from '../../schemas/common.js';
+import { conflictResponse, IdParamsSchema, tooManyRequestsResponse, type IdParams } from '../../schemas/common.js';
 import { OutboundAcceptedSchema, OutboundRequestSchema, type OutboundAccepted, type OutboundRequestBody } from '../../schemas/outbound.js';
 import { loadProject } from './load-project.js';
 import { tenantSlots } from './tenant-slots.js';
@@ -43,7 +43,7 @@ export const outboundRoutes: FastifyPluginAsync = async (fastify) => {
         summary: 'Commit edits to GitHub (direct commit, pull request, or hybrid)',
         params: IdParamsSchema,
         body: OutboundRequestSchema,
-        response: { 202: OutboundAcceptedSchema, ...errorResponses },
+        response: { 202: OutboundAcceptedSchema, ...conflictResponse, ...tooManyRequestsResponse },
       },
     },
     async (request, reply) => {
