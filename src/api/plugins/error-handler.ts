@@ -36,18 +36,21 @@ export const errorHandlerPlugin = fp(
       request.log.error({ err: error }, 'request failed');
       return reply.status(500).send({ statusCode: 500, error: 'internal', message: 'internal server error' });
     });
-    // A path that exists under other methods is a 405 listing them (RFC 9110 §15.5.6), not a 404.
-    fastify.setNotFoundHandler((request, reply) => {
+    // A path that exists under other methods is a 405 listing them (RFC 9110 §15.5.6), not a 404;
+    // answered before the body is read, so a wrong method never costs a body's parsing.
+    fastify.addHook('onRequest', async (request, reply) => {
+      if (!request.is404) return;
       const path = request.url.split('?')[0]!;
       const allowed = allowedMethods(fastify, path);
-      if (allowed.length > 0) {
-        return reply
-          .status(405)
-          .header('allow', allowed.join(', '))
-          .send({ statusCode: 405, error: 'method-not-allowed', message: `${request.method} is not allowed on ${path}; allowed: ${allowed.join(', ')}` });
-      }
-      return reply.status(404).send({ statusCode: 404, error: 'not-found', message: `no route ${request.method} ${path}` });
+      if (allowed.length === 0) return;
+      return reply
+        .status(405)
+        .header('allow', allowed.join(', '))
+        .send({ statusCode: 405, error: 'method-not-allowed', message: `${request.method} is not allowed on ${path}; allowed: ${allowed.join(', ')}` });
     });
+    fastify.setNotFoundHandler((request, reply) =>
+      reply.status(404).send({ statusCode: 404, error: 'not-found', message: `no route ${request.method} ${request.url.split('?')[0]}` }),
+    );
   },
   { name: 'error-handler' },
 );
