@@ -82,6 +82,12 @@ describe('what the API does matches it', () => {
     expect(response.json().error).toBe('method-not-allowed');
   });
 
+  it('answers a method that carries a body (QUERY) on a known path with 405 before reading it', async () => {
+    const response = await h.app.inject({ method: 'QUERY' as 'GET', url: '/api/projects', headers: h.auth() });
+    expect(response.statusCode).toBe(405);
+    expect(response.headers.allow).toBe('GET, HEAD, POST');
+  });
+
   it('still answers a path no route has with 404', async () => {
     const response = await h.app.inject({ method: 'GET', url: '/api/nothing-here', headers: h.auth() });
     expect(response.statusCode).toBe(404);
