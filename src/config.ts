@@ -36,6 +36,12 @@ export interface Config {
   encryptionKey: Buffer | undefined;
   bootstrapApiKey: string | undefined;
   bodyLimitBytes: number;
+  /**
+   * POST /api/projects/:id/outbound: the largest JSON body (OUTBOUND_MAX_BODY_BYTES) and how many
+   * of a tenant's requests this process receives and stores at once (OUTBOUND_MAX_CONCURRENT_PER_TENANT);
+   * together they bound the memory one tenant's edits can hold.
+   */
+  outbound: { maxBodyBytes: number; maxConcurrentPerTenant: number };
   /** Attempts per sync activity before an outage fails the sync (SYNC_MAX_ATTEMPTS). */
   syncMaxAttempts: number;
   /** The polling failsafe's Schedule: interval (0 disables it) and GitHub requests in flight. */
@@ -97,6 +103,10 @@ export function loadConfig(env: Env = process.env): Config {
     encryptionKey: read.key32('REPOSYNC_ENCRYPTION_KEY'),
     bootstrapApiKey: read.minLength('REPOSYNC_BOOTSTRAP_API_KEY', 20),
     bodyLimitBytes: read.positiveInt('API_BODY_LIMIT_BYTES') ?? 1024 * 1024,
+    outbound: {
+      maxBodyBytes: read.positiveInt('OUTBOUND_MAX_BODY_BYTES') ?? 32 * 1024 * 1024,
+      maxConcurrentPerTenant: read.positiveInt('OUTBOUND_MAX_CONCURRENT_PER_TENANT') ?? 2,
+    },
     syncMaxAttempts: read.positiveInt('SYNC_MAX_ATTEMPTS') ?? 8,
     poll: {
       intervalSeconds: read.nonNegativeInt('POLL_INTERVAL_SECONDS') ?? 300,

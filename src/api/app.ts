@@ -6,6 +6,7 @@ import { authPlugin } from './plugins/auth.js';
 import { depsPlugin } from './plugins/deps.js';
 import { errorHandlerPlugin } from './plugins/error-handler.js';
 import { metricsPlugin } from './plugins/metrics.js';
+import { routeContractPlugin } from './plugins/route-contract.js';
 import { healthRoutes } from './routes/health.js';
 import { projectCrudRoutes } from './routes/projects/crud.js';
 import { fileRoutes } from './routes/projects/files.js';
@@ -32,6 +33,7 @@ export async function registerApp(fastify: FastifyInstance, deps: ApiDeps): Prom
   fastify.addSchema(ProjectSchema);
   fastify.addSchema(OperationSchema);
 
+  await fastify.register(routeContractPlugin);
   await fastify.register(depsPlugin, { deps });
   await fastify.register(errorHandlerPlugin);
   await fastify.register(metricsPlugin);

@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { registerApp } from './app.js';
 import type { ApiDeps } from './deps.js';
+import { formatValidationErrors } from './validation-message.js';
 
 /** Log fields that may carry secrets; pino replaces them before anything is written. */
 export const REDACTED_LOG_PATHS = [
@@ -23,7 +24,9 @@ export async function buildServer(deps: ApiDeps, options: BuildServerOptions = {
     logger: logger === false ? false : { ...(logger === true ? {} : logger), redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' } },
     bodyLimit: deps.config.bodyLimitBytes,
     // Validate strictly: unknown fields are errors, not silently dropped (see additionalProperties).
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+    // `verbose` hands each error the schema it failed, for messages that name the rule broken.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false, verbose: true } },
+    schemaErrorFormatter: formatValidationErrors,
     requestIdHeader: 'x-request-id',
   });
   await registerApp(fastify, deps);

@@ -6,15 +6,33 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { assertBlobSha, BlobIntegrityError, BlobNotFoundError, type BlobStore } from './blob-store.js';
 import { GitBlobHashStream } from './git-blob-hash.js';
+import { removeStaleFiles } from './remove-stale-files.js';
+
+export interface FilesystemBlobStoreOptions {
+  /**
+   * A temporary file untouched this long belongs to a write that died with its process (a crash
+   * skips the `finally` that removes it); a live write touches its file with every chunk.
+   */
+  staleTempAfterMs?: number;
+  /** How often the temporary folder is swept, besides once at start. */
+  sweepEveryMs?: number;
+}
 
 /**
  * Blobs as files under `<root>/blobs/<sha[0:2]>/<sha>`. A blob is written to a temporary file,
- * verified, then renamed into place, so a crash never leaves a partial blob under its SHA.
+ * verified, then renamed into place, so a crash never leaves a partial blob under its SHA; the
+ * temporary files a crash leaves behind are swept at start and then periodically.
  */
-export function createFilesystemBlobStore(root: string): BlobStore {
+export function createFilesystemBlobStore(root: string, options: FilesystemBlobStoreOptions = {}): BlobStore {
+  const { staleTempAfterMs = 60 * 60 * 1000, sweepEveryMs = 15 * 60 * 1000 } = options;
   const blobsDir = path.join(root, 'blobs');
   const tmpDir = path.join(root, 'tmp');
   const blobPath = (sha: string) => path.join(blobsDir, sha.slice(0, 2), sha);
+
+  // Sweeping is housekeeping: a failure (a folder not readable yet) waits for the next round.
+  const sweep = () => void removeStaleFiles(tmpDir, staleTempAfterMs).catch(() => {});
+  sweep();
+  const sweeper = setInterval(sweep, sweepEveryMs).unref();
 
   async function exists(file: string): Promise<boolean> {
     try {
@@ -81,6 +99,8 @@ export function createFilesystemBlobStore(root: string): BlobStore {
       await rm(probe, { force: true });
     },
 
-    async close() {},
+    async close() {
+      clearInterval(sweeper);
+    },
   };
 }

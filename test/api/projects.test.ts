@@ -185,3 +185,70 @@ describe('health, readiness, metrics and docs', () => {
     expect(Object.keys(response.json().paths)).toEqual(expect.arrayContaining(['/api/projects', '/api/projects/{id}', '/api/projects/{id}/sync/initial']));
   });
 });
+
+describe('integer parameters', () => {
+  const huge = '99999999999999999999';
+
+  it.each(['/api/projects', '/api/projects/:id/operations'])('answers an offset past its maximum on %s with 400 naming it', async (route) => {
+    const created = (await createProject({ owner: 'paging', repo: `offset-${route.length}` })).json();
+    const response = await h.app.inject({ method: 'GET', url: `${route.replace(':id', created.id)}?offset=${huge}`, headers: h.auth() });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().message).toMatch(/offset/);
+  });
+
+  it.each([
+    [{ owner: 'ok', repo: 'huge-installation', installationId: Number(huge) }, /installationId/],
+    [{ owner: 'ok', repo: 'huge-filter', filter: { maxFileBytes: Number(huge) } }, /maxFileBytes/],
+    [{ owner: 'ok', repo: 'huge-warn', filter: { warnFileBytes: Number(huge) } }, /warnFileBytes/],
+  ])('answers a body integer past its maximum (%j) with 400 naming it', async (body, field) => {
+    const response = await createProject(body);
+    expect(response.statusCode).toBe(400);
+    expect(response.json().message).toMatch(field);
+  });
+});
+
+describe('text PostgreSQL cannot store', () => {
+  let projectId: string;
+  beforeAll(async () => {
+    projectId = (await createProject({ owner: 'nul', repo: 'bytes' })).json().id;
+  });
+
+  it.each([
+    ['a NUL in a filter directory', { filter: { skipDirectories: ['a\u0000b'] } }, /skipDirectories/],
+    ['an unpaired surrogate in a filter directory', { filter: { skipDirectories: ['\udc00'] } }, /skipDirectories/],
+    ['an unpaired surrogate in a branch', { branch: 'main\ud800' }, /branch/],
+    ['a NUL in a token', { token: 'ghp_\u0000' }, /token/],
+  ])('refuses %s with 400 naming the field', async (_name, payload, field) => {
+    const response = await h.app.inject({ method: 'PATCH', url: `/api/projects/${projectId}`, headers: h.auth(), payload });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().message).toMatch(field);
+  });
+
+  it('keeps accepting characters outside the Basic Multilingual Plane', async () => {
+    const response = await h.app.inject({ method: 'PATCH', url: `/api/projects/${projectId}`, headers: h.auth(), payload: { filter: { skipDirectories: ['📦-cache'] } } });
+    expect(response.statusCode).toBe(200);
+    expect(response.json().filter.skipDirectories).toEqual(['📦-cache']);
+  });
+
+  it.each([
+    ['/files/%00', /params\/\*/],
+    ['/files/index.js%00.md', /params\/\*/],
+    ['/files?cursor=%00', /cursor/],
+    ['/files?prefix=docs%00', /prefix/],
+  ])('answers GET %s with 400 naming the field', async (suffix, field) => {
+    const response = await h.app.inject({ method: 'GET', url: `/api/projects/${projectId}${suffix}`, headers: h.auth() });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().message).toMatch(field);
+    expect(response.json().message).toMatch(/NUL/);
+  });
+
+  it.each([
+    ['message', { message: 'fix\u0000', changes: [{ path: 'a.md', content: 'x' }] }, /message/],
+    ['a path', { message: 'fix', changes: [{ path: 'a\u0000.md', content: 'x' }] }, /path/],
+    ['the author', { message: 'fix', changes: [{ path: 'a.md', content: 'x' }], author: { name: 'A\u0000', email: 'a@b.c' } }, /name/],
+  ])('refuses an outbound edit with NUL in %s with 400 naming it', async (_name, payload, field) => {
+    const response = await h.app.inject({ method: 'POST', url: `/api/projects/${projectId}/outbound`, headers: h.auth(), payload });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().message).toMatch(field);
+  });
+});

@@ -96,7 +96,29 @@ describe('POST /api/webhooks/github', () => {
     delete headers[headerName];
     const response = await h.app.inject({ method: 'POST', url: '/api/webhooks/github', headers, payload: body });
     expect(response.statusCode).toBe(400);
-    expect(response.json().message).toContain(name);
+    expect(response.json().message).toMatch(new RegExp(name, 'i'));
+  });
+
+  it.each([
+    ['a 3,000-character X-GitHub-Delivery', { 'x-github-delivery': 'a'.repeat(3000) }, /x-github-delivery/],
+    ['a X-GitHub-Delivery outside its charset', { 'x-github-delivery': 'guid with spaces' }, /x-github-delivery/],
+    ['a 3,000-character X-GitHub-Event', { 'x-github-event': 'a'.repeat(3000) }, /x-github-event/],
+    ['a X-GitHub-Event outside its charset', { 'x-github-event': 'Push!' }, /x-github-event/],
+    ['a X-Hub-Signature-256 that is no HMAC', { 'x-hub-signature-256': `sha256=${'z'.repeat(3000)}` }, /x-hub-signature-256/],
+  ])('refuses %s with 400 and records nothing', async (_name, override, field) => {
+    const body = JSON.stringify(push('4'.repeat(40)));
+    const before = await deliveriesCount();
+    const headers = { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': randomUUID(), 'x-hub-signature-256': sign(APP_SECRET, body), ...override };
+    const response = await h.app.inject({ method: 'POST', url: '/api/webhooks/github', headers, payload: body });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().message).toMatch(field);
+    expect(await deliveriesCount()).toBe(before);
+    expect(await lastRemoteSha()).not.toBe('4'.repeat(40));
+  });
+
+  it('accepts a 100-character delivery id, the most it allows', async () => {
+    const response = await deliver('push', push('5'.repeat(40)), { delivery: 'd'.repeat(100) });
+    expect(response.statusCode).toBe(202);
   });
 
   it('refuses malformed JSON with 400', async () => {

@@ -62,6 +62,20 @@ describe('loadConfig', () => {
     expect(problems.length).toBe(8);
   });
 
+  it('bounds outbound edits: 32 MiB bodies, two at once per tenant, unless configured', () => {
+    expect(loadConfig({}).outbound).toEqual({ maxBodyBytes: 32 * 1024 * 1024, maxConcurrentPerTenant: 2 });
+    expect(loadConfig({ OUTBOUND_MAX_BODY_BYTES: '1048576', OUTBOUND_MAX_CONCURRENT_PER_TENANT: '5' }).outbound).toEqual({ maxBodyBytes: 1048576, maxConcurrentPerTenant: 5 });
+  });
+
+  it.each([
+    ['OUTBOUND_MAX_BODY_BYTES', '32MiB'],
+    ['OUTBOUND_MAX_BODY_BYTES', '0'],
+    ['OUTBOUND_MAX_CONCURRENT_PER_TENANT', '-1'],
+    ['OUTBOUND_MAX_CONCURRENT_PER_TENANT', '0'],
+  ])('refuses %s=%s, naming it', (variable, value) => {
+    expect(problemsOf({ [variable]: value })).toEqual([expect.stringMatching(new RegExp(`^${variable} must be a positive integer`))]);
+  });
+
   it('accepts a private key with escaped newlines, as .env files carry it', () => {
     const config = loadConfig({ GITHUB_APP_ID: '1', GITHUB_APP_PRIVATE_KEY: '-----BEGIN RSA PRIVATE KEY-----\\nabc\\n-----END RSA PRIVATE KEY-----' });
     expect(config.github.appPrivateKey).toContain('\nabc\n');

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BlobIntegrityError, BlobNotFoundError, type BlobStore } from '../../src/storage/blob-store.js';
 import { createFilesystemBlobStore } from '../../src/storage/filesystem-blob-store.js';
 import { gitBlobSha } from '../../src/storage/git-blob-hash.js';
@@ -120,5 +120,44 @@ describe.each(implementations)('%s blob store', (_name, open) => {
 
   it('is reachable', async () => {
     await expect(store.check()).resolves.toBeUndefined();
+  });
+});
+
+describe('filesystem blob store temporary files', () => {
+  const twoHoursAgo = () => new Date(Date.now() - 2 * 60 * 60 * 1000);
+
+  async function tmpFolderWith(files: Record<string, Date>): Promise<{ root: string; tmp: string }> {
+    const root = await mkdtemp(path.join(os.tmpdir(), 'reposync-blobs-'));
+    const tmp = path.join(root, 'tmp');
+    await mkdir(tmp, { recursive: true });
+    for (const [name, modified] of Object.entries(files)) {
+      await writeFile(path.join(tmp, name), 'partial');
+      await utimes(path.join(tmp, name), modified, modified);
+    }
+    return { root, tmp };
+  }
+
+  it('removes the temporary files a crashed write left behind when it starts, and keeps a fresh one', async () => {
+    const { root, tmp } = await tmpFolderWith({ 'crashed-write': twoHoursAgo(), 'write-in-flight': new Date() });
+    const store = createFilesystemBlobStore(root);
+    try {
+      await vi.waitFor(async () => expect(await readdir(tmp)).toEqual(['write-in-flight']), { timeout: 5_000 });
+    } finally {
+      await store.close();
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps sweeping while it runs', async () => {
+    const { root, tmp } = await tmpFolderWith({});
+    const store = createFilesystemBlobStore(root, { sweepEveryMs: 50 });
+    try {
+      await writeFile(path.join(tmp, 'crashed-later'), 'partial');
+      await utimes(path.join(tmp, 'crashed-later'), twoHoursAgo(), twoHoursAgo());
+      await vi.waitFor(async () => expect(await readdir(tmp)).toEqual([]), { timeout: 5_000 });
+    } finally {
+      await store.close();
+      await rm(root, { recursive: true, force: true });
+    }
   });
 });

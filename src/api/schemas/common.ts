@@ -10,13 +10,19 @@ export const ErrorSchema = Type.Object(
 );
 export type ErrorBody = Static<typeof ErrorSchema>;
 
-export const errorResponses = {
-  400: Type.Ref('Error'),
-  401: Type.Ref('Error'),
-  404: Type.Ref('Error'),
-  409: Type.Ref('Error'),
-  413: Type.Ref('Error'),
-} as const;
+/** Answers only some routes give; the ones every route can give are added by the route-contract plugin. */
+export const conflictResponse = { 409: Type.Ref('Error') } as const;
+export const tooManyRequestsResponse = { 429: Type.Ref('Error') } as const;
+
+/**
+ * Bounds for every integer the API reads. Without a maximum, `?offset=99999999999999999999` passes
+ * as an integer and overflows PostgreSQL's bigint; an offset past a million rows is never a page
+ * anyone reads, and ids stay within what JSON numbers carry exactly.
+ */
+export const MAX_PAGE_OFFSET = 1_000_000;
+export const MAX_GITHUB_ID = Number.MAX_SAFE_INTEGER;
+
+export const PageOffsetSchema = Type.Integer({ minimum: 0, maximum: MAX_PAGE_OFFSET, default: 0 });
 
 export const IdParamsSchema = Type.Object({ id: Type.String({ format: 'uuid' }) });
 export type IdParams = Static<typeof IdParamsSchema>;

@@ -1,31 +1,41 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { MAX_GITHUB_ID, PageOffsetSchema } from './common.js';
+import { StorableText } from './text.js';
 
 // https://docs.github.com/en/get-started/learning-about-github/types-of-github-accounts — a user or
 // organisation login: alphanumerics and single hyphens, not at either end, at most 39 characters.
 const OwnerSchema = Type.String({ pattern: '^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$', description: 'GitHub user or organisation login' });
 // Repository names: letters, digits, '.', '-', '_', at most 100 characters, never "." or "..".
 const RepoSchema = Type.String({ pattern: '^(?!\\.{1,2}$)[A-Za-z0-9._-]{1,100}$', description: 'GitHub repository name' });
-// A subset of git-check-ref-format that rejects everything GitHub would.
+// A subset of git-check-ref-format that rejects everything GitHub would, and text PostgreSQL cannot store.
 const BranchSchema = Type.String({
   minLength: 1,
   maxLength: 255,
-  pattern: '^(?!/|-|.*(?:\\.\\.|//|@\\{|\\.lock$|/$|\\.$))[^\\s~^:?*\\[\\\\\\x00-\\x1f\\x7f]+$',
+  pattern: '^(?!/|-|.*(?:\\.\\.|//|@\\{|\\.lock$|/$|\\.$))[^\\s~^:?*\\[\\\\\\x00-\\x1f\\x7f\\uD800-\\uDFFF]+$',
   description: 'Branch to follow; omitted follows the repository default branch',
 });
-const TokenSchema = Type.String({ minLength: 1, maxLength: 1000, pattern: '^\\S+$', description: 'Personal access token (stored encrypted, never returned)' });
-const InstallationIdSchema = Type.Integer({ minimum: 1, description: 'GitHub App installation id' });
+// GitHub tokens are printable ASCII; anything else could never authenticate.
+const TokenSchema = Type.String({ minLength: 1, maxLength: 1000, pattern: '^[\\x21-\\x7e]+$', description: 'Personal access token (stored encrypted, never returned)' });
+const InstallationIdSchema = Type.Integer({ minimum: 1, maximum: MAX_GITHUB_ID, description: 'GitHub App installation id' });
 const SyncModeSchema = Type.Union([Type.Literal('direct_commit'), Type.Literal('protected_pr'), Type.Literal('hybrid')]);
+
+/** No file in an import is larger than the archive it comes in; 16 GiB is far past any real one. */
+const MAX_FILE_BYTES_SETTING = 16 * 1024 ** 3;
+const FileBytesSchema = Type.Integer({ minimum: 1, maximum: MAX_FILE_BYTES_SETTING });
 
 export const FileFilterSchema = Type.Object(
   {
-    skipDirectories: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 255 }), { maxItems: 200 })),
+    skipDirectories: Type.Optional(Type.Array(StorableText({ minLength: 1, maxLength: 255 }), { maxItems: 200 })),
     binaryExtensions: Type.Optional(Type.Array(Type.String({ pattern: '^\\.?[A-Za-z0-9_+-]{1,32}$' }), { maxItems: 500 })),
     editableExtensions: Type.Optional(Type.Array(Type.String({ pattern: '^\\.?[A-Za-z0-9_+-]{1,32}$' }), { maxItems: 500 })),
-    maxFileBytes: Type.Optional(Type.Integer({ minimum: 1 })),
-    warnFileBytes: Type.Optional(Type.Integer({ minimum: 1 })),
+    maxFileBytes: Type.Optional(FileBytesSchema),
+    warnFileBytes: Type.Optional(FileBytesSchema),
   },
   { additionalProperties: false },
 );
+
+/** A project authenticates with a token or an App installation, never both. */
+const OneCredential = { not: { required: ['token', 'installationId'] } };
 
 export const CreateProjectSchema = Type.Object(
   {
@@ -37,7 +47,7 @@ export const CreateProjectSchema = Type.Object(
     syncMode: Type.Optional(SyncModeSchema),
     filter: Type.Optional(FileFilterSchema),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, ...OneCredential },
 );
 export type CreateProjectBody = Static<typeof CreateProjectSchema>;
 
@@ -50,7 +60,7 @@ export const UpdateProjectSchema = Type.Object(
     filter: Type.Optional(FileFilterSchema),
     enabled: Type.Optional(Type.Boolean()),
   },
-  { additionalProperties: false, minProperties: 1 },
+  { additionalProperties: false, minProperties: 1, ...OneCredential },
 );
 export type UpdateProjectBody = Static<typeof UpdateProjectSchema>;
 
@@ -93,10 +103,13 @@ export const ProjectSchema = Type.Object(
 );
 export type ProjectBody = Static<typeof ProjectSchema>;
 
-export const ProjectListQuerySchema = Type.Object({
-  limit: Type.Integer({ minimum: 1, maximum: 100, default: 50 }),
-  offset: Type.Integer({ minimum: 0, default: 0 }),
-});
+export const ProjectListQuerySchema = Type.Object(
+  {
+    limit: Type.Integer({ minimum: 1, maximum: 100, default: 50 }),
+    offset: PageOffsetSchema,
+  },
+  { additionalProperties: false },
+);
 export type ProjectListQuery = Static<typeof ProjectListQuerySchema>;
 
 export const ProjectListSchema = Type.Object({

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { PageOffsetSchema } from './common.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 
@@ -74,8 +75,11 @@ export const OperationSchema = Type.Object(
   { $id: 'Operation' },
 );
 
-export const PageQuerySchema = Type.Object({
-  limit: Type.Integer({ minimum: 1, maximum: 100, default: 50 }),
-  offset: Type.Integer({ minimum: 0, default: 0 }),
-});
+export const PageQuerySchema = Type.Object(
+  {
+    limit: Type.Integer({ minimum: 1, maximum: 100, default: 50 }),
+    offset: PageOffsetSchema,
+  },
+  { additionalProperties: false },
+);
 export type PageQuery = Static<typeof PageQuerySchema>;

@@ -6,7 +6,7 @@ import { connectWebhook, disconnectWebhook } from './project-webhook.js';
 import { DuplicateProjectError, projectsRepository, type ProjectChanges } from '../../../db/repositories/projects.js';
 import { httpError, notFound } from '../../http-error.js';
 import { presentProject } from '../../presenters/project.js';
-import { errorResponses, IdParamsSchema, type IdParams } from '../../schemas/common.js';
+import { conflictResponse, IdParamsSchema, type IdParams } from '../../schemas/common.js';
 import {
   CreateProjectSchema,
   ProjectListQuerySchema,
@@ -27,11 +27,8 @@ export const projectCrudRoutes: FastifyPluginAsync = async (fastify) => {
   const github = createGitHubClients({ config: config.github, secrets });
   const webhookDeps = (log: FastifyBaseLogger) => ({ db, secrets, config, github, log });
 
-  /** Turns the credential fields of a request into columns; only one kind may be given. */
+  /** Turns the credential fields of a request into columns (its schema allows only one kind). */
   function credentialColumns(body: { token?: string; installationId?: number }): ProjectChanges {
-    if (body.token !== undefined && body.installationId !== undefined) {
-      throw httpError(400, 'bad-request', 'give either token or installationId, not both');
-    }
     if (body.installationId !== undefined) {
       if (config.github.appId === undefined) {
         throw httpError(400, 'bad-request', 'installationId needs a GitHub App: the server has no GITHUB_APP_ID configured');
@@ -53,7 +50,7 @@ export const projectCrudRoutes: FastifyPluginAsync = async (fastify) => {
     '/api/projects',
     {
       onRequest: fastify.authenticate,
-      schema: { tags, security, summary: 'Link a GitHub repository', body: CreateProjectSchema, response: { 201: Type.Ref('Project'), ...errorResponses } },
+      schema: { tags, security, summary: 'Link a GitHub repository', body: CreateProjectSchema, response: { 201: Type.Ref('Project'), ...conflictResponse } },
     },
     async (request, reply) => {
       const { owner, repo, branch, syncMode, filter = {} } = request.body;
@@ -97,7 +94,7 @@ export const projectCrudRoutes: FastifyPluginAsync = async (fastify) => {
     '/api/projects',
     {
       onRequest: fastify.authenticate,
-      schema: { tags, security, summary: 'List projects', querystring: ProjectListQuerySchema, response: { 200: ProjectListSchema, ...errorResponses } },
+      schema: { tags, security, summary: 'List projects', querystring: ProjectListQuerySchema, response: { 200: ProjectListSchema } },
     },
     async (request) => {
       const { limit, offset } = request.query;
@@ -108,7 +105,7 @@ export const projectCrudRoutes: FastifyPluginAsync = async (fastify) => {
 
   fastify.get<{ Params: IdParams }>(
     '/api/projects/:id',
-    { onRequest: fastify.authenticate, schema: { tags, security, summary: 'Get a project', params: IdParamsSchema, response: { 200: Type.Ref('Project'), ...errorResponses } } },
+    { onRequest: fastify.authenticate, schema: { tags, security, summary: 'Get a project', params: IdParamsSchema, response: { 200: Type.Ref('Project') } } },
     async (request) => presentProject(await findOr404(request.caller.tenantId, request.params.id)),
   );
 
@@ -116,7 +113,7 @@ export const projectCrudRoutes: FastifyPluginAsync = async (fastify) => {
     '/api/projects/:id',
     {
       onRequest: fastify.authenticate,
-      schema: { tags, security, summary: 'Change a project', params: IdParamsSchema, body: UpdateProjectSchema, response: { 200: Type.Ref('Project'), ...errorResponses } },
+      schema: { tags, security, summary: 'Change a project', params: IdParamsSchema, body: UpdateProjectSchema, response: { 200: Type.Ref('Project'), ...conflictResponse } },
     },
     async (request) => {
       const { branch, syncMode, filter, enabled } = request.body;
@@ -140,7 +137,7 @@ export const projectCrudRoutes: FastifyPluginAsync = async (fastify) => {
 
   fastify.delete<{ Params: IdParams }>(
     '/api/projects/:id',
-    { onRequest: fastify.authenticate, schema: { tags, security, summary: 'Unlink a project', params: IdParamsSchema, response: { 204: Type.Null(), ...errorResponses } } },
+    { onRequest: fastify.authenticate, schema: { tags, security, summary: 'Unlink a project', params: IdParamsSchema, response: { 204: Type.Null() } } },
     async (request, reply) => {
       const project = await findOr404(request.caller.tenantId, request.params.id);
       if (!(await projects.deleteForTenant(request.caller.tenantId, project.id))) throw notFound(`project ${request.params.id}`);

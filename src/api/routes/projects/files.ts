@@ -2,8 +2,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Project } from '../../../db/repositories/projects.js';
 import { snapshotsRepository, type Snapshot, type SnapshotFile } from '../../../db/repositories/snapshots.js';
 import { httpError, notFound } from '../../http-error.js';
-import { errorResponses, IdParamsSchema, type IdParams } from '../../schemas/common.js';
-import { FileContentQuerySchema, FileListQuerySchema, FileListSchema, type FileContentQuery, type FileListQuery } from '../../schemas/files.js';
+import { conflictResponse, IdParamsSchema, type IdParams } from '../../schemas/common.js';
+import { FileContentQuerySchema, FileListQuerySchema, FilePathParamsSchema, FileListSchema, type FileContentQuery, type FileListQuery } from '../../schemas/files.js';
 import { contentTypeFor } from './content-type.js';
 import { loadProject } from './load-project.js';
 import { Type } from '@sinclair/typebox';
@@ -70,7 +70,7 @@ export const fileRoutes: FastifyPluginAsync = async (fastify) => {
     '/api/projects/:id/files',
     {
       onRequest: fastify.authenticate,
-      schema: { tags, security, summary: 'List the snapshot, in path order, a page at a time', params: IdParamsSchema, querystring: FileListQuerySchema, response: { 200: FileListSchema, ...errorResponses } },
+      schema: { tags, security, summary: 'List the snapshot, in path order, a page at a time', params: IdParamsSchema, querystring: FileListQuerySchema, response: { 200: FileListSchema } },
     },
     async (request) => {
       const project = await loadProject(db, request);
@@ -91,9 +91,9 @@ export const fileRoutes: FastifyPluginAsync = async (fastify) => {
         tags,
         security,
         summary: "A file's content, streamed from storage",
-        params: Type.Intersect([IdParamsSchema, Type.Object({ '*': Type.String({ minLength: 1, maxLength: 4096 }) })]),
+        params: Type.Intersect([IdParamsSchema, FilePathParamsSchema]),
         querystring: FileContentQuerySchema,
-        response: { ...errorResponses, 503: BlobMissingResponse },
+        response: { ...conflictResponse, 503: BlobMissingResponse },
       },
     },
     async (request, reply) => {

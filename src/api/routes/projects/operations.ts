@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { syncOperationsRepository, type SyncOperation } from '../../../db/repositories/sync-operations.js';
 import { notFound } from '../../http-error.js';
-import { errorResponses, IdParamsSchema, type IdParams } from '../../schemas/common.js';
+import { IdParamsSchema, type IdParams } from '../../schemas/common.js';
 import { PageQuerySchema, type PageQuery } from '../../schemas/sync.js';
 import { loadProject } from './load-project.js';
 
@@ -48,7 +48,7 @@ export const operationRoutes: FastifyPluginAsync = async (fastify) => {
         summary: 'Sync history, newest first',
         params: IdParamsSchema,
         querystring: PageQuerySchema,
-        response: { 200: Type.Object({ operations: Type.Array(Type.Ref('Operation')) }), ...errorResponses },
+        response: { 200: Type.Object({ operations: Type.Array(Type.Ref('Operation')) }) },
       },
     },
     async (request) => {
@@ -67,7 +67,7 @@ export const operationRoutes: FastifyPluginAsync = async (fastify) => {
         security,
         summary: 'One operation',
         params: Type.Intersect([IdParamsSchema, Type.Object({ operationId: Type.String({ format: 'uuid' }) })]),
-        response: { 200: Type.Ref('Operation'), ...errorResponses },
+        response: { 200: Type.Ref('Operation') },
       },
     },
     async (request) => {

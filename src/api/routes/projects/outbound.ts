@@ -10,14 +10,13 @@ import { outboundSyncWorkflowId } from '../../../shared/workflow-ids.js';
 import { resolveFilter } from '../../../sync/file-filter.js';
 import { requestOutboundSync } from '../../../temporal/project-writer.js';
 import { httpError } from '../../http-error.js';
-import { errorResponses, IdParamsSchema, type IdParams } from '../../schemas/common.js';
+import { conflictResponse, IdParamsSchema, tooManyRequestsResponse, type IdParams } from '../../schemas/common.js';
 import { OutboundAcceptedSchema, OutboundRequestSchema, type OutboundAccepted, type OutboundRequestBody } from '../../schemas/outbound.js';
 import { loadProject } from './load-project.js';
+import { tenantSlots } from './tenant-slots.js';
 
 const tags = ['outbound'];
 const security = [{ apiKey: [] }];
-/** Room for a file at GitHub's 100 MiB limit, base64-encoded, and a few more. */
-const OUTBOUND_BODY_LIMIT_BYTES = 200 * 1024 * 1024;
 const UPLOAD_CONCURRENCY = 16;
 
 /**
@@ -27,19 +26,24 @@ const UPLOAD_CONCURRENCY = 16;
  */
 export const outboundRoutes: FastifyPluginAsync = async (fastify) => {
   const { db, blobs, temporal, config } = fastify.deps;
+  // A body is held several times over while it is parsed, decoded and stored (JSON text, parsed
+  // strings, decoded buffers): the size cap and the per-tenant slots bound that memory.
+  const slots = tenantSlots(config.outbound.maxConcurrentPerTenant, 'outbound edits');
 
   fastify.post<{ Params: IdParams; Body: OutboundRequestBody }>(
     '/api/projects/:id/outbound',
     {
-      onRequest: fastify.authenticate,
-      bodyLimit: Math.max(config.bodyLimitBytes, OUTBOUND_BODY_LIMIT_BYTES),
+      onRequest: [fastify.authenticate, slots.onRequest],
+      onResponse: slots.onResponse,
+      onRequestAbort: slots.onRequestAbort,
+      bodyLimit: config.outbound.maxBodyBytes,
       schema: {
         tags,
         security,
         summary: 'Commit edits to GitHub (direct commit, pull request, or hybrid)',
         params: IdParamsSchema,
         body: OutboundRequestSchema,
-        response: { 202: OutboundAcceptedSchema, ...errorResponses },
+        response: { 202: OutboundAcceptedSchema, ...conflictResponse, ...tooManyRequestsResponse },
       },
     },
     async (request, reply) => {

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChildRun } from '../../../shared/project-writer.js';
-import { errorResponses, IdParamsSchema, type IdParams } from '../../schemas/common.js';
+import { conflictResponse, IdParamsSchema, type IdParams } from '../../schemas/common.js';
 import { SyncStartedSchema, SyncStatusSchema, type SyncStarted } from '../../schemas/sync.js';
 import { followProject, requestInitialSync } from '../../../temporal/project-writer.js';
 import { httpError } from '../../http-error.js';
@@ -21,7 +21,7 @@ export const syncRoutes: FastifyPluginAsync = async (fastify) => {
     '/api/projects/:id/sync/initial',
     {
       onRequest: fastify.authenticate,
-      schema: { tags, security, summary: 'Start the initial import', params: IdParamsSchema, response: { 202: SyncStartedSchema, ...errorResponses } },
+      schema: { tags, security, summary: 'Start the initial import', params: IdParamsSchema, response: { 202: SyncStartedSchema } },
     },
     async (request, reply) => {
       const project = await loadProject(db, request);
@@ -53,7 +53,7 @@ export const syncRoutes: FastifyPluginAsync = async (fastify) => {
     '/api/projects/:id/sync',
     {
       onRequest: fastify.authenticate,
-      schema: { tags, security, summary: 'Sync the latest commit now (incremental)', params: IdParamsSchema, response: { 202: SyncStartedSchema, ...errorResponses } },
+      schema: { tags, security, summary: 'Sync the latest commit now (incremental)', params: IdParamsSchema, response: { 202: SyncStartedSchema, ...conflictResponse } },
     },
     async (request, reply) => {
       const project = await loadProject(db, request);
@@ -67,7 +67,7 @@ export const syncRoutes: FastifyPluginAsync = async (fastify) => {
     '/api/projects/:id/sync/status',
     {
       onRequest: fastify.authenticate,
-      schema: { tags, security, summary: 'Sync status, live while a sync runs', params: IdParamsSchema, response: { 200: SyncStatusSchema, ...errorResponses } },
+      schema: { tags, security, summary: 'Sync status, live while a sync runs', params: IdParamsSchema, response: { 200: SyncStatusSchema } },
     },
     async (request) => {
       const project = await loadProject(db, request);

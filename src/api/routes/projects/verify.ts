@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { requestVerify } from '../../../temporal/project-writer.js';
 import { httpError } from '../../http-error.js';
-import { errorResponses, IdParamsSchema, type IdParams } from '../../schemas/common.js';
+import { conflictResponse, IdParamsSchema, type IdParams } from '../../schemas/common.js';
 import { SyncStartedSchema, type SyncStarted } from '../../schemas/sync.js';
 import { loadProject } from './load-project.js';
 
@@ -23,7 +23,7 @@ export const verifyRoutes: FastifyPluginAsync = async (fastify) => {
         description:
           'Runs as the workflow `verify/<projectId>` once any sync in progress ends. Its outcome is an operation of kind `verify` in GET /api/projects/:id/operations, with `metadata.checked`, `missing`, `corrupt`, `repaired` and `unrepaired`.',
         params: IdParamsSchema,
-        response: { 202: SyncStartedSchema, ...errorResponses },
+        response: { 202: SyncStartedSchema, ...conflictResponse },
       },
     },
     async (request, reply) => {
