@@ -35,6 +35,11 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     activities: createActivities(options.activities),
     ...(workflowBundlePath ? { workflowBundle: { codePath: workflowBundlePath } } : { workflowsPath }),
     shutdownGraceTime: '10 seconds',
+    // A workflow's next task waits this long for the worker that ran its last one before any
+    // worker may take it. A live worker polls its sticky queue all the time, so the wait only
+    // matters when that worker died (a deploy, OOM): the default 10 s then stalls every one of
+    // its workflows, and an import restarted on a new worker, for 10 s per death.
+    stickyQueueScheduleToStartTimeout: '3 seconds',
     ...options.options,
   });
 }
