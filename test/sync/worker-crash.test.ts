@@ -7,8 +7,9 @@ import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 let h: SyncHarness;
 
 beforeAll(async () => {
-  // A short heartbeat timeout, so each lost worker is noticed within seconds.
-  h = await startSyncHarness({ inProcessWorker: false, env: { SYNC_HEARTBEAT_TIMEOUT_SECONDS: '3' } });
+  // A short heartbeat timeout, so each lost worker is noticed within seconds; three losses in a
+  // row without progress end an import.
+  h = await startSyncHarness({ inProcessWorker: false, env: { SYNC_HEARTBEAT_TIMEOUT_SECONDS: '3', SYNC_MAX_ATTEMPTS: '3' } });
 });
 afterAll(() => h.close());
 
@@ -143,5 +144,39 @@ describe('a worker killed mid-import', () => {
     // Every restarted attempt began from the rows saved before the kill, never from file 1.
     expect(resumedFrom).toHaveLength(8);
     resumedFrom.forEach((start, round) => expect(start).toBeGreaterThanOrEqual(checkpointsAtKill[round]!));
+  }, 240_000);
+
+  it('fails with worker-lost once workers keep dying without saving any more of the import', async () => {
+    await h.killWorkerProcesses();
+    await h.github.repos.create('octo', 'crash-loop', {});
+    await h.github.repos.commit('octo', 'crash-loop', { message: 'x', files: { 'README.md': '# crash loop\n' } });
+    const { id } = await h.link('octo', 'crash-loop');
+    // The archive never arrives in time: no attempt saves a single file before its worker dies.
+    const stuck = h.github.faults.add({ path: /\/octo\/crash-loop\/legacy\.zip\//, delayMs: 60_000 });
+
+    let worker = h.startWorkerProcess();
+    const { workflowId, syncId } = (await h.app.inject({ method: 'POST', url: `/api/projects/${id}/sync/initial`, headers: h.auth() })).json();
+    const handle = h.temporal.workflow.getHandle(workflowId, syncId);
+    const ended = handle.result().then(() => 'completed', () => 'failed');
+    let killedAttempt: string | undefined;
+    // The first loss shows where the import stands; three more without progress end it.
+    for (let kill = 0; kill < 6; kill += 1) {
+      const deadline = Date.now() + 60_000;
+      let attempt = await importAttempt(workflowId, syncId);
+      while (!attempt || attempt.activityId === killedAttempt) {
+        expect(Date.now(), `kill ${kill}: no new attempt`).toBeLessThan(deadline);
+        if ((await handle.describe()).status.name !== 'RUNNING') break;
+        await sleep(100);
+        attempt = await importAttempt(workflowId, syncId);
+      }
+      if (!attempt || attempt.activityId === killedAttempt) break;
+      killedAttempt = attempt.activityId;
+      worker.kill('SIGKILL');
+      await new Promise((resolve) => worker.once('exit', resolve));
+      worker = h.startWorkerProcess();
+    }
+    expect(await ended).toBe('failed');
+    stuck.remove();
+    expect(await status(id)).toMatchObject({ status: 'failed', error: { code: 'worker-lost', message: expect.stringMatching(/importSnapshot lost its worker/) } });
   }, 240_000);
 });
