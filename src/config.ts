@@ -44,6 +44,11 @@ export interface Config {
   outbound: { maxBodyBytes: number; maxConcurrentPerTenant: number };
   /** Attempts per sync activity before an outage fails the sync (SYNC_MAX_ATTEMPTS). */
   syncMaxAttempts: number;
+  /**
+   * Seconds without a heartbeat after which a long sync activity's worker is presumed lost and
+   * the work resumes on another (SYNC_HEARTBEAT_TIMEOUT_SECONDS).
+   */
+  syncHeartbeatTimeoutSeconds: number;
   /** The polling failsafe's Schedule: interval (0 disables it) and GitHub requests in flight. */
   poll: { intervalSeconds: number; concurrency: number };
   /** Where GitHub reaches this API (PUBLIC_URL); linking registers `<PUBLIC_URL>/api/webhooks/github`. */
@@ -108,6 +113,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxConcurrentPerTenant: read.positiveInt('OUTBOUND_MAX_CONCURRENT_PER_TENANT') ?? 2,
     },
     syncMaxAttempts: read.positiveInt('SYNC_MAX_ATTEMPTS') ?? 8,
+    syncHeartbeatTimeoutSeconds: read.positiveInt('SYNC_HEARTBEAT_TIMEOUT_SECONDS') ?? 20,
     poll: {
       intervalSeconds: read.nonNegativeInt('POLL_INTERVAL_SECONDS') ?? 300,
       concurrency: read.positiveInt('POLL_CONCURRENCY') ?? 8,

@@ -6,9 +6,10 @@ import { startTemporalDevServer, type TemporalDevServer } from './embedded/tempo
 import { createLogger } from './logger.js';
 import { runMain } from './run-main.js';
 import { ensureAdminApiKey, openServices } from './services.js';
+import { stopOnSignals } from './stop-on-signals.js';
 import { createTemporalClient } from './temporal/client.js';
 import { ensurePollSchedule } from './temporal/poll-schedule.js';
-import { activityDepsFor, createWorker } from './worker.js';
+import { activityDepsFor, createWorker, stopWorker, WORKER_STOP_MS } from './worker.js';
 
 /**
  * `npm start`: everything in one command on embedded defaults — a local Temporal dev server
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
   const log = createLogger(config, { component: 'reposync' });
   // We stop the worker ourselves, in order, on Ctrl-C; the SDK's own logs only from warnings up.
   Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
+  const stopper = stopOnSignals(log);
   let devServer: TemporalDevServer | undefined;
   if (!config.temporal.address) {
     log.info('starting the local Temporal dev server');
@@ -33,11 +35,16 @@ async function main(): Promise<void> {
       log: (line) => log.debug({ source: 'temporal' }, line),
     });
   }
+  // The dev server stops last: the worker hands its tasks back to it while stopping.
+  if (devServer) stopper.defer({ name: 'temporal dev server', timeoutMs: 6_000, run: devServer.stop });
   const address = config.temporal.address ?? devServer!.address;
   const services = await openServices(config);
+  stopper.defer({ name: 'storage and database', timeoutMs: 3_000, run: () => services.close() });
   const adminKey = await ensureAdminApiKey(config, services.db);
   const temporal = createTemporalClient({ ...config.temporal, address });
+  stopper.defer({ name: 'temporal client', timeoutMs: 2_000, run: () => temporal.connection.close() });
   const connection = await NativeConnection.connect({ address });
+  stopper.defer({ name: 'worker connection', timeoutMs: 2_000, run: () => connection.close() });
   const worker = await createWorker({
     connection,
     namespace: config.temporal.namespace,
@@ -45,8 +52,11 @@ async function main(): Promise<void> {
     activities: activityDepsFor(config, services, temporal, log),
   });
   const workerRun = worker.run();
+  stopper.defer({ name: 'worker', timeoutMs: WORKER_STOP_MS, run: () => stopWorker(worker, workerRun) });
   await ensurePollSchedule(temporal, config);
   const server = await buildServer({ config, db: services.db, blobs: services.blobs, temporal, secrets: services.secrets });
+  // The API stops first: no request starts work the stopping worker would not take.
+  stopper.defer({ name: 'api', timeoutMs: 5_000, run: () => server.close() });
   await server.listen({ port: config.port, host: config.host });
 
   const apiUrl = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
@@ -63,24 +73,6 @@ async function main(): Promise<void> {
       '',
     ].join('\n') + '\n',
   );
-
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'stopping');
-    await server.close();
-    if (worker.getState() === 'RUNNING') worker.shutdown();
-    await workerRun;
-    await connection.close();
-    await temporal.connection.close();
-    await services.close();
-    await devServer?.stop();
-    log.info('stopped');
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
 }
 
 runMain(main);

@@ -11,6 +11,7 @@ import { createTemporalClient } from './temporal/client.js';
 import { ensurePollSchedule } from './temporal/poll-schedule.js';
 import { temporalTls } from './temporal/connection-options.js';
 import { runMain } from './run-main.js';
+import { stopOnSignals } from './stop-on-signals.js';
 
 const workflowsPath = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
 
@@ -34,9 +35,26 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     taskQueue,
     activities: createActivities(options.activities),
     ...(workflowBundlePath ? { workflowBundle: { codePath: workflowBundlePath } } : { workflowsPath }),
-    shutdownGraceTime: '10 seconds',
+    // On shutdown, running activities get this long to finish before they are cancelled, and
+    // the worker is torn down regardless at the force time: a stop never waits on a stuck task.
+    shutdownGraceTime: '8 seconds',
+    shutdownForceTime: '12 seconds',
+    // A workflow's next task waits this long for the worker that ran its last one before any
+    // worker may take it. A live worker polls its sticky queue all the time, so the wait only
+    // matters when that worker died (a deploy, OOM): the default 10 s then stalls every one of
+    // its workflows, and an import restarted on a new worker, for 10 s per death.
+    stickyQueueScheduleToStartTimeout: '3 seconds',
     ...options.options,
   });
+}
+
+/** The longest a worker's shutdown may take: its force time, and a margin. */
+export const WORKER_STOP_MS = 15_000;
+
+/** Stops polling, lets running tasks finish within the grace time, and waits for `run` to end. */
+export async function stopWorker(worker: Worker, run: Promise<void>): Promise<void> {
+  if (worker.getState() === 'RUNNING') worker.shutdown();
+  await run;
 }
 
 /** Builds the activity dependencies from configuration and opened services. */
@@ -56,12 +74,17 @@ export function activityDepsFor(config: Config, services: Services, temporal: Cl
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config, { component: 'worker' });
-  Runtime.install({ logger: new DefaultLogger(config.logLevel === 'debug' || config.logLevel === 'trace' ? 'DEBUG' : 'WARN') });
+  // We stop the worker ourselves, in order, on SIGINT/SIGTERM (see stopOnSignals).
+  Runtime.install({ logger: new DefaultLogger(config.logLevel === 'debug' || config.logLevel === 'trace' ? 'DEBUG' : 'WARN'), shutdownSignals: [] });
   if (!config.temporal.address) throw new Error('TEMPORAL_ADDRESS is required for a standalone worker (npm start runs an embedded one)');
+  const stopper = stopOnSignals(log);
   const services = await openServices(config);
+  stopper.defer({ name: 'storage and database', timeoutMs: 3_000, run: () => services.close() });
   const tls = temporalTls(config.temporal);
   const connection = await NativeConnection.connect({ address: config.temporal.address, ...(tls ? { tls } : {}) });
+  stopper.defer({ name: 'worker connection', timeoutMs: 2_000, run: () => connection.close() });
   const temporal = createTemporalClient({ ...config.temporal, address: config.temporal.address });
+  stopper.defer({ name: 'temporal client', timeoutMs: 2_000, run: () => temporal.connection.close() });
   const bundle = process.env.WORKFLOW_BUNDLE_PATH;
   const worker = await createWorker({
     connection,
@@ -72,12 +95,12 @@ async function main(): Promise<void> {
   });
   const poll = await ensurePollSchedule(temporal, config);
   log.info({ taskQueue: config.temporal.taskQueue, pollSchedule: poll, pollIntervalSeconds: config.poll.intervalSeconds }, 'worker started');
-  // Worker.run() installs SIGINT/SIGTERM handlers that drain in-flight tasks before resolving.
-  await worker.run();
-  await connection.close();
-  await temporal.connection.close();
-  await services.close();
-  log.info('worker stopped');
+  const running = worker.run();
+  stopper.defer({ name: 'worker', timeoutMs: WORKER_STOP_MS, run: () => stopWorker(worker, running) });
+  // A worker that fails on its own (not stopped by a signal) ends the process with its error.
+  await running.catch((error: unknown) => {
+    if (!stopper.stopping) throw error;
+  });
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) runMain(main);

@@ -7,6 +7,7 @@ import type { ProjectGitHub } from '../github/project-client.js';
 import { readRecursiveTree } from '../github/recursive-tree.js';
 import { githubFailure, permanentFailure } from '../github/sync-failure.js';
 import type { SyncErrorCode } from '../shared/error-codes.js';
+import type { ImportCheckpoint } from '../shared/import-checkpoint.js';
 import type { InitialSyncResult } from '../shared/initial-sync.js';
 import { syncProgressSignal, type SyncProgress } from '../shared/sync-status.js';
 import { UnsafeArchiveError } from '../sync/archive-limits.js';
@@ -30,6 +31,12 @@ export interface RepositoryHead {
 const PROGRESS_SIGNAL_INTERVAL_MS = 1_000;
 const HEARTBEAT_INTERVAL_MS = 2_000;
 const STALL_MS = 120_000;
+
+/** Often enough that a heartbeat timeout only ever means a lost worker or a stalled import. */
+function heartbeatIntervalMs(context: Context): number {
+  const timeoutMs = context.info.heartbeatTimeoutMs;
+  return timeoutMs ? Math.min(HEARTBEAT_INTERVAL_MS, timeoutMs / 4) : HEARTBEAT_INTERVAL_MS;
+}
 
 export function createInitialSyncActivities(deps: ActivityDeps) {
   const { db, github, log } = deps;
@@ -111,12 +118,14 @@ export function createInitialSyncActivities(deps: ActivityDeps) {
       const reportProgress = progressReporter(deps, context);
       // Heartbeat on a clock too, so long steps between files (the tree of a huge repository,
       // a large blob's upload) never look like a dead worker — but only while the import moves:
-      // a stream stalled for STALL_MS stops the heartbeats, and Temporal retries the activity.
-      let lastProgress: unknown = { filesDone: 0 };
+      // a stream stalled for STALL_MS stops the heartbeats, and the workflow re-runs the import.
+      // The details are the checkpoint: how many manifest rows are saved.
+      let checkpoint: ImportCheckpoint | undefined;
+      let reportedCheckpoint = false;
       let lastProgressAt = Date.now();
       const ticker = setInterval(() => {
-        if (Date.now() - lastProgressAt < STALL_MS) context.heartbeat(lastProgress);
-      }, HEARTBEAT_INTERVAL_MS);
+        if (Date.now() - lastProgressAt < STALL_MS) context.heartbeat(checkpoint);
+      }, heartbeatIntervalMs(context));
       try {
         const tree = await readRecursiveTree(client.octokit, owner, repo, treeSha).catch((error: unknown) => {
           throw githubFailure(error, `the tree of ${owner}/${repo}@${commitSha}`);
@@ -133,7 +142,9 @@ export function createInitialSyncActivities(deps: ActivityDeps) {
           signal: context.cancellationSignal,
           sources: githubSources(client, deps.githubApiUrl, { owner, repo, commitSha }),
           onProgress: (progress) => {
-            lastProgress = { phase: progress.phase, filesDone: progress.filesDone };
+            checkpoint = { phase: progress.phase, filesSaved: progress.filesSaved };
+            if (!reportedCheckpoint) context.heartbeat(checkpoint);
+            reportedCheckpoint = true;
             lastProgressAt = Date.now();
             reportProgress(progress);
           },
@@ -233,7 +244,8 @@ function progressReporter(deps: ActivityDeps, context: Context): (progress: Impo
     const now = Date.now();
     if (now - lastSent < PROGRESS_SIGNAL_INTERVAL_MS && progress.phase === 'streaming') return;
     lastSent = now;
-    const update: SyncProgress = { ...progress };
+    const { phase, filesDone, filesTotal, bytesDone, bytesTotal, currentPath } = progress;
+    const update: SyncProgress = { phase, filesDone, filesTotal, bytesDone, bytesTotal, currentPath };
     // Progress is best effort: a lost report must never fail the import.
     handle.signal(syncProgressSignal, update).catch(() => {});
   };

@@ -42,10 +42,17 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions =
   }
   // The metrics and HTTP API endpoints would otherwise take fixed ports and clash between servers.
   args.push('--metrics-port', String(await freePort()), '--http-port', String(await freePort()));
-  const child = spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group: Ctrl-C or a SIGTERM to our group must not stop the server before the
+  // worker has handed its tasks back to it; we stop it last. It is killed when we exit, however.
+  const child = spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
   forwardLines(child, log);
   let exited = false;
-  child.once('exit', () => (exited = true));
+  child.once('exit', () => {
+    exited = true;
+    process.off('exit', killOnExit);
+  });
   await waitForPort(host, port, { timeoutMs: 60_000, isAlive: () => !exited });
   if (uiPort !== undefined) await waitForPort(host, uiPort, { timeoutMs: 30_000, isAlive: () => !exited });
   return {
@@ -71,7 +78,7 @@ function forwardLines(child: ChildProcess, log: (line: string) => void): void {
 }
 
 /** SIGTERM, then SIGKILL if the child has not exited within `graceMs`. */
-export function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> {
+export function stopChild(child: ChildProcess, graceMs = 5_000): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);

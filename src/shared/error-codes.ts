@@ -1,9 +1,10 @@
 /**
- * Failure codes a user sees on a project or an operation (SPEC §4). The first group is
- * non-retryable: retrying cannot help. The last two surface when an outage outlasts the retries.
+ * Failure codes a user sees on a project or an operation. The first group is non-retryable:
+ * retrying cannot help. The second surfaces when an outage outlasts the retries, or when the
+ * workers running a long import keep dying (`worker-lost`) without saving any more of its work.
  */
 export const NON_RETRYABLE_ERROR_CODES = ['auth-failed', 'not-found', 'no-credentials', 'integrity-mismatch', 'too-large', 'conflict', 'unsafe-archive', 'invalid-input'] as const;
-export const OUTAGE_ERROR_CODES = ['storage-unavailable', 'database-unavailable', 'github-unavailable'] as const;
+export const OUTAGE_ERROR_CODES = ['storage-unavailable', 'database-unavailable', 'github-unavailable', 'worker-lost'] as const;
 
 export type NonRetryableErrorCode = (typeof NON_RETRYABLE_ERROR_CODES)[number];
 export type SyncErrorCode = NonRetryableErrorCode | (typeof OUTAGE_ERROR_CODES)[number] | 'internal';

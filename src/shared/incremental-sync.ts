@@ -4,6 +4,8 @@ import { defineSignal } from '@temporalio/workflow';
 export interface IncrementalSyncInput {
   projectId: string;
   maximumAttempts?: number;
+  /** Seconds without a heartbeat before a long activity's worker is presumed lost (default 20). */
+  heartbeatTimeoutSeconds?: number;
   /** Carried over continue-as-new: a push that arrived in the previous run's last moments. */
   pending?: boolean;
 }

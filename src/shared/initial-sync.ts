@@ -6,6 +6,8 @@ export interface InitialSyncInput {
    * Defaults to a budget of a few minutes; tests lower it.
    */
   maximumAttempts?: number;
+  /** Seconds without a heartbeat before the import's worker is presumed lost (default 20). */
+  heartbeatTimeoutSeconds?: number;
 }
 
 export interface InitialSyncResult {

@@ -14,6 +14,8 @@ import { readZipEntries } from './zip-entries.js';
 export interface ImportProgress {
   phase: 'streaming' | 'fetching-missing' | 'finishing';
   filesDone: number;
+  /** Files whose manifest rows are saved: where a restarted import resumes from. */
+  filesSaved: number;
   filesTotal: number;
   bytesDone: number;
   bytesTotal: number;
@@ -69,7 +71,13 @@ export class IntegrityMismatchError extends Error {
 
 /** Blobs smaller than this are read whole and uploaded in the background; larger ones stream. */
 const BACKGROUND_UPLOAD_MAX_BYTES = 4 * 1024 * 1024;
-const MANIFEST_FLUSH_ROWS = 1000;
+/**
+ * Manifest rows are saved every MANIFEST_FLUSH_ROWS files or MANIFEST_FLUSH_MS, whichever comes
+ * first, so a worker killed mid-import loses at most that much work: the next attempt resumes
+ * from the saved rows.
+ */
+const MANIFEST_FLUSH_ROWS = 200;
+const MANIFEST_FLUSH_MS = 2_000;
 
 /**
  * Fills the snapshot of one commit: every tree entry gets a manifest row, and every stored file's
@@ -98,19 +106,30 @@ export async function importCommit(options: ImportCommitOptions): Promise<Import
   const progress: ImportProgress = {
     phase: 'streaming',
     filesDone: done.size,
+    filesSaved: done.size,
     filesTotal: tree.length,
     bytesDone: 0,
     bytesTotal: tree.reduce((sum, entry) => sum + entry.size, 0),
     currentPath: null,
   };
 
+  // Where this attempt starts: the rows an earlier attempt saved.
+  onProgress(progress);
+
   const pendingRows: NewSnapshotFile[] = [];
   const pendingBlobs: Array<{ sha: string; size: number }> = [];
+  let flushedAt = Date.now();
   async function flush(): Promise<void> {
+    flushedAt = Date.now();
     const rows = pendingRows.splice(0);
     const stored = pendingBlobs.splice(0);
     await blobIndex.record(stored);
     await snapshots.addFiles(rows);
+    progress.filesSaved += rows.length;
+    onProgress(progress);
+  }
+  function flushIsDue(): boolean {
+    return pendingRows.length >= MANIFEST_FLUSH_ROWS || (pendingRows.length > 0 && Date.now() - flushedAt >= MANIFEST_FLUSH_MS);
   }
   function finish(entry: TreeEntry, row: Omit<NewSnapshotFile, 'snapshot_id' | 'path' | 'mode' | 'sha' | 'size' | 'kind'>): void {
     pendingRows.push({ snapshot_id: snapshotId, path: entry.path, mode: entry.mode, sha: entry.sha, size: entry.size, kind: kindOf(entry), ...row });
@@ -213,7 +232,7 @@ export async function importCommit(options: ImportCommitOptions): Promise<Import
     }
     // A mismatch leaves the path undone; it is fetched by SHA below.
     await take(entry, zipEntry.body);
-    if (pendingRows.length >= MANIFEST_FLUSH_ROWS) await flush();
+    if (flushIsDue()) await flush();
   }
   await uploads.settle();
   await flush();
@@ -230,7 +249,7 @@ export async function importCommit(options: ImportCommitOptions): Promise<Import
     if (outcome === 'mismatch' || !done.has(entry.path)) {
       throw new IntegrityMismatchError(entry.path, `${entry.path}: the blob GitHub serves does not hash to ${entry.sha}`);
     }
-    if (pendingRows.length >= MANIFEST_FLUSH_ROWS) await flush();
+    if (flushIsDue()) await flush();
   }
   await flush();
   // Rows already written whose blob the store lost (and no other path stored again above).

@@ -14,16 +14,20 @@ import { incrementalSyncWorkflowId } from '../shared/workflow-ids.js';
 export interface WriterOptions {
   taskQueue: string;
   maximumAttempts: number;
+  heartbeatTimeoutSeconds?: number;
 }
 
-type WriterConfig = WriterOptions | Pick<Config, 'temporal' | 'syncMaxAttempts'>;
+type WriterConfig = WriterOptions | (Pick<Config, 'temporal' | 'syncMaxAttempts'> & Partial<Pick<Config, 'syncHeartbeatTimeoutSeconds'>>);
 
 function writerStart(config: WriterConfig, projectId: string) {
-  const options = 'taskQueue' in config ? config : { taskQueue: config.temporal.taskQueue, maximumAttempts: config.syncMaxAttempts };
+  const options: WriterOptions = 'taskQueue' in config
+    ? config
+    : { taskQueue: config.temporal.taskQueue, maximumAttempts: config.syncMaxAttempts, heartbeatTimeoutSeconds: config.syncHeartbeatTimeoutSeconds };
+  const { maximumAttempts, heartbeatTimeoutSeconds } = options;
   return {
     workflowId: incrementalSyncWorkflowId(projectId),
     taskQueue: options.taskQueue,
-    args: [{ projectId, maximumAttempts: options.maximumAttempts } satisfies IncrementalSyncInput] as [IncrementalSyncInput],
+    args: [{ projectId, maximumAttempts, ...(heartbeatTimeoutSeconds ? { heartbeatTimeoutSeconds } : {}) } satisfies IncrementalSyncInput] as [IncrementalSyncInput],
   };
 }
 

@@ -45,10 +45,10 @@ interface ChildJob {
  * costs at most one more sync, to the newest head (read fresh, never taken from the payload).
  */
 export async function incrementalSync(input: IncrementalSyncInput): Promise<void> {
-  const { projectId, maximumAttempts = 8 } = input;
+  const { projectId, maximumAttempts = 8, heartbeatTimeoutSeconds } = input;
   const { startSync, failSync } = proxyActivities<Activities>(bookkeeping(maximumAttempts));
   const { resolveHead } = proxyActivities<Activities>(githubCall(maximumAttempts));
-  const { syncToHead } = proxyActivities<Activities>(streaming(maximumAttempts));
+  const { syncToHead } = proxyActivities<Activities>(streaming(maximumAttempts, heartbeatTimeoutSeconds));
 
   let pending = input.pending ?? false;
   const queue: ChildJob[] = [];
@@ -80,7 +80,7 @@ export async function incrementalSync(input: IncrementalSyncInput): Promise<void
     try {
       const child =
         job.kind === 'initial'
-          ? await startChild(initialSync, { workflowId: job.workflowId, args: [{ projectId, maximumAttempts }], workflowExecutionTimeout: '6 hours' })
+          ? await startChild(initialSync, { workflowId: job.workflowId, args: [{ projectId, maximumAttempts, ...(heartbeatTimeoutSeconds ? { heartbeatTimeoutSeconds } : {}) }], workflowExecutionTimeout: '6 hours' })
           : job.kind === 'verify'
             ? await startChild('verifyProject', { workflowId: job.workflowId, args: [{ projectId, maximumAttempts }], workflowExecutionTimeout: '6 hours' })
             : await startChild('outboundSync', { workflowId: job.workflowId, args: [{ projectId, operationId: job.operationId!, maximumAttempts }] });

@@ -1,7 +1,8 @@
 import { ApplicationFailure, proxyActivities, uuid4 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import { bookkeeping, githubCall, streaming } from './activity-options.js';
+import { bookkeeping, githubCall, resumableAttempt } from './activity-options.js';
 import { describeFailure } from './describe-failure.js';
+import { runResumable } from './resumable-activity.js';
 import { trackSyncStatus } from './sync-status-view.js';
 import type { InitialSyncInput, InitialSyncResult } from '../shared/initial-sync.js';
 
@@ -12,10 +13,10 @@ import type { InitialSyncInput, InitialSyncResult } from '../shared/initial-sync
  * with a code: nothing stays `syncing`.
  */
 export async function initialSync(input: InitialSyncInput): Promise<InitialSyncResult> {
-  const { projectId, maximumAttempts = 8 } = input;
+  const { projectId, maximumAttempts = 8, heartbeatTimeoutSeconds } = input;
   const { startSync, completeEmptySync, failSync } = proxyActivities<Activities>(bookkeeping(maximumAttempts));
   const { resolveHead } = proxyActivities<Activities>(githubCall(maximumAttempts));
-  const { importSnapshot } = proxyActivities<Activities>(streaming(maximumAttempts));
+  const { importSnapshot } = proxyActivities<Activities>(resumableAttempt(heartbeatTimeoutSeconds));
 
   const status = trackSyncStatus('initial');
 
@@ -30,7 +31,8 @@ export async function initialSync(input: InitialSyncInput): Promise<InitialSyncR
       result = await completeEmptySync({ projectId, operationId });
     } else {
       status.phase = 'streaming';
-      result = await importSnapshot({ projectId, operationId, head: { ...head, commitSha: head.commitSha, treeSha: head.treeSha } });
+      const commit = { ...head, commitSha: head.commitSha, treeSha: head.treeSha };
+      result = await runResumable(() => importSnapshot({ projectId, operationId, head: commit }), { maximumAttempts, maximumLostWithoutProgress: maximumAttempts });
       status.filesDone = status.filesTotal = result.filesTotal;
     }
     status.phase = 'completed';

@@ -50,6 +50,7 @@ const OPTIONAL: Record<string, string> = {
   API_BODY_LIMIT_BYTES: 'default',
   TEMPORAL_DEV_SERVER_PORT: 'embedded',
   SYNC_MAX_ATTEMPTS: 'default',
+  SYNC_HEARTBEAT_TIMEOUT_SECONDS: 'default',
   POLL_INTERVAL_SECONDS: 'default',
   POLL_CONCURRENCY: 'default',
   PUBLIC_URL: 'operator',

@@ -1,41 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/embedded/wait-for-port.js';
-
-/** Runs `npm start` exactly as the README says, with nothing configured but ports and DATA_DIR. */
-async function start(dataDir: string, ports: { api: number; temporal: number; ui: number }) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir, PORT: String(ports.api), TEMPORAL_DEV_SERVER_PORT: String(ports.temporal), TEMPORAL_UI_PORT: String(ports.ui), LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`npm start exited early: ${output}`);
-    const ready = await fetch(`http://127.0.0.1:${ports.api}/readyz`).then((r) => r.status, () => 0);
-    if (ready === 200) return { child, output: () => output };
-    await sleep(250);
-  }
-  child.kill('SIGKILL');
-  throw new Error(`/readyz never answered 200: ${output}`);
-}
-
-function stop(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => {
-    child.once('exit', (code) => resolve(code));
-    child.kill('SIGINT');
-  });
-}
-
-async function portIsClosed(port: number): Promise<boolean> {
-  return fetch(`http://127.0.0.1:${port}/`).then(() => false, () => true);
-}
+import { portIsClosed, startEmbedded as start, stopEmbedded as stop } from '../support/embedded-process.js';
 
 describe('npm start (embedded mode)', () => {
   let dataDir: string;

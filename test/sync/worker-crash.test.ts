@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { defaultPayloadConverter } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lsTree } from '../support/git-cli.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
@@ -6,12 +7,36 @@ import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 let h: SyncHarness;
 
 beforeAll(async () => {
-  h = await startSyncHarness({ inProcessWorker: false });
+  // A short heartbeat timeout, so each lost worker is noticed within seconds; three losses in a
+  // row without progress end an import.
+  h = await startSyncHarness({ inProcessWorker: false, env: { SYNC_HEARTBEAT_TIMEOUT_SECONDS: '3', SYNC_MAX_ATTEMPTS: '3' } });
 });
 afterAll(() => h.close());
 
 async function status(projectId: string) {
   return (await h.app.inject({ method: 'GET', url: `/api/projects/${projectId}/sync/status`, headers: h.auth() })).json();
+}
+
+/** The tree the API lists for a project's current snapshot, path → blob SHA. */
+async function listedFiles(projectId: string): Promise<Map<string, string>> {
+  const listed = new Map<string, string>();
+  let cursor: string | null = null;
+  do {
+    const page: { files: Array<{ path: string; sha: string }>; nextCursor: string | null } = (await h.app.inject({ method: 'GET', url: `/api/projects/${projectId}/files?limit=1000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, headers: h.auth() })).json();
+    for (const file of page.files) listed.set(file.path, file.sha);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return listed;
+}
+
+/** The running import attempt as Temporal sees it: its id and the checkpoint it last heartbeated. */
+async function importAttempt(workflowId: string, runId: string): Promise<{ activityId: string; filesSaved: number } | undefined> {
+  const description = await h.temporal.workflow.getHandle(workflowId, runId).describe();
+  const pending = description.raw.pendingActivities?.find((activity) => activity.activityType?.name === 'importSnapshot');
+  const payload = pending?.heartbeatDetails?.payloads?.[0];
+  if (!pending?.activityId || !payload) return undefined;
+  const details = defaultPayloadConverter.fromPayload<{ filesSaved?: number } | undefined>(payload);
+  return typeof details?.filesSaved === 'number' ? { activityId: pending.activityId, filesSaved: details.filesSaved } : undefined;
 }
 
 describe('a worker killed mid-import', () => {
@@ -62,7 +87,96 @@ describe('a worker killed mid-import', () => {
     expect(operations).toHaveLength(1);
     expect(operations[0]).toMatchObject({ status: 'succeeded', runId: syncId });
     const history = await h.temporal.workflow.getHandle(workflowId, syncId).fetchHistory();
-    const attempts = history.events?.filter((event) => event.activityTaskStartedEventAttributes).map((event) => event.activityTaskStartedEventAttributes!.attempt ?? 1);
-    expect(Math.max(...(attempts ?? [1]))).toBeGreaterThanOrEqual(2);
+    const imports = history.events?.filter((event) => event.activityTaskScheduledEventAttributes?.activityType?.name === 'importSnapshot');
+    expect(imports?.length).toBeGreaterThanOrEqual(2);
   }, 180_000);
+
+  it('survives nine worker deaths in one import, each restart resuming from the work saved before it', async () => {
+    // Only the workers this test starts may run the import.
+    await h.killWorkerProcesses();
+    await h.github.repos.create('octo', 'deploys', {});
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 6000; i += 1) files[`dir-${i % 80}/file-${i}.txt`] = `line ${i}\n${'x'.repeat(i % 300)}\n`;
+    const { sha } = await h.github.repos.commit('octo', 'deploys', { message: 'many files', files });
+    const { id } = await h.link('octo', 'deploys');
+
+    let worker = h.startWorkerProcess();
+    const { workflowId, syncId } = (await h.app.inject({ method: 'POST', url: `/api/projects/${id}/sync/initial`, headers: h.auth() })).json();
+    const result = h.temporal.workflow.getHandle(workflowId, syncId).result();
+    result.catch(() => {});
+
+    // Each round: wait until the running attempt has checkpointed more saved work than the one
+    // killed before it, then SIGKILL its worker (no cleanup of any kind) and start another.
+    let savedAtLastKill = 0;
+    let killedAttempt: string | undefined;
+    const checkpointsAtKill: number[] = [];
+    const resumedFrom: number[] = [];
+    for (let kill = 0; kill < 9; kill += 1) {
+      let firstSeen: number | undefined;
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        expect(Date.now(), `round ${kill}: no new progress`).toBeLessThan(deadline);
+        const attempt = await importAttempt(workflowId, syncId);
+        if (attempt && attempt.activityId !== killedAttempt) {
+          firstSeen ??= attempt.filesSaved;
+          if (attempt.filesSaved > savedAtLastKill) {
+            killedAttempt = attempt.activityId;
+            savedAtLastKill = attempt.filesSaved;
+            break;
+          }
+        }
+        await sleep(100);
+      }
+      if (kill > 0) resumedFrom.push(firstSeen!);
+      checkpointsAtKill.push(savedAtLastKill);
+      worker.kill('SIGKILL');
+      await new Promise((resolve) => worker.once('exit', resolve));
+      expect(savedAtLastKill).toBeLessThan(6000);
+      worker = h.startWorkerProcess();
+    }
+
+    await result;
+    expect(await status(id)).toMatchObject({ status: 'synced', lastSyncedCommitSha: sha, error: null });
+    const truth = await lsTree(h.github.repos.path('octo', 'deploys'), sha);
+    const listed = await listedFiles(id);
+    expect(listed.size).toBe(truth.size);
+    for (const [path, blob] of listed) expect(blob).toBe(truth.get(path)?.sha);
+    // Every restarted attempt began from the rows saved before the kill, never from file 1.
+    expect(resumedFrom).toHaveLength(8);
+    resumedFrom.forEach((start, round) => expect(start).toBeGreaterThanOrEqual(checkpointsAtKill[round]!));
+  }, 240_000);
+
+  it('fails with worker-lost once workers keep dying without saving any more of the import', async () => {
+    await h.killWorkerProcesses();
+    await h.github.repos.create('octo', 'crash-loop', {});
+    await h.github.repos.commit('octo', 'crash-loop', { message: 'x', files: { 'README.md': '# crash loop\n' } });
+    const { id } = await h.link('octo', 'crash-loop');
+    // The archive never arrives in time: no attempt saves a single file before its worker dies.
+    const stuck = h.github.faults.add({ path: /\/octo\/crash-loop\/legacy\.zip\//, delayMs: 60_000 });
+
+    let worker = h.startWorkerProcess();
+    const { workflowId, syncId } = (await h.app.inject({ method: 'POST', url: `/api/projects/${id}/sync/initial`, headers: h.auth() })).json();
+    const handle = h.temporal.workflow.getHandle(workflowId, syncId);
+    const ended = handle.result().then(() => 'completed', () => 'failed');
+    let killedAttempt: string | undefined;
+    // The first loss shows where the import stands; three more without progress end it.
+    for (let kill = 0; kill < 6; kill += 1) {
+      const deadline = Date.now() + 60_000;
+      let attempt = await importAttempt(workflowId, syncId);
+      while (!attempt || attempt.activityId === killedAttempt) {
+        expect(Date.now(), `kill ${kill}: no new attempt`).toBeLessThan(deadline);
+        if ((await handle.describe()).status.name !== 'RUNNING') break;
+        await sleep(100);
+        attempt = await importAttempt(workflowId, syncId);
+      }
+      if (!attempt || attempt.activityId === killedAttempt) break;
+      killedAttempt = attempt.activityId;
+      worker.kill('SIGKILL');
+      await new Promise((resolve) => worker.once('exit', resolve));
+      worker = h.startWorkerProcess();
+    }
+    expect(await ended).toBe('failed');
+    stuck.remove();
+    expect(await status(id)).toMatchObject({ status: 'failed', error: { code: 'worker-lost', message: expect.stringMatching(/importSnapshot lost its worker/) } });
+  }, 240_000);
 });
