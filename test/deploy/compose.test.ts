@@ -54,6 +54,8 @@ const OPTIONAL: Record<string, string> = {
   POLL_INTERVAL_SECONDS: 'default',
   POLL_CONCURRENCY: 'default',
   PUBLIC_URL: 'operator',
+  OUTBOUND_MAX_BODY_BYTES: 'default',
+  OUTBOUND_MAX_CONCURRENT_PER_TENANT: 'default',
 };
 
 /** What an operator's `.env` holds at the least: the two secrets compose requires. */
