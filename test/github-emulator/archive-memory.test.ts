@@ -83,10 +83,11 @@ describe('zipball streaming', () => {
     const rssGrowth = peakRss - before.rss;
     const retainedGrowth = peakRetained - before.retained;
     console.log(`zipball ${(bytes / 1e6).toFixed(1)} MB; peak RSS growth ${(rssGrowth / 1e6).toFixed(1)} MB; peak live heap+buffers growth ${(retainedGrowth / 1e6).toFixed(1)} MB`);
-    // Buffering the archive anywhere in the process would grow live memory by about its size.
-    // Streaming measured +6.5 MB alone and +17 MB on a loaded 2-core machine (chunks in flight
-    // while the reader lags), for a 68 MB archive: a third still tells the two apart.
-    expect(retainedGrowth).toBeLessThan(bytes / 3);
-    expect(rssGrowth).toBeLessThan(bytes / 2);
+    // Buffering the archive anywhere in the process would grow live memory by at least its size.
+    // Streaming measured +0.7 to +17 MB alone, and up to +32.8 MB on Node 24 on a loaded 2-core
+    // machine (chunks in flight while the reader lags), for a 68 MB archive: two thirds still
+    // tells the two apart without failing on a busy machine.
+    expect(retainedGrowth).toBeLessThan((bytes * 2) / 3);
+    expect(rssGrowth).toBeLessThan((bytes * 3) / 4);
   }, 120_000);
 });
