@@ -1,0 +1,3 @@
+export { createReposyncClient, type ReposyncClient, type ReposyncClientOptions } from './create-reposync-client.js';
+export { readServerSentEvents, type ServerSentEvent } from './read-server-sent-events.js';
+export type { components, operations, paths } from './schema.js';
