@@ -1,5 +1,6 @@
 import createClient, { type Client } from 'openapi-fetch';
 import type { paths } from './schema.js';
+import { serializePath } from './serialize-path.js';
 
 export type ReposyncClient = Client<paths>;
 
@@ -18,6 +19,7 @@ export function createReposyncClient(options: ReposyncClientOptions): ReposyncCl
   return createClient<paths>({
     baseUrl: baseUrl.replace(/\/+$/, ''),
     headers: { authorization: `Bearer ${apiKey}` },
+    pathSerializer: serializePath,
     ...(fetch ? { fetch } : {}),
   });
 }

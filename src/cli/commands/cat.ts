@@ -12,11 +12,7 @@ export async function cat(context: CommandContext, reference: string, path: stri
   const project = await resolveProject(client, reference);
   const filePath = path.replace(/^\/+/, '');
   const result = await client.GET('/api/projects/{id}/files/{*}', { params: { path: { id: project.id, '*': filePath } }, parseAs: 'stream' });
-  if (!result.response.ok) {
-    // The error body was not parsed (the answer was asked for as a stream): read it for the message.
-    const error = await result.response.json().catch(() => undefined);
-    expectOk({ ...result, error }, `${project.owner}/${project.repo}:${filePath}`);
-  }
+  expectOk(result, `${project.owner}/${project.repo}:${filePath}`);
   const body = result.response.body;
   if (!body) throw new CliError(`${project.owner}/${project.repo}:${filePath}: the API sent no content`);
   await pipeline(Readable.fromWeb(body as NodeReadableStream), context.io.stdout, { end: false });
