@@ -78,6 +78,7 @@ describe('reposync in a terminal, against the running service', () => {
     expect(Math.min(...percents), synced.screens.join('\n-----\n')).toBeLessThan(100);
     const head = (await git(h.github.repos.path('octo', 'big'), ['rev-parse', 'refs/heads/main'])).trim();
     expect(synced.screens.at(-1)).toMatch(new RegExp(`synced octo/big at ${head.slice(0, 7)} \\(3001 files, `));
+    expect(synced.screens.at(-1)).toMatch(/█{30} 100% \| 3001\/3001 files \| .+ \| ETA 0s \| synced\n/);
   });
 
   it('lists a directory and prints a file byte for byte', async () => {

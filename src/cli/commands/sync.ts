@@ -28,7 +28,11 @@ export async function sync(context: CommandContext, reference: string, options: 
       last = status;
       display?.progress(status);
     },
-  }).finally(() => display?.stop());
+  }).catch((error: unknown) => {
+    display?.stop();
+    throw error;
+  });
+  display?.stop(final);
 
   if (context.json) writeJson(io, { project: { id: project.id, owner: project.owner, repo: project.repo }, ...final });
   else if (final.status === 'synced') writeLine(io.stdout, syncedLine(project, final, last));
