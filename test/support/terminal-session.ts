@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 
@@ -23,8 +26,9 @@ export interface TerminalSession {
  * read back with `capture-pane` exactly as a person would see it.
  */
 export async function openTerminalSession(options: { cwd: string; env: Record<string, string> }): Promise<TerminalSession> {
-  const socket = `reposync-cli-${process.pid}-${Date.now()}`;
-  const tmux = (...args: string[]) => run('tmux', ['-L', socket, ...args], { encoding: 'utf8' }).then((result) => result.stdout);
+  // Its own server socket in its own folder: other tmux sessions on the machine are never touched.
+  const socketDir = await mkdtemp(path.join(os.tmpdir(), 'reposync-tmux-'));
+  const tmux = (...args: string[]) => run('tmux', ['-S', path.join(socketDir, 'socket'), ...args], { encoding: 'utf8' }).then((result) => result.stdout);
   const env = Object.entries(options.env).flatMap(([name, value]) => ['-e', `${name}=${value}`]);
   await tmux('new-session', '-d', '-s', 'cli', '-x', '120', '-y', '30', '-c', options.cwd, ...env, 'bash --noprofile --norc');
   await tmux('set-option', '-t', 'cli', 'history-limit', '10000');
@@ -53,6 +57,7 @@ export async function openTerminalSession(options: { cwd: string; env: Record<st
     },
     async close() {
       await tmux('kill-server').catch(() => {});
+      await rm(socketDir, { recursive: true, force: true });
     },
   };
 }
