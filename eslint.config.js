@@ -13,7 +13,7 @@ const workflowSandboxBans = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'data/', '.tools/', 'coverage/'] },
+  { ignores: ['node_modules/', 'dist/', 'data/', '.tools/', 'coverage/', 'packages/client/src/schema.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

