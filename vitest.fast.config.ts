@@ -9,6 +9,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: [
+      'test/cli/arguments.test.ts',
+      'test/cli/client-schema.test.ts',
+      'test/cli/serialize-path.test.ts',
       'test/config/**/*.test.ts',
       'test/deploy/**/*.test.ts',
       'test/embedded/**/*.test.ts',
