@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../db/connection.js';
 import { projectsRepository, type Project } from '../db/repositories/projects.js';
 import type { GitHubClients, ProjectGitHub } from '../github/project-client.js';
+import { startDrainLoop } from './drain-loop.js';
 import { changesFromRepositoryState, type RepositoryState } from './repository-state.js';
 
 const BATCH = 100;
@@ -36,9 +37,6 @@ export function startRepositoryStateRefresher(options: {
   const { db, github, log, onFollow, intervalMs = 2_000, concurrency = 4 } = options;
   const projects = projectsRepository(db);
   const failures = new Map<string, { count: number; retryAt: number }>();
-  let draining: Promise<void> | undefined;
-  let again = false;
-  let stopped = false;
 
   async function refresh(id: string, seen: number): Promise<boolean> {
     const project = await projects.findById(id);
@@ -70,7 +68,7 @@ export function startRepositoryStateRefresher(options: {
     let next = 0;
     let followed = false;
     const refreshNext = async () => {
-      while (next < due.length && !stopped) {
+      while (next < due.length && !loop.stopped) {
         const { id, repository_refresh_requests: seen } = due[next++]!;
         try {
           if (await refresh(id, seen)) followed = true;
@@ -87,37 +85,8 @@ export function startRepositoryStateRefresher(options: {
     return rows.length === BATCH && due.length > 0;
   }
 
-  function drain(): Promise<void> {
-    if (draining) {
-      again = true;
-      return draining;
-    }
-    draining = (async () => {
-      try {
-        do {
-          again = false;
-          if (await drainOnce()) again = true;
-        } while (again && !stopped);
-      } catch (error) {
-        log.warn({ error: (error as Error).message }, 're-reading repositories failed; retrying on the next round');
-      } finally {
-        draining = undefined;
-      }
-    })();
-    return draining;
-  }
-
-  const timer = setInterval(() => void drain(), intervalMs);
-  timer.unref();
-  void drain();
-  return {
-    kick: () => void drain(),
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await draining;
-    },
-  };
+  const loop = startDrainLoop({ drainOnce, intervalMs, log, failureMessage: 're-reading repositories failed; retrying on the next round' });
+  return { kick: () => loop.kick(), stop: () => loop.stop() };
 }
 
 /**

@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import type { Config } from '../config.js';
 import type { Db } from '../db/connection.js';
 import { followProject } from '../temporal/project-writer.js';
+import { startDrainLoop } from './drain-loop.js';
 
 const BATCH = 200;
 
@@ -30,9 +31,6 @@ export function startSyncRequestDispatcher(options: {
   minGapMs?: number;
 }): SyncRequestDispatcher {
   const { db, temporal, config, log, intervalMs = 2_000, concurrency = 8, minGapMs = 500 } = options;
-  let draining: Promise<void> | undefined;
-  let again = false;
-  let stopped = false;
   /** When each project was last signalled: a writer that has not consumed one signal needs no second. */
   const signalledAt = new Map<string, number>();
   let retryTimer: NodeJS.Timeout | undefined;
@@ -42,16 +40,16 @@ export function startSyncRequestDispatcher(options: {
     const now = Date.now();
     const pending = rows.filter((row) => now - (signalledAt.get(row.id) ?? 0) >= minGapMs);
     // Projects held back stay counted; a drain after the gap signals them.
-    if (pending.length < rows.length && !retryTimer && !stopped) {
+    if (pending.length < rows.length && !retryTimer && !loop.stopped) {
       retryTimer = setTimeout(() => {
         retryTimer = undefined;
-        void drain();
+        drain();
       }, minGapMs);
       retryTimer.unref();
     }
     let next = 0;
     const signalNext = async () => {
-      while (next < pending.length && !stopped) {
+      while (next < pending.length && !loop.stopped) {
         const { id, sync_requests: seen } = pending[next++]!;
         signalledAt.set(id, Date.now());
         await followProject(temporal, config, id, { source: 'webhook' });
@@ -64,36 +62,14 @@ export function startSyncRequestDispatcher(options: {
     return rows.length === BATCH && pending.length > 0;
   }
 
-  function drain(): Promise<void> {
-    if (draining) {
-      again = true;
-      return draining;
-    }
-    draining = (async () => {
-      try {
-        do {
-          again = false;
-          if (await drainOnce()) again = true;
-        } while (again && !stopped);
-      } catch (error) {
-        log.warn({ error: (error as Error).message }, 'signalling project writers failed; retrying on the next round');
-      } finally {
-        draining = undefined;
-      }
-    })();
-    return draining;
-  }
-
-  const timer = setInterval(() => void drain(), intervalMs);
-  timer.unref();
-  void drain();
+  const loop = startDrainLoop({ drainOnce, intervalMs, log, failureMessage: 'signalling project writers failed; retrying on the next round' });
+  const drain = () => loop.kick();
   return {
-    kick: () => void drain(),
+    kick: drain,
     async stop() {
-      stopped = true;
-      clearInterval(timer);
       clearTimeout(retryTimer);
-      await draining;
+      await loop.stop();
+      clearTimeout(retryTimer);
     },
   };
 }
