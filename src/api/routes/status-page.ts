@@ -12,6 +12,7 @@ const ASSETS: Record<string, string> = {
   'render.js': 'text/javascript; charset=utf-8',
   'duration-chart.js': 'text/javascript; charset=utf-8',
   'format.js': 'text/javascript; charset=utf-8',
+  'favicon.svg': 'image/svg+xml',
 };
 
 /**
