@@ -32,10 +32,18 @@ function* bigRepository(): Generator<FastImportFile> {
   }
 }
 
+/** Everything the browser reported as an error: script failures and Content-Security-Policy refusals. */
+const browserErrors: string[] = [];
+
 /** A fresh browser context: its own, empty sessionStorage and localStorage. */
 async function openPage(): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
   const page = await context.newPage();
+  page.on('pageerror', (error) => browserErrors.push(error.message));
+  page.on('console', (message) => {
+    // A refused key is an expected 401 the console reports as a failed resource; anything else counts.
+    if (message.type() === 'error' && !/status of 401/.test(message.text())) browserErrors.push(message.text());
+  });
   await page.goto(url);
   return { context, page };
 }
@@ -59,6 +67,8 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
+  // Nothing the page does is refused by its own Content-Security-Policy, and no script fails.
+  expect(browserErrors).toEqual([]);
   await browser?.close();
   await h?.close();
 });
