@@ -16,9 +16,10 @@ const ASSETS: Record<string, string> = {
 };
 
 /**
- * Only our own files run, nothing inline: scripts, styles and requests come from this origin, the
- * page cannot be framed and forms cannot post elsewhere. The key lives in sessionStorage, so an
- * injected script is the one way to steal it; this header closes that way.
+ * Only our own files run, nothing inline: scripts, styles and requests come from this origin and
+ * the page cannot be framed. The key lives in sessionStorage, so an injected script is the one way
+ * to steal it; this header closes that way. `form-action 'none'`: the key form is handled by
+ * script, and a browser submitting it natively would put the key in the URL.
  */
 export const STATUS_PAGE_CSP = [
   "default-src 'none'",
