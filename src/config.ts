@@ -22,6 +22,11 @@ export interface Config {
     /** Ports of the embedded dev server (frontend and Web UI). */
     devServerPort: number;
     uiPort: number;
+    /**
+     * Where people open the Temporal Web UI (TEMPORAL_UI_URL); absent, the embedded dev server's
+     * own UI when Temporal is embedded, and no link at all otherwise.
+     */
+    uiUrl: string | undefined;
     tls: { certPath: string | undefined; keyPath: string | undefined; caPath: string | undefined; enabled: boolean };
   };
   /** Absent: filesystem blob store under `dataDir/blobs`. */
@@ -91,6 +96,7 @@ export function loadConfig(env: Env = process.env): Config {
       cliPath: read.string('TEMPORAL_CLI_PATH'),
       devServerPort: read.port('TEMPORAL_DEV_SERVER_PORT', 7233),
       uiPort: read.port('TEMPORAL_UI_PORT', 8233),
+      uiUrl: undefined,
       tls: {
         enabled: read.boolean('TEMPORAL_TLS', false),
         certPath: read.string('TEMPORAL_TLS_CERT_PATH'),
@@ -120,6 +126,9 @@ export function loadConfig(env: Env = process.env): Config {
     },
     publicUrl: read.url('PUBLIC_URL', ['http:', 'https:'])?.replace(/\/+$/, ''),
   };
+
+  config.temporal.uiUrl = read.url('TEMPORAL_UI_URL', ['http:', 'https:'])?.replace(/\/+$/, '')
+    ?? (config.temporal.address === undefined ? `http://127.0.0.1:${config.temporal.uiPort}` : undefined);
 
   if ((config.github.appId === undefined) !== (config.github.appPrivateKey === undefined)) {
     problems.push('GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY: set both to use a GitHub App, or neither');

@@ -66,6 +66,7 @@ async function main(): Promise<void> {
       'reposync is running',
       `  API            ${apiUrl}`,
       `  API docs       ${apiUrl}/docs`,
+      `  Status page    ${apiUrl}/`,
       `  Temporal UI    ${devServer?.uiUrl ?? `(external Temporal at ${address})`}`,
       `  Admin API key  ${adminKey ?? '(set REPOSYNC_BOOTSTRAP_API_KEY)'}`,
       `  Data           ${config.dataDir}`,

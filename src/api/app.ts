@@ -14,6 +14,7 @@ import { operationRoutes } from './routes/projects/operations.js';
 import { outboundRoutes } from './routes/projects/outbound.js';
 import { syncRoutes } from './routes/projects/sync.js';
 import { verifyRoutes } from './routes/projects/verify.js';
+import { statusPageRoutes } from './routes/status-page.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { ErrorSchema } from './schemas/common.js';
 import { ProjectSchema } from './schemas/projects.js';
@@ -47,4 +48,5 @@ export async function registerApp(fastify: FastifyInstance, deps: ApiDeps): Prom
   await fastify.register(outboundRoutes);
   await fastify.register(verifyRoutes);
   await fastify.register(webhookRoutes);
+  await fastify.register(statusPageRoutes);
 }

@@ -76,6 +76,14 @@ describe('loadConfig', () => {
     expect(problemsOf({ [variable]: value })).toEqual([expect.stringMatching(new RegExp(`^${variable} must be a positive integer`))]);
   });
 
+  it('links the Temporal UI: TEMPORAL_UI_URL when set, the embedded dev server\'s UI when Temporal is embedded, nothing otherwise', () => {
+    expect(loadConfig({}).temporal.uiUrl).toBe('http://127.0.0.1:8233');
+    expect(loadConfig({ TEMPORAL_UI_PORT: '9000' }).temporal.uiUrl).toBe('http://127.0.0.1:9000');
+    expect(loadConfig({ TEMPORAL_ADDRESS: 'temporal:7233' }).temporal.uiUrl).toBeUndefined();
+    expect(loadConfig({ TEMPORAL_ADDRESS: 'temporal:7233', TEMPORAL_UI_URL: 'https://temporal.example.com/' }).temporal.uiUrl).toBe('https://temporal.example.com');
+    expect(problemsOf({ TEMPORAL_UI_URL: 'temporal.example.com' })).toEqual([expect.stringMatching(/^TEMPORAL_UI_URL /)]);
+  });
+
   it('accepts a private key with escaped newlines, as .env files carry it', () => {
     const config = loadConfig({ GITHUB_APP_ID: '1', GITHUB_APP_PRIVATE_KEY: '-----BEGIN RSA PRIVATE KEY-----\\nabc\\n-----END RSA PRIVATE KEY-----' });
     expect(config.github.appPrivateKey).toContain('\nabc\n');

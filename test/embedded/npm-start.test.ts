@@ -17,12 +17,16 @@ describe('npm start (embedded mode)', () => {
     const banner = first.output();
     expect(banner).toContain(`API            http://127.0.0.1:${ports.api}`);
     expect(banner).toContain(`API docs       http://127.0.0.1:${ports.api}/docs`);
+    expect(banner).toContain(`Status page    http://127.0.0.1:${ports.api}/`);
     expect(banner).toContain(`Temporal UI    http://127.0.0.1:${ports.ui}`);
     const key = (await readFile(path.join(dataDir, 'admin-api-key'), 'utf8')).trim();
     expect(banner).toContain(`Admin API key  ${key}`);
     // Secrets kept under DATA_DIR are readable by their owner only.
     expect((await stat(path.join(dataDir, 'encryption.key'))).mode & 0o777).toBe(0o600);
     expect((await fetch(`http://127.0.0.1:${ports.ui}/`)).status).toBe(200);
+    // The status page links workflows to the Temporal UI this start brought up.
+    const settings = await fetch(`http://127.0.0.1:${ports.api}/ui/settings.json`, { headers: { authorization: `Bearer ${key}` } });
+    expect(await settings.json()).toEqual({ temporalUiUrl: `http://127.0.0.1:${ports.ui}`, namespace: 'default' });
 
     const created = await fetch(`http://127.0.0.1:${ports.api}/api/projects`, {
       method: 'POST',
