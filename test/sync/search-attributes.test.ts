@@ -1,8 +1,13 @@
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { WorkflowExecutionInfo } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allSearchAttributes, searchAttributes } from '../../src/shared/search-attributes.js';
 import { ensurePollSchedule, pollScheduleId } from '../../src/temporal/poll-schedule.js';
+import { checkSearchAttributes, missingSearchAttributes } from '../../src/temporal/search-attribute-check.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 
 let h: SyncHarness;
@@ -109,4 +114,28 @@ describe('workflows are findable in the Temporal UI', () => {
       await schedule.delete();
     }
   }, 30_000);
+});
+
+describe('a Temporal cluster reposync did not set up', () => {
+  it('stops the worker at start, naming the missing search attributes and the commands that register them', async () => {
+    const namespace = `bare-${randomUUID()}`;
+    await h.temporal.connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('1 day') });
+    const names = allSearchAttributes.map(({ name }) => name);
+    expect(await missingSearchAttributes(h.temporal, namespace)).toEqual(names);
+
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/worker.ts'], { env: { ...h.workerProcessEnv(), TEMPORAL_NAMESPACE: namespace }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect(code).toBe(1);
+    expect(stderr).toContain(`Temporal namespace ${namespace} lacks the search attributes ${names.join(', ')}`);
+    for (const name of names) expect(stderr).toContain(`temporal operator search-attribute create --namespace ${namespace} --name ${name} --type Keyword`);
+  }, 60_000);
+
+  it('lets a worker start on a namespace that has every one', async () => {
+    expect(await missingSearchAttributes(h.temporal, h.config.temporal.namespace)).toEqual([]);
+    const warnings: string[] = [];
+    await checkSearchAttributes(h.temporal, h.config.temporal.namespace, { warn: (_fields, message) => void warnings.push(message) });
+    expect(warnings).toEqual([]);
+  });
 });
