@@ -9,6 +9,7 @@ import { ensureAdminApiKey, openServices } from './services.js';
 import { stopOnSignals } from './stop-on-signals.js';
 import { createTemporalClient } from './temporal/client.js';
 import { ensurePollSchedule } from './temporal/poll-schedule.js';
+import { checkSearchAttributes } from './temporal/search-attribute-check.js';
 import { activityDepsFor, createWorker, stopWorker, WORKER_STOP_MS } from './worker.js';
 
 /**
@@ -43,6 +44,7 @@ async function main(): Promise<void> {
   const adminKey = await ensureAdminApiKey(config, services.db);
   const temporal = createTemporalClient({ ...config.temporal, address });
   stopper.defer({ name: 'temporal client', timeoutMs: 2_000, run: () => temporal.connection.close() });
+  await checkSearchAttributes(temporal, config.temporal.namespace, log);
   const connection = await NativeConnection.connect({ address });
   stopper.defer({ name: 'worker connection', timeoutMs: 2_000, run: () => connection.close() });
   const worker = await createWorker({

@@ -9,6 +9,7 @@ import { createLogger, type Logger } from './logger.js';
 import { openServices, type Services } from './services.js';
 import { createTemporalClient } from './temporal/client.js';
 import { ensurePollSchedule } from './temporal/poll-schedule.js';
+import { checkSearchAttributes } from './temporal/search-attribute-check.js';
 import { temporalTls } from './temporal/connection-options.js';
 import { runMain } from './run-main.js';
 import { stopOnSignals } from './stop-on-signals.js';
@@ -85,6 +86,7 @@ async function main(): Promise<void> {
   stopper.defer({ name: 'worker connection', timeoutMs: 2_000, run: () => connection.close() });
   const temporal = createTemporalClient({ ...config.temporal, address: config.temporal.address });
   stopper.defer({ name: 'temporal client', timeoutMs: 2_000, run: () => temporal.connection.close() });
+  await checkSearchAttributes(temporal, config.temporal.namespace, log);
   const bundle = process.env.WORKFLOW_BUNDLE_PATH;
   const worker = await createWorker({
     connection,

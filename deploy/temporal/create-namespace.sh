@@ -15,3 +15,13 @@ if temporal operator namespace describe --namespace "$namespace" --address "$add
 else
   temporal operator namespace create --namespace "$namespace" --retention "${TEMPORAL_RETENTION:-72h}" --address "$address"
 fi
+# The custom search attributes reposync's workflows set (src/shared/search-attributes.ts); the
+# server refuses to start a workflow that sets one it does not know. Created only where missing.
+existing="$(temporal operator search-attribute list --namespace "$namespace" --address "$address")"
+for attribute in ProjectId TenantId Repository SyncKind SyncPhase LastErrorCode; do
+  if printf '%s\n' "$existing" | grep -qw "$attribute"; then
+    echo "search attribute $attribute exists"
+  else
+    temporal operator search-attribute create --namespace "$namespace" --name "$attribute" --type Keyword --address "$address"
+  fi
+done

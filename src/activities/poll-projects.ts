@@ -42,7 +42,7 @@ export function createPollActivities(deps: ActivityDeps) {
       const retry = !moved && needsSyncRetry(project, head, new Date(), backoff);
       if (moved || retry) {
         if (!deps.temporal) throw new Error('the poll needs a Temporal client to signal project writers');
-        await followProject(deps.temporal, input.writer, project.id, { ...(head ? { sha: head } : {}), source: 'poll' });
+        await followProject(deps.temporal, input.writer, project, { ...(head ? { sha: head } : {}), source: 'poll' });
         log.info(moved ? 'poll found a moved head' : 'poll retries a project behind its head or failed', { projectId: project.id, head: head?.slice(0, 7), failures: project.sync_failures });
       }
       if (response) {

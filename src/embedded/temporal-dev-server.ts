@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { allSearchAttributes } from '../shared/search-attributes.js';
 import { findTemporalCli } from './temporal-cli.js';
 import { freePort, waitForPort } from './wait-for-port.js';
 
@@ -40,6 +41,8 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions =
     await mkdir(path.dirname(dbFile), { recursive: true });
     args.push('--db-filename', dbFile);
   }
+  // A server accepts only the search attributes registered on it, so every one our workflows set.
+  for (const { name, type } of allSearchAttributes) args.push('--search-attribute', `${name}=${devServerType(type)}`);
   // The metrics and HTTP API endpoints would otherwise take fixed ports and clash between servers.
   args.push('--metrics-port', String(await freePort()), '--http-port', String(await freePort()));
   // Its own process group: Ctrl-C or a SIGTERM to our group must not stop the server before the
@@ -65,9 +68,14 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions =
 async function startThroughTestingPackage(options: { port: number; namespace: string; dbFile: string | undefined }): Promise<TemporalDevServer> {
   const { TestWorkflowEnvironment } = await import('@temporalio/testing');
   const env = await TestWorkflowEnvironment.createLocal({
-    server: { ip: '127.0.0.1', port: options.port, namespace: options.namespace, ...(options.dbFile ? { dbFilename: options.dbFile } : {}) },
+    server: { ip: '127.0.0.1', port: options.port, namespace: options.namespace, searchAttributes: allSearchAttributes, ...(options.dbFile ? { dbFilename: options.dbFile } : {}) },
   });
   return { address: `127.0.0.1:${options.port}`, uiUrl: undefined, stop: () => env.teardown() };
+}
+
+/** The CLI spells search attribute types `Keyword`, `Int`, `KeywordList`…; the SDK `KEYWORD`, `INT`, `KEYWORD_LIST`. */
+export function devServerType(type: string): string {
+  return type.toLowerCase().replace(/(^|_)([a-z])/g, (_match, _sep: string, letter: string) => letter.toUpperCase());
 }
 
 function forwardLines(child: ChildProcess, log: (line: string) => void): void {

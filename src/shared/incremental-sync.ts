@@ -1,4 +1,5 @@
 import { defineSignal } from '@temporalio/workflow';
+import type { ProjectLabels } from './search-attributes.js';
 
 /** Input of the IncrementalSync workflow (the project's writer), id `incremental-sync/<projectId>`. */
 export interface IncrementalSyncInput {
@@ -8,6 +9,8 @@ export interface IncrementalSyncInput {
   heartbeatTimeoutSeconds?: number;
   /** Carried over continue-as-new: a push that arrived in the previous run's last moments. */
   pending?: boolean;
+  /** What the writer labels its children with (search attributes, summary); absent: the project id only. */
+  labels?: ProjectLabels;
 }
 
 export interface IncrementalSyncResult {

@@ -1,6 +1,7 @@
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, type Client, type ScheduleOptions } from '@temporalio/client';
 import type { Config } from '../config.js';
 import type { PollProjectsInput } from '../shared/poll-projects.js';
+import { searchAttributes } from '../shared/search-attributes.js';
 
 export const pollScheduleId = (taskQueue: string) => `poll-projects/${taskQueue}`;
 
@@ -34,6 +35,8 @@ export async function ensurePollSchedule(temporal: Client, config: Pick<Config, 
       taskQueue,
       args: [{ concurrency, spreadMs: Math.min(intervalMs / 4, 60_000), maximumAttempts: config.syncMaxAttempts, retryBaseMs: intervalMs } satisfies PollProjectsInput],
       workflowExecutionTimeout: Math.max(intervalMs * 3, 60_000),
+      typedSearchAttributes: [{ key: searchAttributes.syncKind, value: 'poll' }],
+      staticSummary: `poll every enabled project's branch head, every ${intervalSeconds} s`,
     },
     // A poll still running when the next is due makes the next one pointless.
     policies: { overlap: 'SKIP' as const, catchupWindow: Math.max(intervalMs, 60_000) },

@@ -36,7 +36,7 @@ export function startSyncRequestDispatcher(options: {
   let retryTimer: NodeJS.Timeout | undefined;
 
   async function drainOnce(): Promise<boolean> {
-    const rows = await db.selectFrom('projects').select(['id', 'sync_requests']).where('sync_requests', '>', 0).orderBy('id').limit(BATCH).execute();
+    const rows = await db.selectFrom('projects').select(['id', 'tenant_id', 'owner', 'repo', 'branch', 'default_branch', 'sync_requests']).where('sync_requests', '>', 0).orderBy('id').limit(BATCH).execute();
     const now = Date.now();
     const pending = rows.filter((row) => now - (signalledAt.get(row.id) ?? 0) >= minGapMs);
     // Projects held back stay counted; a drain after the gap signals them.
@@ -50,9 +50,10 @@ export function startSyncRequestDispatcher(options: {
     let next = 0;
     const signalNext = async () => {
       while (next < pending.length && !loop.stopped) {
-        const { id, sync_requests: seen } = pending[next++]!;
+        const { sync_requests: seen, ...project } = pending[next++]!;
+        const { id } = project;
         signalledAt.set(id, Date.now());
-        await followProject(temporal, config, id, { source: 'webhook' });
+        await followProject(temporal, config, project, { source: 'webhook' });
         // Requests that arrived while signalling stay counted: the next round signals again.
         await db.updateTable('projects').set({ sync_requests: sql<number>`greatest(sync_requests - ${seen}, 0)` }).where('id', '=', id).execute();
       }

@@ -15,11 +15,13 @@ import type { Activities } from '../activities/index.js';
 import type { IncrementalSyncInput } from '../shared/incremental-sync.js';
 import { pushSignal } from '../shared/incremental-sync.js';
 import { requestInitialSyncUpdate, requestOutboundUpdate, requestVerifyUpdate, type ChildRun } from '../shared/project-writer.js';
+import { projectRunLabels } from '../shared/search-attributes.js';
 import type { SyncStatusView } from '../shared/sync-status.js';
 import { initialSyncWorkflowId, outboundSyncWorkflowId, verifyWorkflowId } from '../shared/workflow-ids.js';
 import { bookkeeping, githubCall, streaming } from './activity-options.js';
 import { describeFailure } from './describe-failure.js';
 import { initialSync } from './initial-sync.js';
+import { recordErrorCode } from './search-attributes.js';
 import { trackSyncStatus } from './sync-status-view.js';
 
 /** Work that arrives within this quiet period after the last is served by the same run. */
@@ -53,8 +55,7 @@ export async function incrementalSync(input: IncrementalSyncInput): Promise<void
   let pending = input.pending ?? false;
   const queue: ChildJob[] = [];
   const jobs = new Map<string, ChildJob>();
-  const status = trackSyncStatus('incremental');
-  status.phase = 'idle';
+  const status = trackSyncStatus('incremental', 'idle');
 
   setHandler(pushSignal, () => {
     pending = true;
@@ -77,13 +78,15 @@ export async function incrementalSync(input: IncrementalSyncInput): Promise<void
   setHandler(requestVerifyUpdate, () => enqueue('verify', verifyWorkflowId(projectId)));
 
   async function runChild(job: ChildJob): Promise<boolean> {
+    // Children carry the writer's labels: the same project, tenant and repository, their own kind.
+    const labels = projectRunLabels(projectId, job.kind, input.labels);
     try {
       const child =
         job.kind === 'initial'
-          ? await startChild(initialSync, { workflowId: job.workflowId, args: [{ projectId, maximumAttempts, ...(heartbeatTimeoutSeconds ? { heartbeatTimeoutSeconds } : {}) }], workflowExecutionTimeout: '6 hours' })
+          ? await startChild(initialSync, { workflowId: job.workflowId, args: [{ projectId, maximumAttempts, ...(heartbeatTimeoutSeconds ? { heartbeatTimeoutSeconds } : {}) }], workflowExecutionTimeout: '6 hours', ...labels })
           : job.kind === 'verify'
-            ? await startChild('verifyProject', { workflowId: job.workflowId, args: [{ projectId, maximumAttempts }], workflowExecutionTimeout: '6 hours' })
-            : await startChild('outboundSync', { workflowId: job.workflowId, args: [{ projectId, operationId: job.operationId!, maximumAttempts }] });
+            ? await startChild('verifyProject', { workflowId: job.workflowId, args: [{ projectId, maximumAttempts }], workflowExecutionTimeout: '6 hours', ...labels })
+            : await startChild('outboundSync', { workflowId: job.workflowId, args: [{ projectId, operationId: job.operationId!, maximumAttempts }], ...labels });
       job.runId = child.firstExecutionRunId;
       await child.result();
       return true;
@@ -108,10 +111,12 @@ export async function incrementalSync(input: IncrementalSyncInput): Promise<void
       status.commitSha = head.commitSha;
       status.phase = 'streaming';
       await syncToHead({ projectId, operationId: status.operationId, head: { ...head, commitSha: head.commitSha, treeSha: head.treeSha } });
+      recordErrorCode(null);
     } catch (error) {
       if (isCancellation(error)) throw error;
       const failure = describeFailure(error);
       status.lastError = failure;
+      recordErrorCode(failure.code);
       try {
         await failSync({ projectId, operationId: status.operationId, ...failure });
       } catch {

@@ -3,6 +3,7 @@ import type { Activities } from '../activities/index.js';
 import { bookkeeping, githubCall, resumableAttempt } from './activity-options.js';
 import { describeFailure } from './describe-failure.js';
 import { runResumable } from './resumable-activity.js';
+import { recordErrorCode } from './search-attributes.js';
 import { trackSyncStatus } from './sync-status-view.js';
 import type { InitialSyncInput, InitialSyncResult } from '../shared/initial-sync.js';
 
@@ -42,6 +43,7 @@ export async function initialSync(input: InitialSyncInput): Promise<InitialSyncR
     const failure = describeFailure(error);
     status.phase = 'failed';
     status.lastError = failure;
+    recordErrorCode(failure.code);
     try {
       await failSync({ projectId, operationId: status.operationId, ...failure });
     } catch {

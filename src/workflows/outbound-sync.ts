@@ -5,6 +5,7 @@ import type { OutboundSyncInput, OutboundSyncResult } from '../shared/outbound-s
 import { incrementalSyncWorkflowId } from '../shared/workflow-ids.js';
 import { bookkeeping, streaming } from './activity-options.js';
 import { describeFailure } from './describe-failure.js';
+import { recordErrorCode } from './search-attributes.js';
 
 /**
  * OutboundSync (`outbound-sync/<projectId>/<operationId>`), run by the project's writer as a child:
@@ -34,6 +35,7 @@ export async function outboundSync(input: OutboundSyncInput): Promise<OutboundSy
     return { operationId, outcome, snapshotMoved };
   } catch (error) {
     const failure = describeFailure(error);
+    recordErrorCode(failure.code);
     try {
       await failOutbound({ projectId, operationId, ...failure });
     } catch {

@@ -1,14 +1,17 @@
 import { setHandler, workflowInfo } from '@temporalio/workflow';
-import { syncProgressSignal, syncStatusQuery, type SyncStatusView } from '../shared/sync-status.js';
+import { syncProgressSignal, syncStatusQuery, type SyncPhase, type SyncStatusView } from '../shared/sync-status.js';
+import { recordPhase } from './search-attributes.js';
 
 /**
  * The status a sync workflow answers its `status` query with, kept up to date by the import
- * activity's progress signals (ignored once the sync has ended).
+ * activity's progress signals (ignored once the sync has ended). Every phase it enters is also
+ * the run's `SyncPhase` search attribute, so the Temporal UI lists runs by phase.
  */
-export function trackSyncStatus(kind: SyncStatusView['kind']): SyncStatusView {
-  const status: SyncStatusView = {
+export function trackSyncStatus(kind: SyncStatusView['kind'], initialPhase: SyncPhase = 'starting'): SyncStatusView {
+  let phase = initialPhase;
+  recordPhase(phase);
+  const status = {
     kind,
-    phase: 'starting',
     operationId: null,
     commitSha: null,
     filesDone: 0,
@@ -18,7 +21,16 @@ export function trackSyncStatus(kind: SyncStatusView['kind']): SyncStatusView {
     currentPath: null,
     startedAt: workflowInfo().startTime.toISOString(),
     lastError: null,
-  };
+  } as Omit<SyncStatusView, 'phase'> as SyncStatusView;
+  // An accessor, so plain assignments and Object.assign alike reach the search attribute.
+  Object.defineProperty(status, 'phase', {
+    enumerable: true,
+    get: () => phase,
+    set(next: SyncPhase) {
+      phase = next;
+      recordPhase(next);
+    },
+  });
   setHandler(syncStatusQuery, () => status);
   setHandler(syncProgressSignal, (progress) => {
     if (status.phase !== 'completed' && status.phase !== 'failed' && status.phase !== 'idle') Object.assign(status, progress);

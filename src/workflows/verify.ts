@@ -3,6 +3,7 @@ import type { Activities } from '../activities/index.js';
 import type { VerifyInput, VerifyResult } from '../shared/verify.js';
 import { bookkeeping, streaming } from './activity-options.js';
 import { describeFailure } from './describe-failure.js';
+import { recordErrorCode } from './search-attributes.js';
 
 /**
  * Verify (`verify/<projectId>`), run by the project's writer so it never overlaps a sync: checks
@@ -20,6 +21,7 @@ export async function verifyProject(input: VerifyInput): Promise<VerifyResult> {
     return await verifyBlobs({ projectId, operationId });
   } catch (error) {
     const failure = describeFailure(error);
+    recordErrorCode(failure.code);
     try {
       await failVerify({ operationId, ...failure });
     } catch {

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadConfig } from '../../src/config.js';
+import { allSearchAttributes } from '../../src/shared/search-attributes.js';
 
 // No Docker engine runs here: these checks read docker-compose.yml and the Dockerfile as files,
 // and feed the environment compose would give api and worker to the app's own loadConfig.
@@ -125,6 +126,18 @@ describe('docker-compose.yml', () => {
     for (const database of ['temporal', 'temporal_visibility']) expect(script).toContain(database);
     expect(script).toMatch(/update-schema/);
     expect(readText('deploy/temporal/create-namespace.sh')).toMatch(/operator namespace create/);
+  });
+
+  it('registers every search attribute the workflows set, with its type, only where it is missing', () => {
+    const script = readText('deploy/temporal/create-namespace.sh');
+    const loop = /for attribute in ([^;\n]+);\s*do([\s\S]*?)\bdone\b/.exec(script);
+    expect(loop, 'no `for attribute in …; do … done` loop in create-namespace.sh').not.toBeNull();
+    const registered = (loop?.[1] ?? '').trim().split(/\s+/);
+    expect([...registered].sort()).toEqual(allSearchAttributes.map(({ name }) => name).sort());
+    // The loop creates each as Keyword, so every attribute the code defines must be one.
+    expect(allSearchAttributes.filter(({ type }) => type !== 'KEYWORD')).toEqual([]);
+    expect(loop?.[2]).toMatch(/operator search-attribute create\b.*--name "\$attribute" --type Keyword/);
+    expect(script).toMatch(/operator search-attribute list\b/);
   });
 
   it('runs SeaweedFS at the version the test suite runs, with the credentials and bucket api and worker use', () => {

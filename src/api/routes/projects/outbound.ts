@@ -137,7 +137,7 @@ export const outboundRoutes: FastifyPluginAsync = async (fastify) => {
 
       try {
         // The project's writer runs it as soon as any sync in progress ends.
-        const child = await requestOutboundSync(temporal, config, project.id, operationId);
+        const child = await requestOutboundSync(temporal, config, project, operationId);
         await db.updateTable('sync_operations').set({ run_id: child.runId }).where('id', '=', operationId).execute();
       } catch (error) {
         await syncOperationsRepository(db).finish(operationId, { status: 'failed', error_code: 'internal', error_message: `could not start OutboundSync: ${(error as Error).message}` });

@@ -35,7 +35,7 @@ export const syncRoutes: FastifyPluginAsync = async (fastify) => {
       let child: ChildRun;
       try {
         // The project's writer runs the import as soon as any sync in progress ends.
-        child = await requestInitialSync(temporal, config, project.id);
+        child = await requestInitialSync(temporal, config, project);
       } catch (error) {
         if (marked.numUpdatedRows > 0n) {
           await db.updateTable('projects').set({ sync_status: project.sync_status, sync_error_code: project.sync_error_code, sync_error_message: project.sync_error_message }).where('id', '=', project.id).execute();
@@ -58,7 +58,7 @@ export const syncRoutes: FastifyPluginAsync = async (fastify) => {
     async (request, reply) => {
       const project = await loadProject(db, request);
       if (!project.current_snapshot_id) throw httpError(409, 'conflict', 'initial sync required: POST /api/projects/:id/sync/initial first');
-      const { workflowId, runId } = await followProject(temporal, config, project.id, { source: 'api' });
+      const { workflowId, runId } = await followProject(temporal, config, project, { source: 'api' });
       return reply.status(202).send({ syncId: runId, workflowId, status: 'pending', alreadyRunning: false });
     },
   );
