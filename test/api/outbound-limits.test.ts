@@ -1,4 +1,4 @@
-import { PassThrough } from 'node:stream';
+import { request as httpRequest } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiHarness, type ApiHarness } from '../support/api-harness.js';
@@ -23,14 +23,21 @@ describe('POST /api/projects/:id/outbound limits', () => {
   });
 
   it("answers a tenant's third body in flight with 429 and Retry-After, and frees the slots once answered", async () => {
-    // Two requests whose bodies are still arriving hold the tenant's two slots.
-    const bodies = [new PassThrough(), new PassThrough()];
-    const held = bodies.map((body) => {
-      body.write('{"message":"edit","changes":[{"path":"a.md","content":"');
-      return h.app.inject({ method: 'POST', url: `/api/projects/${projectId}/outbound`, headers: { ...h.auth(), 'content-type': 'application/json' }, payload: body });
+    // Two requests whose bodies are still arriving hold the tenant's two slots: real connections
+    // that sent their headers and part of the body, so the server has run its request hooks.
+    const address = await h.app.listen({ port: 0, host: '127.0.0.1' });
+    const held = [0, 1].map(() => {
+      const request = httpRequest(`${address}/api/projects/${projectId}/outbound`, { method: 'POST', headers: { ...h.auth(), 'content-type': 'application/json' } });
+      const answer = new Promise<number>((resolve, reject) => {
+        request.on('response', (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        });
+        request.on('error', reject);
+      });
+      request.write('{"message":"edit","changes":[{"path":"a.md","content":"');
+      return { request, answer };
     });
-    // The held requests take their slots once their headers are read, which a loaded machine
-    // can delay by seconds: ask again until they have.
     let third = await outbound();
     for (let attempt = 0; attempt < 300 && third.statusCode !== 429; attempt += 1) {
       await sleep(50);
@@ -43,9 +50,9 @@ describe('POST /api/projects/:id/outbound limits', () => {
     // Another tenant is not held back (its own answer: the project is not theirs).
     expect((await outbound(h.otherKey)).statusCode).toBe(404);
 
-    for (const body of bodies) body.end('x"}]}');
+    for (const { request } of held) request.end('x"}]}');
     // Not synced yet: both get their real answer, and their slots come back.
-    expect((await Promise.all(held)).map((response) => response.statusCode)).toEqual([409, 409]);
+    expect(await Promise.all(held.map(({ answer }) => answer))).toEqual([409, 409]);
     expect((await outbound()).statusCode).toBe(409);
   });
 });
