@@ -3,7 +3,7 @@ import { DEFAULT_TASK_QUEUE } from './shared/task-queue.js';
 
 /**
  * Every setting reposync reads, from the environment, once, at start-up.
- * Absent infrastructure settings select the embedded defaults (SPEC §2): PGlite instead of
+ * Absent infrastructure settings select the embedded defaults, so `npm start` needs no configuration: PGlite instead of
  * PostgreSQL, a local Temporal dev server, a filesystem blob store under DATA_DIR.
  */
 export interface Config {

@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 
 /**
- * Encrypts secrets at rest with AES-256-GCM (SPEC §3). The stored form is
+ * Encrypts secrets (tokens, webhook secrets) at rest with AES-256-GCM. The stored form is
  * `v1.<iv>.<tag>.<ciphertext>` in base64url, so a future key or algorithm can be told apart.
  */
 export interface SecretBox {

@@ -9,7 +9,7 @@ const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 const toolsBinary = path.join(projectRoot, '.tools', 'temporal', 'bin', 'temporal');
 
 /**
- * Finds the `temporal` CLI (SPEC §2): TEMPORAL_CLI_PATH when set (an explicit choice wins), then
+ * Finds the `temporal` CLI: TEMPORAL_CLI_PATH when set (an explicit choice wins), then
  * PATH, then the project's tools folder, where it is installed from a package registry
  * (scripts/ensure-tools.sh). Returns undefined when none can be had, so the caller can fall back
  * to @temporalio/testing's own download as a last resort.

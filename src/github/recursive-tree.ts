@@ -19,7 +19,7 @@ interface RawTreeEntry {
 }
 
 /**
- * Every blob and submodule of a commit's tree, the truth a sync is checked against (SPEC §3).
+ * Every blob and submodule of a commit's tree, the truth a sync is checked against.
  * One recursive request normally. GitHub truncates a recursive tree past 100,000 entries or
  * 7 MB and says to fetch sub-trees instead (https://docs.github.com/rest/git/trees#get-a-tree):
  * we then list that level and read each sub-tree recursively, splitting again only where a

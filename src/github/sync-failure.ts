@@ -2,7 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { SyncErrorCode } from '../shared/error-codes.js';
 import { NoCredentialsError } from './project-client.js';
 
-/** A failure a retry cannot fix, with the code users see (SPEC §4). */
+/** A failure a retry cannot fix, with the code users see. */
 export function permanentFailure(code: SyncErrorCode, message: string, cause?: unknown): ApplicationFailure {
   return ApplicationFailure.create({ type: code, message, nonRetryable: true, ...(cause instanceof Error ? { cause } : {}) });
 }

@@ -3,7 +3,7 @@ import type { OutboundMode } from '../shared/outbound-sync.js';
 export type OutboundRoute = { kind: 'direct' } | { kind: 'pull-request'; reason: 'mode' | 'protected' | 'conflict' } | { kind: 'conflict' };
 
 /**
- * Where a commit goes (SPEC §4): `protected_pr` always opens a pull request; `direct_commit`
+ * Where a commit goes: `protected_pr` always opens a pull request; `direct_commit`
  * always commits, and a conflict fails it; `hybrid` commits directly only to an unprotected
  * branch without conflicts, and opens a pull request otherwise.
  */

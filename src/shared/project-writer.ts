@@ -3,7 +3,7 @@ import { defineUpdate } from '@temporalio/workflow';
 /**
  * The project's single writer is the `incremental-sync/<projectId>` workflow: it follows pushes
  * itself and runs InitialSync, OutboundSync and Verify as its children, one at a time, so a project's
- * syncs never overlap (SPEC §4). Clients reach it with signal-with-start (pushes) and
+ * syncs never overlap. Clients reach it with signal-with-start (pushes) and
  * update-with-start (work that needs an answer: which child run serves the request).
  */
 

@@ -4,7 +4,7 @@ import type { SyncError } from './error-codes.js';
 /** `idle`: the project's writer is up but between syncs. */
 export type SyncPhase = 'idle' | 'starting' | 'resolving' | 'streaming' | 'fetching-missing' | 'finishing' | 'completed' | 'failed';
 
-/** What a running sync reports through its `status` query (SPEC §4). */
+/** What a running sync reports through its `status` query. */
 export interface SyncStatusView {
   kind: 'initial' | 'incremental';
   phase: SyncPhase;

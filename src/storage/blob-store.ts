@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 
 /**
- * Content-addressed storage of git blobs (SPEC §3): one object per blob, keyed by its git SHA-1,
+ * Content-addressed storage of git blobs: one object per blob, keyed by its git SHA-1,
  * so identical content is stored once and a re-upload after a crash is a no-op.
  */
 export interface BlobStore {

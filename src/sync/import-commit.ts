@@ -81,7 +81,7 @@ const MANIFEST_FLUSH_MS = 2_000;
 
 /**
  * Fills the snapshot of one commit: every tree entry gets a manifest row, and every stored file's
- * bytes land in the blob store verified against the tree's SHA (SPEC §3). The zipball is the fast
+ * bytes land in the blob store verified against the tree's SHA. The zipball is the fast
  * path for bytes; what it lacks or changed (.gitattributes export-ignore, export-subst, eol) is
  * fetched by SHA from the blobs API. Rows already in the snapshot (an earlier attempt's work) are
  * kept, so a retried or resumed import only does what is left.

@@ -1,6 +1,6 @@
+import { freePort } from '../../src/embedded/wait-for-port.js';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,13 +16,6 @@ let terminal: TerminalSession;
 let home: string;
 let url: string;
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Enough files and bytes that the import takes a few seconds, so the bar is seen moving. */
 function* bigRepository(): Generator<FastImportFile> {

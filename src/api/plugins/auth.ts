@@ -15,7 +15,7 @@ declare module 'fastify' {
 const BEARER = /^Bearer\s+(\S+)$/i;
 
 /**
- * Bearer API keys (SPEC §5): every /api route but the webhook calls `fastify.authenticate`.
+ * Bearer API keys, stored hashed: every /api route but the webhook calls `fastify.authenticate`.
  * Keys are looked up by hash; an absent, malformed, unknown or revoked key is the same 401.
  */
 export const authPlugin = fp(

@@ -4,7 +4,7 @@ export type SyncMode = 'direct_commit' | 'protected_pr' | 'hybrid';
 export type AuthKind = 'token' | 'app' | 'none';
 export type SyncStatus = 'idle' | 'pending' | 'syncing' | 'synced' | 'failed';
 
-/** Per-project file filter (seed 000); absent fields take the defaults. */
+/** Per-project file filter: which files are skipped, marked editable or warned about; absent fields take the defaults. */
 export interface FileFilter {
   skipDirectories?: string[];
   binaryExtensions?: string[];

@@ -3,7 +3,7 @@ import type { Generated, JSONColumnType } from 'kysely';
 export type OperationKind = 'initial' | 'incremental' | 'full_resync' | 'outbound' | 'verify';
 export type OperationStatus = 'pending' | 'running' | 'succeeded' | 'failed';
 
-/** The operations log of seed 004: one row per sync, in either direction. */
+/** The operations log: one row per sync, in either direction. */
 export interface SyncOperationsTable {
   id: Generated<string>;
   project_id: string;

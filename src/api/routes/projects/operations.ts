@@ -33,7 +33,7 @@ function presentOperation(operation: SyncOperation) {
   };
 }
 
-/** The sync history of a project (seed 004's operations log). */
+/** The sync history of a project: one row per sync or outbound edit, with its SHAs, counts and error. */
 export const operationRoutes: FastifyPluginAsync = async (fastify) => {
   const { db } = fastify.deps;
   const operations = syncOperationsRepository(db);
