@@ -46,7 +46,8 @@ if [ $# -eq 0 ]; then
     *) run_vitest "service-free tests, the machine's Node" "" --config vitest.fast.config.ts ;;
   esac
 fi
-# One plain summary line, whatever the reporters printed above it.
-echo "tests: $passed passed, $failed failed, $skipped skipped"
 echo "== npm test finished in $(( $(date +%s) - started ))s"
+# One plain summary line, whatever the reporters printed above it, and always the last line: CI
+# reads the closing line of the output for the counts.
+echo "tests: $passed passed, $failed failed, $skipped skipped"
 exit "$status"
