@@ -39,6 +39,11 @@ export interface Config {
   };
   /** 32-byte AES-256-GCM key; absent in embedded mode: generated under DATA_DIR. */
   encryptionKey: Buffer | undefined;
+  /**
+   * Keys secrets were sealed with before the current one (REPOSYNC_PREVIOUS_ENCRYPTION_KEYS,
+   * comma-separated): still opened, never used to seal; drop them after `npm run rotate-encryption-key`.
+   */
+  previousEncryptionKeys: Buffer[];
   bootstrapApiKey: string | undefined;
   bodyLimitBytes: number;
   /**
@@ -112,6 +117,7 @@ export function loadConfig(env: Env = process.env): Config {
       webhookSecret: read.string('GITHUB_WEBHOOK_SECRET'),
     },
     encryptionKey: read.key32('REPOSYNC_ENCRYPTION_KEY'),
+    previousEncryptionKeys: read.key32List('REPOSYNC_PREVIOUS_ENCRYPTION_KEYS'),
     bootstrapApiKey: read.minLength('REPOSYNC_BOOTSTRAP_API_KEY', 20),
     bodyLimitBytes: read.positiveInt('API_BODY_LIMIT_BYTES') ?? 1024 * 1024,
     outbound: {
@@ -261,9 +267,20 @@ class EnvReader {
   key32(name: string): Buffer | undefined {
     const raw = this.string(name);
     if (raw === undefined) return undefined;
-    const key = /^[0-9a-fA-F]{64}$/.test(raw) ? Buffer.from(raw, 'hex') : Buffer.from(raw, 'base64');
-    if (key.length !== 32) return this.problem(name, 'must be 32 bytes, as 64 hex characters or base64');
-    return key;
+    return decodeKey32(raw) ?? this.problem(name, 'must be 32 bytes, as 64 hex characters or base64');
+  }
+
+  key32List(name: string): Buffer[] {
+    const raw = this.string(name);
+    if (raw === undefined) return [];
+    const items = raw.split(',').map((item) => item.trim());
+    const keys: Buffer[] = [];
+    for (const [index, item] of items.entries()) {
+      const key = decodeKey32(item);
+      if (!key) return this.problem(name, `item ${index + 1} of ${items.length} must be 32 bytes, as 64 hex characters or base64`) ?? [];
+      keys.push(key);
+    }
+    return keys;
   }
 
   minLength(name: string, min: number): string | undefined {
@@ -271,4 +288,10 @@ class EnvReader {
     if (raw !== undefined && raw.length < min) return this.problem(name, `must be at least ${min} characters`);
     return raw;
   }
+}
+
+/** A 32-byte key written as 64 hex characters or as base64; undefined when it is neither. */
+function decodeKey32(raw: string): Buffer | undefined {
+  const key = /^[0-9a-fA-F]{64}$/.test(raw) ? Buffer.from(raw, 'hex') : Buffer.from(raw, 'base64');
+  return key.length === 32 ? key : undefined;
 }

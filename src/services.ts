@@ -29,7 +29,7 @@ export async function openServices(config: Config, { migrate = config.databaseUr
   return {
     db,
     blobs,
-    secrets: createSecretBox(key),
+    secrets: createSecretBox(key, config.previousEncryptionKeys),
     async close() {
       await blobs.close();
       await db.destroy();
