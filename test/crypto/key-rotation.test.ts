@@ -101,3 +101,45 @@ describe('npm run rotate-encryption-key', () => {
     expect(second).toMatchObject({ code: 0, stdout: 'resealed 0, already current 3, changed meanwhile 0\n' });
   });
 });
+
+describe('npm run revoke-api-key', () => {
+  let h: ApiHarness;
+
+  beforeAll(async () => {
+    h = await startApiHarness();
+  });
+
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  async function revoke(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    try {
+      const { stdout, stderr } = await run('npx', ['tsx', 'scripts/revoke-api-key.ts', ...args], {
+        cwd: root,
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'silent', DATABASE_URL: h.config.databaseUrl!, REPOSYNC_ENCRYPTION_KEY: randomBytes(32).toString('hex') },
+      });
+      return { code: 0, stdout, stderr };
+    } catch (error) {
+      const failure = error as { code: number; stdout: string; stderr: string };
+      return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
+    }
+  }
+
+  it('retires exactly the key named by its prefix; the other tenant keeps working', async () => {
+    const listProjects = (key: string) => h.app.inject({ method: 'GET', url: '/api/projects', headers: h.auth(key) });
+    expect((await listProjects(h.key)).statusCode).toBe(200);
+
+    const unknown = await revoke('rsk_nothere');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('no live API key starts with "rsk_nothere"');
+    expect((await revoke()).stderr).toContain('usage: npm run revoke-api-key');
+
+    const prefix = h.key.slice(0, 10);
+    const result = await revoke(prefix);
+    expect(result).toMatchObject({ code: 0, stdout: `revoked ${prefix} ("tenant-a", tenant "tenant-a")\n` });
+    expect((await listProjects(h.key)).statusCode).toBe(401);
+    expect((await listProjects(h.otherKey)).statusCode).toBe(200);
+    expect((await revoke(prefix)).stderr).toContain(`no live API key starts with "${prefix}"`);
+  });
+});

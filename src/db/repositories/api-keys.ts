@@ -40,6 +40,28 @@ export function apiKeysRepository(db: Db) {
       });
     },
 
+    /**
+     * Revokes the one live key shown as `prefix` (the first characters listings show). Refuses
+     * when no live key, or more than one, starts that way, so a typo never revokes the wrong key.
+     */
+    async revokeByPrefix(prefix: string): Promise<{ id: string; name: string; tenantName: string }> {
+      return db.transaction().execute(async (trx) => {
+        const matches = await trx
+          .selectFrom('api_keys')
+          .innerJoin('tenants', 'tenants.id', 'api_keys.tenant_id')
+          .select(['api_keys.id', 'api_keys.name', 'tenants.name as tenantName'])
+          .where('api_keys.key_prefix', '=', prefix)
+          .where('api_keys.revoked_at', 'is', null)
+          .forUpdate()
+          .execute();
+        if (matches.length !== 1) {
+          throw new Error(matches.length === 0 ? `no live API key starts with "${prefix}"` : `${matches.length} live API keys start with "${prefix}"; none was revoked`);
+        }
+        await trx.updateTable('api_keys').set({ revoked_at: new Date() }).where('id', '=', matches[0]!.id).execute();
+        return matches[0]!;
+      });
+    },
+
     /** Creates a tenant with one key; returns the key's plaintext, which is never stored. */
     async createTenantWithKey(name: string, key: string): Promise<Caller> {
       return db.transaction().execute(async (trx) => {
