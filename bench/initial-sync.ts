@@ -1,5 +1,5 @@
 /**
- * Initial-sync benchmark (issue 4, "Speed and memory"): imports generated and real repositories
+ * Initial-sync benchmark: imports generated and real repositories
  * into S3 through the API, a Temporal dev server and a worker process of its own, and prints
  * files/s, MB/s, GitHub requests and the worker's peak RSS beside the by-hand way (git clone +
  * aws s3 cp) and the zip reader beside `unzip -p`. Everything runs on loopback and stops itself.

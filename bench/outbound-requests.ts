@@ -1,5 +1,5 @@
 /**
- * OutboundSync request budget (issue 6, "Figures"): commits N small text files (N = 1, 100, 1000
+ * OutboundSync request budget: commits N small text files (N = 1, 100, 1000
  * by default) through POST /api/projects/:id/outbound — the API in this process, the production
  * worker as a process of its own, the GitHub emulator, PostgreSQL, S3 and a Temporal dev server —
  * and prints the GitHub requests each commit took, by route, beside the contents API's one

@@ -1,5 +1,5 @@
 /**
- * Polling failsafe benchmark (issue 5, "Figures"): N imported projects with no webhook at all,
+ * Polling failsafe benchmark: N imported projects with no webhook at all,
  * the poll Schedule at a short interval. Reports the GitHub requests (and rate-limit points) an
  * unchanged project costs per poll — target: one conditional request answered 304, costing
  * nothing — then moves the branch of some projects behind reposync's back and times how long the

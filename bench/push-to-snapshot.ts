@@ -1,5 +1,5 @@
 /**
- * Push → snapshot benchmark (issue 5, "Figures"): a real `git push` of a one-file change to a
+ * Push → snapshot benchmark: a real `git push` of a one-file change to a
  * repository of the GitHub emulator whose webhook points at the API (a process of its own on
  * loopback), timed until GET /api/projects/:id reports the new commit as synced; then the GitHub
  * requests one push of k small files costs the worker (target: at most k + 3). PostgreSQL,

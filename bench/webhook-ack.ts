@@ -1,5 +1,5 @@
 /**
- * Webhook acknowledgement benchmark (issue 5, "Figures"): a sustained, open-loop stream of signed
+ * Webhook acknowledgement benchmark: a sustained, open-loop stream of signed
  * `push` deliveries to POST /api/webhooks/github — the production API in a process of its own on
  * loopback, with PostgreSQL, Temporal and a worker process really syncing every push — then the
  * proof that nothing was lost or doubled: each project's snapshot at its final head, one

@@ -30,11 +30,11 @@ interface Service {
 const composeText = readText('docker-compose.yml');
 const services = (parse(composeText, { merge: true }) as { services: Record<string, Service> }).services;
 
-/** Every variable api and worker must get (SPEC §2, issue 2 item 9). */
+/** Every variable api and worker must get: without any of these, production would silently fall back to an embedded default. */
 const REQUIRED = [
   'DATABASE_URL', 'TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'TEMPORAL_TASK_QUEUE',
   'S3_BUCKET', 'S3_ENDPOINT', 'S3_REGION', 'S3_FORCE_PATH_STYLE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY',
-  'REPOSYNC_ENCRYPTION_KEY', 'GITHUB_API_URL', 'GITHUB_WEBHOOK_SECRET', 'GITHUB_APP_ID', 'GITHUB_APP_PRIVATE_KEY',
+  'REPOSYNC_ENCRYPTION_KEY', 'REPOSYNC_PREVIOUS_ENCRYPTION_KEYS', 'GITHUB_API_URL', 'GITHUB_WEBHOOK_SECRET', 'GITHUB_APP_ID', 'GITHUB_APP_PRIVATE_KEY',
   'HOST', 'PORT', 'LOG_LEVEL',
 ];
 
