@@ -20,6 +20,7 @@ export default defineConfig({
       'test/sync/zip-entries.test.ts',
       'test/webhooks/drain-loop.test.ts',
       'test/webhooks/repository-events.test.ts',
+      'test/unit/**/*.test.ts',
     ],
     pool: 'forks',
     testTimeout: 60_000,
