@@ -11,6 +11,9 @@
 #   node24, node22 — npm's `node-<platform>-<arch>` packages ship the official Node.js binaries of
 #               the two LTS lines: the whole suite runs on 24, the service-free tests on 22 too,
 #               whatever Node the machine has (scripts/test.sh finds them at .tools/nodeNN/bin).
+#   test-server — Temporal's time-skipping test server (Maven Central `io.temporal:temporal-test-server`,
+#               run by the machine's Java; Debian's JRE and Maven when missing), for the workflow
+#               tests that skip time (test/support/time-skipping.ts).
 #   aws       — PyPI `awscli` with its dependencies, only for bench/initial-sync.ts's by-hand
 #               baseline (`ensure-tools.sh aws`, not part of `all`); run it with
 #               PYTHONPATH=.tools/aws python3 .tools/aws/bin/aws.
@@ -28,6 +31,7 @@ AWSCLI_VERSION="1.46.2"
 NODE24_VERSION="24.22.3"
 NODE22_VERSION="22.23.5"
 SCHEMATHESIS_VERSION="4.32.5"
+TEMPORAL_TEST_SERVER_VERSION="1.32.1"
 mkdir -p "$TOOLS_DIR"
 
 pip_tool() { # <binary> <package==version>
@@ -57,20 +61,43 @@ node_tool() { # <major folder> <version>
 case "$want" in all|node24) node_tool node24 "$NODE24_VERSION" ;; esac
 case "$want" in all|node22) node_tool node22 "$NODE22_VERSION" ;; esac
 case "$want" in all|test|schemathesis) [ -x "$TOOLS_DIR/schemathesis/bin/st" ] || PIP_ROOT_USER_ACTION=ignore python3 -m pip install --quiet --disable-pip-version-check --upgrade --target "$TOOLS_DIR/schemathesis" "schemathesis==$SCHEMATHESIS_VERSION" >&2 ;; esac
+test_server_tool() {
+  local home="$TOOLS_DIR/temporal-test-server"
+  if [ -f "$home/lib/temporal-test-server-$TEMPORAL_TEST_SERVER_VERSION.jar" ] && [ -x "$home/bin/temporal-test-server" ]; then return 0; fi
+  apt_install_missing java:default-jre-headless mvn:maven
+  echo "ensure-tools: installing io.temporal:temporal-test-server:$TEMPORAL_TEST_SERVER_VERSION into $home" >&2
+  rm -rf "$home" && mkdir -p "$home/bin"
+  mvn --batch-mode --quiet -f scripts/temporal-test-server/pom.xml dependency:copy-dependencies \
+    "-Dtemporal.test-server.version=$TEMPORAL_TEST_SERVER_VERSION" "-DoutputDirectory=$home/lib" >&2
+  # The SDK starts the server as `<executable> <port>`; a small heap is plenty for a test's workflows.
+  cat > "$home/bin/temporal-test-server" <<'LAUNCHER'
+#!/bin/sh
+home="$(cd "$(dirname "$0")/.." && pwd)"
+exec java -Xms32m -Xmx512m -cp "$home/lib/*" io.temporal.testserver.TestServer "$@"
+LAUNCHER
+  chmod +x "$home/bin/temporal-test-server"
+}
+
 case "$want" in aws) [ -x "$TOOLS_DIR/aws/bin/aws" ] || PIP_ROOT_USER_ACTION=ignore python3 -m pip install --quiet --disable-pip-version-check --upgrade --target "$TOOLS_DIR/aws" "awscli==$AWSCLI_VERSION" >&2 ;; esac
+
+# Installs Debian packages for the commands that are missing; each argument is command:package.
+apt_install_missing() {
+  local missing=() pair
+  for pair in "$@"; do command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}"); done
+  [ ${#missing[@]} -gt 0 ] || return 0
+  echo "ensure-tools: installing Debian's ${missing[*]}" >&2
+  if [ "$(id -u)" -ne 0 ]; then echo "ensure-tools: ${missing[*]} missing, and installing needs root (apt-get install ${missing[*]})" >&2; exit 1; fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >&2
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+}
 
 # Debian packages the tests need: PostgreSQL's server, tmux, the pseudo-terminal the CLI's
 # end-to-end test reads the screen through, and chromium, the browser the status page's test drives.
 if [ "$want" = all ] || [ "$want" = test ]; then
-  missing=()
-  ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql)
-  command -v tmux >/dev/null 2>&1 || missing+=(tmux)
-  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
-  if [ ${#missing[@]} -gt 0 ]; then
-    echo "ensure-tools: installing Debian's ${missing[*]}" >&2
-    if [ "$(id -u)" -ne 0 ]; then echo "ensure-tools: ${missing[*]} missing, and installing needs root (apt-get install ${missing[*]})" >&2; exit 1; fi
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq >&2
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
-  fi
+  # PostgreSQL's server binary is not on PATH; any installed version's server will do.
+  postgres_server=postgresql
+  ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 && postgres_server=true
+  apt_install_missing "$postgres_server:postgresql" tmux:tmux chromium:chromium
 fi
+case "$want" in all|test|test-server) test_server_tool ;; esac

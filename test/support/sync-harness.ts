@@ -144,7 +144,7 @@ export async function startSyncHarness(options: SyncHarnessOptions = {}): Promis
 
 let runtimeInstalled = false;
 /** The SDK logs every worker state change at INFO; tests only want warnings and errors. */
-function installQuietRuntime(): void {
+export function installQuietRuntime(): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   Runtime.install({ logger: new DefaultLogger('WARN') });

@@ -1,0 +1,45 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { temporal } from '@temporalio/proto';
+import { Worker, type WorkerOptions } from '@temporalio/worker';
+import { allSearchAttributes } from '../../src/shared/search-attributes.js';
+import { inject } from 'vitest';
+import { installQuietRuntime } from './sync-harness.js';
+import { uniqueName } from './test-stack.js';
+
+const launcher = path.resolve(import.meta.dirname, '../../.tools/temporal-test-server/bin/temporal-test-server');
+
+/**
+ * Temporal's time-skipping test server (installed by `scripts/ensure-tools.sh test-server`):
+ * timers and retry backoffs complete as soon as nothing else can happen, so orchestration is
+ * tested at its real intervals — minutes of backoff, hours of linger — in a moment.
+ */
+export async function startTimeSkipping(): Promise<TestWorkflowEnvironment> {
+  if (!existsSync(launcher)) throw new Error(`${launcher} is missing: run bash scripts/ensure-tools.sh test-server`);
+  installQuietRuntime();
+  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: launcher } } });
+  // The workflows upsert reposync's search attributes; a server refuses attributes it does not know.
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: env.namespace ?? 'default',
+    searchAttributes: Object.fromEntries(allSearchAttributes.map((key) => [key.name, temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD])),
+  });
+  return env;
+}
+
+/**
+ * A worker on the test server running the real workflow bundle with the activities given: the
+ * workflows are the code under test, the activities are the stand-ins that script what the
+ * outside world does.
+ */
+export async function createStubWorker(env: TestWorkflowEnvironment, activities: WorkerOptions['activities']): Promise<{ worker: Worker; taskQueue: string }> {
+  const taskQueue = uniqueName('time-skipping');
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue,
+    workflowBundle: { codePath: inject('workflowBundlePath') },
+    activities,
+  });
+  return { worker, taskQueue };
+}
