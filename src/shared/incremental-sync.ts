@@ -1,4 +1,5 @@
 import { defineSignal } from '@temporalio/workflow';
+import type { WorkRequest } from './project-writer.js';
 import type { ProjectLabels } from './search-attributes.js';
 
 /** Input of the IncrementalSync workflow (the project's writer), id `incremental-sync/<projectId>`. */
@@ -11,6 +12,8 @@ export interface IncrementalSyncInput {
   pending?: boolean;
   /** What the writer labels its children with (search attributes, summary); absent: the project id only. */
   labels?: ProjectLabels;
+  /** Carried over continue-as-new: child jobs requested in the previous run's last moments. */
+  queued?: WorkRequest[];
 }
 
 export interface IncrementalSyncResult {

@@ -1,25 +1,26 @@
-import { defineUpdate } from '@temporalio/workflow';
+import { defineSignal } from '@temporalio/workflow';
 
 /**
  * The project's single writer is the `incremental-sync/<projectId>` workflow: it follows pushes
  * itself and runs InitialSync, OutboundSync and Verify as its children, one at a time, so a project's
- * syncs never overlap. Clients reach it with signal-with-start (pushes) and
- * update-with-start (work that needs an answer: which child run serves the request).
+ * syncs never overlap. Clients reach it only with signal-with-start: a signal is recorded in the
+ * writer's history by the server alone, so a request is accepted at once even while a long import
+ * runs ahead of it or no worker is polling, and the answer names the child by its deterministic id.
  */
 
-/** The child workflow run that serves (or already served) a request. */
+/** A unit of work that runs as a child of the writer. */
+export interface WorkRequest {
+  kind: 'initial' | 'outbound' | 'verify';
+  /** The outbound operation whose recorded changes to commit (kind `outbound` only). */
+  operationId?: string;
+}
+
+/** The child workflow that serves (or already serves) a request. */
 export interface ChildRun {
   workflowId: string;
-  runId: string;
-  /** True when the request joined a run that was already queued or running. */
+  /** True when the request joined a job that was already queued or running. */
   alreadyRunning: boolean;
 }
 
-/** Re-import the branch head from the archive (the initial sync, or a full resync). */
-export const requestInitialSyncUpdate = defineUpdate<ChildRun, []>('requestInitialSync');
-
-/** Check that every blob of the current snapshot is stored intact, fetching again what is not (see Verify). */
-export const requestVerifyUpdate = defineUpdate<ChildRun, []>('requestVerify');
-
-/** Commit the changes recorded under an outbound operation (see OutboundSync). */
-export const requestOutboundUpdate = defineUpdate<ChildRun, [{ operationId: string }]>('requestOutbound');
+/** Queue a child job; a job with the same child workflow id that is queued or running is joined instead. */
+export const requestWorkSignal = defineSignal<[WorkRequest]>('requestWork');

@@ -14,7 +14,7 @@ import {
 import type { Activities } from '../activities/index.js';
 import type { IncrementalSyncInput } from '../shared/incremental-sync.js';
 import { pushSignal } from '../shared/incremental-sync.js';
-import { requestInitialSyncUpdate, requestOutboundUpdate, requestVerifyUpdate, type ChildRun } from '../shared/project-writer.js';
+import { requestWorkSignal, type WorkRequest } from '../shared/project-writer.js';
 import { projectRunLabels } from '../shared/search-attributes.js';
 import type { SyncStatusView } from '../shared/sync-status.js';
 import { initialSyncWorkflowId, outboundSyncWorkflowId, verifyWorkflowId } from '../shared/workflow-ids.js';
@@ -30,13 +30,8 @@ const LINGER = '2 seconds';
 const WORK_PER_RUN = 50;
 
 /** A request that runs as a child workflow: an import from the archive, an outbound commit, or a verify. */
-interface ChildJob {
-  kind: 'initial' | 'outbound' | 'verify';
+interface ChildJob extends WorkRequest {
   workflowId: string;
-  operationId?: string;
-  /** Set once the child has started; update callers wait for it. */
-  runId?: string;
-  startError?: string;
   done: boolean;
 }
 
@@ -48,7 +43,7 @@ interface ChildJob {
  */
 export async function incrementalSync(input: IncrementalSyncInput): Promise<void> {
   const { projectId, maximumAttempts = 8, heartbeatTimeoutSeconds } = input;
-  const { startSync, failSync } = proxyActivities<Activities>(bookkeeping(maximumAttempts));
+  const { startSync, failSync, releaseWriterJob } = proxyActivities<Activities>(bookkeeping(maximumAttempts));
   const { resolveHead } = proxyActivities<Activities>(githubCall(maximumAttempts));
   const { syncToHead } = proxyActivities<Activities>(streaming(maximumAttempts, heartbeatTimeoutSeconds));
 
@@ -62,20 +57,16 @@ export async function incrementalSync(input: IncrementalSyncInput): Promise<void
   });
 
   /** Queues a child job, or joins the one with the same workflow id that is queued or running. */
-  async function enqueue(kind: ChildJob['kind'], workflowId: string, operationId?: string): Promise<ChildRun> {
+  function enqueue({ kind, operationId }: WorkRequest): void {
+    const workflowId = kind === 'initial' ? initialSyncWorkflowId(projectId) : kind === 'verify' ? verifyWorkflowId(projectId) : outboundSyncWorkflowId(projectId, operationId!);
     const existing = jobs.get(workflowId);
-    const job = existing && !existing.done ? existing : { kind, workflowId, done: false, ...(operationId ? { operationId } : {}) };
-    if (job !== existing) {
-      jobs.set(workflowId, job);
-      queue.push(job);
-    }
-    await condition(() => job.runId !== undefined || job.done);
-    if (job.runId === undefined) throw ApplicationFailure.create({ type: 'internal', message: `${workflowId} could not start: ${job.startError ?? 'unknown reason'}`, nonRetryable: true });
-    return { workflowId, runId: job.runId, alreadyRunning: job === existing };
+    if (existing && !existing.done) return;
+    const job: ChildJob = { kind, workflowId, done: false, ...(operationId ? { operationId } : {}) };
+    jobs.set(workflowId, job);
+    queue.push(job);
   }
-  setHandler(requestInitialSyncUpdate, () => enqueue('initial', initialSyncWorkflowId(projectId)));
-  setHandler(requestOutboundUpdate, ({ operationId }) => enqueue('outbound', outboundSyncWorkflowId(projectId, operationId), operationId));
-  setHandler(requestVerifyUpdate, () => enqueue('verify', verifyWorkflowId(projectId)));
+  setHandler(requestWorkSignal, enqueue);
+  for (const request of input.queued ?? []) enqueue(request);
 
   async function runChild(job: ChildJob): Promise<boolean> {
     // Children carry the writer's labels: the same project, tenant and repository, their own kind.
@@ -87,17 +78,20 @@ export async function incrementalSync(input: IncrementalSyncInput): Promise<void
           : job.kind === 'verify'
             ? await startChild('verifyProject', { workflowId: job.workflowId, args: [{ projectId, maximumAttempts }], workflowExecutionTimeout: '6 hours', ...labels })
             : await startChild('outboundSync', { workflowId: job.workflowId, args: [{ projectId, operationId: job.operationId!, maximumAttempts }], ...labels });
-      job.runId = child.firstExecutionRunId;
       await child.result();
       return true;
     } catch (error) {
       if (isCancellation(error)) throw error;
       // The child recorded its own failure (status, operation); the writer carries on serving.
       log.warn('child sync failed', { workflowId: job.workflowId, error: (error as Error).message });
-      if (job.runId === undefined) job.startError = (error as Error).message;
       return false;
     } finally {
+      // Done first: a request arriving from here on queues a new job rather than joining this one.
       job.done = true;
+      await releaseWriterJob({ workflowId: job.workflowId }).catch((error: unknown) => {
+        if (isCancellation(error)) throw error;
+        log.warn('could not release the writer job', { workflowId: job.workflowId, error: (error as Error).message });
+      });
     }
   }
 
@@ -130,7 +124,7 @@ export async function incrementalSync(input: IncrementalSyncInput): Promise<void
   }
 
   let served = 0;
-  // Callers of queued requests wait for their child to start, so a run never ends with any queued.
+  // Queued requests are served before the run ends; any that arrive in its last moments are carried over.
   while ((served < WORK_PER_RUN && !workflowInfo().continueAsNewSuggested) || queue.length > 0) {
     if (!(await condition(() => queue.length > 0 || pending, LINGER))) break;
     served += 1;
@@ -145,8 +139,9 @@ export async function incrementalSync(input: IncrementalSyncInput): Promise<void
     }
   }
   await condition(allHandlersFinished);
-  const idle = !pending && served < WORK_PER_RUN && !workflowInfo().continueAsNewSuggested;
-  if (!idle) await continueAsNew<typeof incrementalSync>({ ...input, pending });
+  const queued = queue.map(({ kind, operationId }) => ({ kind, ...(operationId ? { operationId } : {}) }));
+  const idle = !pending && queued.length === 0 && served < WORK_PER_RUN && !workflowInfo().continueAsNewSuggested;
+  if (!idle) await continueAsNew<typeof incrementalSync>({ ...input, pending, queued });
 }
 
 /** Resets the status view for a new incremental sync. */

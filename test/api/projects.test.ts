@@ -252,3 +252,18 @@ describe('text PostgreSQL cannot store', () => {
     expect(response.json().message).toMatch(field);
   });
 });
+
+describe('work requests without a worker', () => {
+  it('accepts an import request at once while no worker polls the task queue', async () => {
+    const { id } = (await createProject({ owner: 'idle', repo: 'no-worker' })).json();
+    const asked = Date.now();
+    const first = await h.app.inject({ method: 'POST', url: `/api/projects/${id}/sync/initial`, headers: h.auth() });
+    const second = await h.app.inject({ method: 'POST', url: `/api/projects/${id}/sync/initial`, headers: h.auth() });
+    expect(Date.now() - asked).toBeLessThan(5_000);
+    expect(first.statusCode).toBe(202);
+    expect(first.json()).toEqual({ syncId: null, workflowId: `initial-sync/${id}`, status: 'pending', alreadyRunning: false });
+    expect(second.json()).toEqual({ syncId: null, workflowId: `initial-sync/${id}`, status: 'pending', alreadyRunning: true });
+    await h.temporal.workflow.getHandle(`incremental-sync/${id}`).terminate('no worker in this file');
+  }, 30_000);
+});
+

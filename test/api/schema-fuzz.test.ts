@@ -59,9 +59,6 @@ describe('the API under a schema fuzzer', () => {
       // One worker: hypothesis compiles lambdas with `ast`, which CPython 3.11 does not guard across threads.
       '--workers',
       '1',
-      // Starting an import needs a worker polling the task queue, which this file does not run.
-      '--exclude-path-regex',
-      '/sync/initial$',
       '--request-timeout',
       '10',
       '--no-color',

@@ -495,8 +495,9 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** @description The workflow run id of this sync */
-                            syncId: string;
+                            /** @description The workflow run id of this sync, when known at once; null while the job waits its turn (follow it by `workflowId`) */
+                            syncId: string | null;
+                            /** @description The workflow that serves this request, known up front (e.g. `initial-sync/<projectId>`) */
                             workflowId: string;
                             /** @enum {string} */
                             status: "pending";
@@ -603,8 +604,9 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** @description The workflow run id of this sync */
-                            syncId: string;
+                            /** @description The workflow run id of this sync, when known at once; null while the job waits its turn (follow it by `workflowId`) */
+                            syncId: string | null;
+                            /** @description The workflow that serves this request, known up front (e.g. `initial-sync/<projectId>`) */
                             workflowId: string;
                             /** @enum {string} */
                             status: "pending";
@@ -1448,8 +1450,9 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** @description The workflow run id of this sync */
-                            syncId: string;
+                            /** @description The workflow run id of this sync, when known at once; null while the job waits its turn (follow it by `workflowId`) */
+                            syncId: string | null;
+                            /** @description The workflow that serves this request, known up front (e.g. `initial-sync/<projectId>`) */
                             workflowId: string;
                             /** @enum {string} */
                             status: "pending";

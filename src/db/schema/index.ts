@@ -7,6 +7,7 @@ import type { SnapshotsSchema } from './snapshots.js';
 import type { SyncOperationsSchema } from './sync-operations.js';
 import type { TenantsSchema } from './tenants.js';
 import type { WebhookDeliveriesSchema } from './webhook-deliveries.js';
+import type { WriterJobsSchema } from './writer-jobs.js';
 
 export type Database = TenantsSchema &
   ApiKeysSchema &
@@ -16,7 +17,8 @@ export type Database = TenantsSchema &
   BlobsSchema &
   SyncOperationsSchema &
   OutboundChangesSchema &
-  WebhookDeliveriesSchema;
+  WebhookDeliveriesSchema &
+  WriterJobsSchema;
 
 export type * from './api-keys.js';
 export type * from './blobs.js';
@@ -27,3 +29,4 @@ export type * from './snapshots.js';
 export type * from './sync-operations.js';
 export type * from './tenants.js';
 export type * from './webhook-deliveries.js';
+export type * from './writer-jobs.js';

@@ -137,8 +137,8 @@ export const outboundRoutes: FastifyPluginAsync = async (fastify) => {
 
       try {
         // The project's writer runs it as soon as any sync in progress ends.
-        const child = await requestOutboundSync(temporal, config, project, operationId);
-        await db.updateTable('sync_operations').set({ run_id: child.runId }).where('id', '=', operationId).execute();
+        // Accepted at once; OutboundSync records its run id on the operation when it starts.
+        await requestOutboundSync(temporal, db, config, project, operationId);
       } catch (error) {
         await syncOperationsRepository(db).finish(operationId, { status: 'failed', error_code: 'internal', error_message: `could not start OutboundSync: ${(error as Error).message}` });
         throw error;

@@ -8,6 +8,7 @@ import { httpError } from '../../http-error.js';
 import { loadProject } from './load-project.js';
 import { liveSyncStatus, presentOutbound, presentSyncStatus } from './sync-status.js';
 import { syncOperationsRepository } from '../../../db/repositories/sync-operations.js';
+import { writerJobsRepository } from '../../../db/repositories/writer-jobs.js';
 
 const tags = ['sync'];
 const security = [{ apiKey: [] }];
@@ -34,8 +35,8 @@ export const syncRoutes: FastifyPluginAsync = async (fastify) => {
         .executeTakeFirst();
       let child: ChildRun;
       try {
-        // The project's writer runs the import as soon as any sync in progress ends.
-        child = await requestInitialSync(temporal, config, project);
+        // Accepted at once; the project's writer runs the import as soon as any sync in progress ends.
+        child = await requestInitialSync(temporal, db, config, project);
       } catch (error) {
         if (marked.numUpdatedRows > 0n) {
           await db.updateTable('projects').set({ sync_status: project.sync_status, sync_error_code: project.sync_error_code, sync_error_message: project.sync_error_message }).where('id', '=', project.id).execute();
@@ -43,7 +44,7 @@ export const syncRoutes: FastifyPluginAsync = async (fastify) => {
         throw error;
       }
       const workflowId = child.workflowId;
-      const started: SyncStarted = { syncId: child.runId, workflowId, status: 'pending', alreadyRunning: child.alreadyRunning };
+      const started: SyncStarted = { syncId: null, workflowId, status: 'pending', alreadyRunning: child.alreadyRunning };
       request.log.info({ projectId: project.id, workflowId, alreadyRunning: started.alreadyRunning }, 'initial sync requested');
       return reply.status(202).send(started);
     },
@@ -97,7 +98,8 @@ export const syncRoutes: FastifyPluginAsync = async (fastify) => {
         const current = (await loadProject(db, request).catch(() => undefined)) ?? project;
         const status = presentSyncStatus(current, live);
         const serialized = JSON.stringify(status);
-        if (!live?.running) {
+        // A job the writer has accepted but not started yet is not over: the stream waits for it.
+        if (!live?.running && !(await writerJobsRepository(db).anyFor(project.id).catch(() => false))) {
           send('done', status);
           break;
         }

@@ -29,8 +29,8 @@ export const verifyRoutes: FastifyPluginAsync = async (fastify) => {
     async (request, reply) => {
       const project = await loadProject(db, request);
       if (!project.current_snapshot_id) throw httpError(409, 'conflict', 'initial sync required: there is no snapshot to verify; POST /api/projects/:id/sync/initial first');
-      const child = await requestVerify(temporal, config, project);
-      const started: SyncStarted = { syncId: child.runId, workflowId: child.workflowId, status: 'pending', alreadyRunning: child.alreadyRunning };
+      const child = await requestVerify(temporal, db, config, project);
+      const started: SyncStarted = { syncId: null, workflowId: child.workflowId, status: 'pending', alreadyRunning: child.alreadyRunning };
       request.log.info({ projectId: project.id, workflowId: child.workflowId, alreadyRunning: child.alreadyRunning }, 'verify requested');
       return reply.status(202).send(started);
     },
