@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Octokit } from '@octokit/rest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { git, lsTree } from '../support/git-cli.js';
+import { childRun } from '../support/child-run.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 
 const SECRET = 'outbound-webhook-secret';
@@ -348,4 +349,44 @@ describe('OutboundSync', () => {
     expect(large.json().warnings).toEqual([expect.stringMatching(/^big\.txt: large file/)]);
     expect((await ended(id, large.json().operationId)).status).toBe('succeeded');
   }, 60_000);
+
+  it('commits once for an edit retried with the same Idempotency-Key, in turn or concurrently', async () => {
+    const id = await importedRepository('idem', { 'a.md': 'a\n', 'b.md': 'b\n' });
+    const before = await history('idem');
+    h.github.requests.clear();
+    const edit = (key: string, path: string, content: string) =>
+      h.app.inject({ method: 'POST', url: `/api/projects/${id}/outbound`, headers: { ...h.auth(), 'idempotency-key': key }, payload: { message: `edit ${path}`, mode: 'direct_commit', changes: [{ path, content }] } });
+
+    // A client that timed out sends the same request again.
+    const first = await edit('retry-1', 'a.md', 'a, edited\n');
+    const retried = await edit('retry-1', 'a.md', 'a, edited\n');
+    expect([first.statusCode, retried.statusCode]).toEqual([202, 202]);
+    expect(retried.json().operationId).toBe(first.json().operationId);
+    expect((await ended(id, first.json().operationId)).status).toBe('succeeded');
+
+    // Two copies at once: one runs, the other gets its answer.
+    const copies = await Promise.all([edit('retry-2', 'b.md', 'b, edited\n'), edit('retry-2', 'b.md', 'b, edited\n')]);
+    expect(copies.map((copy) => copy.statusCode)).toEqual([202, 202]);
+    expect(copies[1]!.json().operationId).toBe(copies[0]!.json().operationId);
+    expect(copies[0]!.json().operationId).not.toBe(first.json().operationId);
+    expect((await ended(id, copies[0]!.json().operationId)).status).toBe('succeeded');
+
+    expect(await history('idem')).toHaveLength(before.length + 2);
+    expect(h.github.requests.count('POST /repos/{owner}/{repo}/git/commits')).toBe(2);
+    const operations = (await h.app.inject({ method: 'GET', url: `/api/projects/${id}/operations?limit=100`, headers: h.auth() })).json().operations as Operation[];
+    expect(operations.filter((o) => o.kind === 'outbound')).toHaveLength(2);
+
+    const reused = await edit('retry-1', 'a.md', 'something else\n');
+    expect(reused.statusCode).toBe(422);
+    expect(reused.json().message).toMatch(/Idempotency-Key "retry-1" was first used with a different request/);
+
+    // Keys are the tenant's own: another tenant's "retry-1" is a new request.
+    const linked = await h.app.inject({ method: 'POST', url: '/api/projects', headers: h.auth(h.otherKey), payload: { owner: 'octo', repo: 'idem', token: h.github.token } });
+    const other = linked.json().id as string;
+    const asked = new Date();
+    const theirs = await h.app.inject({ method: 'POST', url: `/api/projects/${other}/sync/initial`, headers: { ...h.auth(h.otherKey), 'idempotency-key': 'retry-1' } });
+    expect(theirs.statusCode, theirs.body).toBe(202);
+    expect(theirs.json()).toMatchObject({ workflowId: `initial-sync/${other}`, alreadyRunning: false });
+    await (await childRun(h.temporal, `initial-sync/${other}`, asked)).result();
+  }, 90_000);
 });

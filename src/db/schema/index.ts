@@ -1,5 +1,6 @@
 import type { ApiKeysSchema } from './api-keys.js';
 import type { BlobsSchema } from './blobs.js';
+import type { IdempotencyKeysSchema } from './idempotency-keys.js';
 import type { OutboundChangesSchema } from './outbound-changes.js';
 import type { ProjectsSchema } from './projects.js';
 import type { SnapshotFilesSchema } from './snapshot-files.js';
@@ -18,10 +19,12 @@ export type Database = TenantsSchema &
   SyncOperationsSchema &
   OutboundChangesSchema &
   WebhookDeliveriesSchema &
-  WriterJobsSchema;
+  WriterJobsSchema &
+  IdempotencyKeysSchema;
 
 export type * from './api-keys.js';
 export type * from './blobs.js';
+export type * from './idempotency-keys.js';
 export type * from './outbound-changes.js';
 export type * from './projects.js';
 export type * from './snapshot-files.js';

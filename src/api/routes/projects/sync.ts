@@ -5,6 +5,7 @@ import { conflictResponse, IdParamsSchema, type IdParams } from '../../schemas/c
 import { SyncStartedSchema, SyncStatusSchema, type SyncStarted } from '../../schemas/sync.js';
 import { followProject, requestInitialSync } from '../../../temporal/project-writer.js';
 import { httpError } from '../../http-error.js';
+import { IdempotencyHeadersSchema, idempotencyHooks, idempotencyResponses } from '../../idempotency/idempotency-key.js';
 import { loadProject } from './load-project.js';
 import { liveSyncStatus, presentOutbound, presentSyncStatus } from './sync-status.js';
 import { syncOperationsRepository } from '../../../db/repositories/sync-operations.js';
@@ -17,12 +18,14 @@ const SSE_POLL_MS = 500;
 /** Starting a sync and watching it: the API only starts workflows, it never syncs inline. */
 export const syncRoutes: FastifyPluginAsync = async (fastify) => {
   const { db, temporal, config } = fastify.deps;
+  const idempotent = idempotencyHooks(db);
 
   fastify.post<{ Params: IdParams }>(
     '/api/projects/:id/sync/initial',
     {
       onRequest: fastify.authenticate,
-      schema: { tags, security, summary: 'Start the initial import', params: IdParamsSchema, response: { 202: SyncStartedSchema } },
+      ...idempotent,
+      schema: { tags, security, summary: 'Start the initial import', params: IdParamsSchema, headers: IdempotencyHeadersSchema, response: { 202: SyncStartedSchema, ...idempotencyResponses } },
     },
     async (request, reply) => {
       const project = await loadProject(db, request);
@@ -54,7 +57,8 @@ export const syncRoutes: FastifyPluginAsync = async (fastify) => {
     '/api/projects/:id/sync',
     {
       onRequest: fastify.authenticate,
-      schema: { tags, security, summary: 'Sync the latest commit now (incremental)', params: IdParamsSchema, response: { 202: SyncStartedSchema, ...conflictResponse } },
+      ...idempotent,
+      schema: { tags, security, summary: 'Sync the latest commit now (incremental)', params: IdParamsSchema, headers: IdempotencyHeadersSchema, response: { 202: SyncStartedSchema, ...conflictResponse, ...idempotencyResponses } },
     },
     async (request, reply) => {
       const project = await loadProject(db, request);

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { requestVerify } from '../../../temporal/project-writer.js';
 import { httpError } from '../../http-error.js';
+import { IdempotencyHeadersSchema, idempotencyHooks, idempotencyResponses } from '../../idempotency/idempotency-key.js';
 import { conflictResponse, IdParamsSchema, type IdParams } from '../../schemas/common.js';
 import { SyncStartedSchema, type SyncStarted } from '../../schemas/sync.js';
 import { loadProject } from './load-project.js';
@@ -11,11 +12,13 @@ const security = [{ apiKey: [] }];
 /** Starting a verify of the current snapshot's stored blobs; the project's writer runs it. */
 export const verifyRoutes: FastifyPluginAsync = async (fastify) => {
   const { db, temporal, config } = fastify.deps;
+  const idempotent = idempotencyHooks(db);
 
   fastify.post<{ Params: IdParams }>(
     '/api/projects/:id/verify',
     {
       onRequest: fastify.authenticate,
+      ...idempotent,
       schema: {
         tags,
         security,
@@ -23,7 +26,8 @@ export const verifyRoutes: FastifyPluginAsync = async (fastify) => {
         description:
           'Runs as the workflow `verify/<projectId>` once any sync in progress ends. Its outcome is an operation of kind `verify` in GET /api/projects/:id/operations, with `metadata.checked`, `missing`, `corrupt`, `repaired` and `unrepaired`.',
         params: IdParamsSchema,
-        response: { 202: SyncStartedSchema, ...conflictResponse },
+        headers: IdempotencyHeadersSchema,
+        response: { 202: SyncStartedSchema, ...conflictResponse, ...idempotencyResponses },
       },
     },
     async (request, reply) => {
