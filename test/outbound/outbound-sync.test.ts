@@ -389,4 +389,21 @@ describe('OutboundSync', () => {
     expect(theirs.json()).toMatchObject({ workflowId: `initial-sync/${other}`, alreadyRunning: false });
     await (await childRun(h.temporal, `initial-sync/${other}`, asked)).result();
   }, 90_000);
+
+  it('makes no commit for an edit the branch already holds, and says so on the operation', async () => {
+    const id = await importedRepository('same', { 'a.md': 'a\n', 'b.md': 'b\n', 'c.md': 'c\n' });
+    // Removed on GitHub after the import: our snapshot still lists it, the branch no longer has it.
+    await h.github.repos.commit('octo', 'same', { message: 'drop c', files: { 'c.md': null } });
+    const before = await history('same');
+    h.github.requests.clear();
+
+    const direct = await outbound(id, { message: 'nothing new', mode: 'direct_commit', changes: [{ path: 'a.md', content: 'a\n' }, { path: 'c.md', delete: true }] });
+    expect(direct).toMatchObject({ status: 'succeeded', filesAdded: 0, filesModified: 0, filesRemoved: 0, metadata: { noChange: true, result: { kind: 'commit', noChange: true, commitSha: before[0] } } });
+    // Nor a pull request in the mode that would open one.
+    const pull = await outbound(id, { message: 'nothing new either', mode: 'protected_pr', changes: [{ path: 'b.md', content: 'b\n' }] });
+    expect(pull).toMatchObject({ status: 'succeeded', metadata: { noChange: true } });
+
+    expect(await history('same')).toEqual(before);
+    for (const write of ['POST /repos/{owner}/{repo}/git/commits', 'POST /repos/{owner}/{repo}/git/trees', 'POST /repos/{owner}/{repo}/pulls']) expect(h.github.requests.count(write), write).toBe(0);
+  }, 60_000);
 });
