@@ -14,6 +14,11 @@ import { writerJobsRepository } from '../../../db/repositories/writer-jobs.js';
 const tags = ['sync'];
 const security = [{ apiKey: [] }];
 const SSE_POLL_MS = 500;
+/**
+ * How long the stream waits for a job the writer has accepted but not started while nothing else
+ * runs: a polling worker starts it within moments, and without one the stream would never end.
+ */
+const QUEUED_START_GRACE_MS = 2_000;
 
 /** Starting a sync and watching it: the API only starts workflows, it never syncs inline. */
 export const syncRoutes: FastifyPluginAsync = async (fastify) => {
@@ -96,14 +101,16 @@ export const syncRoutes: FastifyPluginAsync = async (fastify) => {
       request.raw.once('close', () => (closed = true));
       const send = (event: string, data: unknown) => raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
       let last = '';
+      const opened = Date.now();
       // Polls the workflow query and forwards each change; ends once no sync is running.
       while (!closed) {
         const live = await liveSyncStatus(temporal, project.id).catch(() => undefined);
         const current = (await loadProject(db, request).catch(() => undefined)) ?? project;
         const status = presentSyncStatus(current, live);
         const serialized = JSON.stringify(status);
-        // A job the writer has accepted but not started yet is not over: the stream waits for it.
-        if (!live?.running && !(await writerJobsRepository(db).anyFor(project.id).catch(() => false))) {
+        // A job the writer has accepted but not started yet is not over: the stream waits a moment for it.
+        const awaitingStart = !live?.running && Date.now() - opened < QUEUED_START_GRACE_MS && (await writerJobsRepository(db).anyFor(project.id).catch(() => false));
+        if (!live?.running && !awaitingStart) {
           send('done', status);
           break;
         }
