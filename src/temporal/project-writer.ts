@@ -1,9 +1,9 @@
-import type { Client } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowUpdateStage, type Client } from '@temporalio/client';
 import type { Config } from '../config.js';
 import type { Db } from '../db/connection.js';
 import type { Project } from '../db/repositories/projects.js';
 import { writerJobsRepository } from '../db/repositories/writer-jobs.js';
-import { pushSignal, type IncrementalSyncInput, type PushNotice } from '../shared/incremental-sync.js';
+import { followHeadUpdate, pushSignal, type IncrementalSyncInput, type PushNotice } from '../shared/incremental-sync.js';
 import { requestWorkSignal, type ChildRun, type WorkRequest } from '../shared/project-writer.js';
 import { projectRunLabels, type ProjectLabels } from '../shared/search-attributes.js';
 import { incrementalSyncWorkflowId, initialSyncWorkflowId, outboundSyncWorkflowId, verifyWorkflowId } from '../shared/workflow-ids.js';
@@ -41,11 +41,32 @@ function writerStart(config: WriterConfig, project: WriterProject) {
   };
 }
 
-/** Tells the writer the branch may have moved (signal-with-start); pushes coalesce. */
+/** How long a push waits for a worker to accept or refuse its wake before it is sent as a signal instead. */
+const WAKE_TIMEOUT_MS = 10_000;
+
+/**
+ * Tells the writer the branch may have moved; pushes coalesce. The wake is an update-with-start,
+ * refused (and so never written to the writer's history) while a follow-up sync is already
+ * pending: a writer busy with a long child keeps a history bounded by the syncs it runs, not by
+ * the pushes it receives. An update needs a worker to answer it; when none does in time, or the
+ * run ends under it, the push goes as a signal, which the server alone records.
+ */
 export async function followProject(temporal: Client, config: WriterConfig, project: WriterProject, push: PushNotice) {
   const start = writerStart(config, project);
-  const handle = await temporal.workflow.signalWithStart('incrementalSync', { ...start, signal: pushSignal, signalArgs: [push] });
-  return { workflowId: start.workflowId, runId: handle.signaledRunId };
+  try {
+    const wake = await temporal.connection.withDeadline(Date.now() + WAKE_TIMEOUT_MS, () =>
+      temporal.workflow.startUpdateWithStart(followHeadUpdate, {
+        args: [push],
+        waitForStage: WorkflowUpdateStage.ACCEPTED,
+        startWorkflowOperation: new WithStartWorkflowOperation('incrementalSync', { ...start, workflowIdConflictPolicy: 'USE_EXISTING' }),
+      }),
+    );
+    // Accepted or refused as already pending, the push is in the hands of this run.
+    return { workflowId: start.workflowId, runId: wake.workflowRunId ?? null };
+  } catch {
+    const handle = await temporal.workflow.signalWithStart('incrementalSync', { ...start, signal: pushSignal, signalArgs: [push] });
+    return { workflowId: start.workflowId, runId: handle.signaledRunId };
+  }
 }
 
 /**

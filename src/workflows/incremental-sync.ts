@@ -5,6 +5,7 @@ import {
   continueAsNew,
   isCancellation,
   log,
+  patched,
   proxyActivities,
   setHandler,
   startChild,
@@ -12,9 +13,9 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import type { IncrementalSyncInput } from '../shared/incremental-sync.js';
-import { pushSignal } from '../shared/incremental-sync.js';
-import { requestWorkSignal, type WorkRequest } from '../shared/project-writer.js';
+import type { IncrementalSyncInput, PushNotice } from '../shared/incremental-sync.js';
+import { FOLLOW_UP_ALREADY_PENDING, followHeadUpdate, pushSignal } from '../shared/incremental-sync.js';
+import { requestInitialSyncUpdate, requestOutboundUpdate, requestVerifyUpdate, requestWorkSignal, type StartedChildRun, type WorkRequest } from '../shared/project-writer.js';
 import { projectRunLabels } from '../shared/search-attributes.js';
 import type { SyncStatusView } from '../shared/sync-status.js';
 import { initialSyncWorkflowId, outboundSyncWorkflowId, verifyWorkflowId } from '../shared/workflow-ids.js';
@@ -32,8 +33,14 @@ const WORK_PER_RUN = 50;
 /** A request that runs as a child workflow: an import from the archive, an outbound commit, or a verify. */
 interface ChildJob extends WorkRequest {
   workflowId: string;
+  /** Set once the child has started; callers of the update-based requests wait for it. */
+  runId?: string;
+  startError?: string;
   done: boolean;
 }
+
+/** Runs that began before the writer released `writer_jobs` rows replay without that activity. */
+const RELEASE_WRITER_JOBS_PATCH = 'release-writer-jobs';
 
 /**
  * IncrementalSync (`incremental-sync/<projectId>`) is the project's single writer. It follows
@@ -55,18 +62,43 @@ export async function incrementalSync(input: IncrementalSyncInput): Promise<void
   setHandler(pushSignal, () => {
     pending = true;
   });
+  // A push while one is pending is refused before it reaches the history: the pending sync reads
+  // the newest head anyway. Registering a handler adds no command, so older histories replay as before.
+  setHandler(
+    followHeadUpdate,
+    (_push: PushNotice) => {
+      pending = true;
+    },
+    {
+      validator: (_push: PushNotice) => {
+        if (pending) throw new Error(FOLLOW_UP_ALREADY_PENDING);
+      },
+    },
+  );
 
   /** Queues a child job, or joins the one with the same workflow id that is queued or running. */
-  function enqueue({ kind, operationId }: WorkRequest): void {
+  function enqueue({ kind, operationId }: WorkRequest): { job: ChildJob; joined: boolean } {
     const workflowId = kind === 'initial' ? initialSyncWorkflowId(projectId) : kind === 'verify' ? verifyWorkflowId(projectId) : outboundSyncWorkflowId(projectId, operationId!);
     const existing = jobs.get(workflowId);
-    if (existing && !existing.done) return;
+    if (existing && !existing.done) return { job: existing, joined: true };
     const job: ChildJob = { kind, workflowId, done: false, ...(operationId ? { operationId } : {}) };
     jobs.set(workflowId, job);
     queue.push(job);
+    return { job, joined: false };
   }
-  setHandler(requestWorkSignal, enqueue);
+  setHandler(requestWorkSignal, (request) => void enqueue(request));
   for (const request of input.queued ?? []) enqueue(request);
+
+  /** The update-based requests of the earlier release: queued alike, answered once the child has started. */
+  async function enqueueAndAwaitStart(request: WorkRequest): Promise<StartedChildRun> {
+    const { job, joined } = enqueue(request);
+    await condition(() => job.runId !== undefined || job.done);
+    if (job.runId === undefined) throw ApplicationFailure.create({ type: 'internal', message: `${job.workflowId} could not start: ${job.startError ?? 'unknown reason'}`, nonRetryable: true });
+    return { workflowId: job.workflowId, runId: job.runId, alreadyRunning: joined };
+  }
+  setHandler(requestInitialSyncUpdate, () => enqueueAndAwaitStart({ kind: 'initial' }));
+  setHandler(requestOutboundUpdate, ({ operationId }) => enqueueAndAwaitStart({ kind: 'outbound', operationId }));
+  setHandler(requestVerifyUpdate, () => enqueueAndAwaitStart({ kind: 'verify' }));
 
   async function runChild(job: ChildJob): Promise<boolean> {
     // Children carry the writer's labels: the same project, tenant and repository, their own kind.
@@ -78,20 +110,24 @@ export async function incrementalSync(input: IncrementalSyncInput): Promise<void
           : job.kind === 'verify'
             ? await startChild('verifyProject', { workflowId: job.workflowId, args: [{ projectId, maximumAttempts }], workflowExecutionTimeout: '6 hours', ...labels })
             : await startChild('outboundSync', { workflowId: job.workflowId, args: [{ projectId, operationId: job.operationId!, maximumAttempts }], ...labels });
+      job.runId = child.firstExecutionRunId;
       await child.result();
       return true;
     } catch (error) {
       if (isCancellation(error)) throw error;
       // The child recorded its own failure (status, operation); the writer carries on serving.
       log.warn('child sync failed', { workflowId: job.workflowId, error: (error as Error).message });
+      if (job.runId === undefined) job.startError = (error as Error).message;
       return false;
     } finally {
       // Done first: a request arriving from here on queues a new job rather than joining this one.
       job.done = true;
-      await releaseWriterJob({ workflowId: job.workflowId }).catch((error: unknown) => {
-        if (isCancellation(error)) throw error;
-        log.warn('could not release the writer job', { workflowId: job.workflowId, error: (error as Error).message });
-      });
+      if (patched(RELEASE_WRITER_JOBS_PATCH)) {
+        await releaseWriterJob({ workflowId: job.workflowId }).catch((error: unknown) => {
+          if (isCancellation(error)) throw error;
+          log.warn('could not release the writer job', { workflowId: job.workflowId, error: (error as Error).message });
+        });
+      }
     }
   }
 

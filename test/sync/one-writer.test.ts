@@ -1,7 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Octokit } from '@octokit/rest';
+import { WithStartWorkflowOperation } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lsTree } from '../support/git-cli.js';
+import { requestInitialSyncUpdate } from '../../src/shared/project-writer.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 import { childRun } from '../support/child-run.js';
 
@@ -122,6 +124,18 @@ describe('one writer per project', () => {
     expect(imported.status).toBe('succeeded');
     expect(Date.parse(imported.completedAt!) - Date.parse(imported.startedAt)).toBeGreaterThanOrEqual(7_000);
     expect(Date.parse(verified.startedAt)).toBeGreaterThanOrEqual(Date.parse(imported.completedAt!));
+  }, 60_000);
+
+  it("still answers the earlier release's update-based import request, once the import has started", async () => {
+    await h.github.repos.create('octo', 'legacy-request', {});
+    const { sha } = await h.github.repos.commit('octo', 'legacy-request', { message: 'x', files: { 'a.txt': 'a\n' } });
+    const { id } = await h.link('octo', 'legacy-request');
+    const answer = await h.temporal.workflow.executeUpdateWithStart(requestInitialSyncUpdate, {
+      startWorkflowOperation: new WithStartWorkflowOperation('incrementalSync', { workflowId: `incremental-sync/${id}`, taskQueue: h.config.temporal.taskQueue, args: [{ projectId: id }], workflowIdConflictPolicy: 'USE_EXISTING' }),
+    });
+    expect(answer).toMatchObject({ workflowId: `initial-sync/${id}`, alreadyRunning: false, runId: expect.any(String) });
+    await h.temporal.workflow.getHandle(answer.workflowId, answer.runId).result();
+    expect((await project(id)).sync.lastSyncedSha).toBe(sha);
   }, 60_000);
 
   it('answers a second import request with the one already queued or running', async () => {
