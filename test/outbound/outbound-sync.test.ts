@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { request } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Octokit } from '@octokit/rest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -388,6 +390,50 @@ describe('OutboundSync', () => {
     expect(theirs.statusCode, theirs.body).toBe(202);
     expect(theirs.json()).toMatchObject({ workflowId: `initial-sync/${other}`, alreadyRunning: false });
     await (await childRun(h.temporal, `initial-sync/${other}`, asked)).result();
+  }, 90_000);
+
+  it('opens one pull request for an edit whose client timed out and retried while the first was in flight', async () => {
+    const id = await importedRepository('idem-pull', { 'a.md': 'a\n' });
+    // The writer is busy with a slow re-import, so the edit waits in its queue the whole time.
+    h.github.faults.add({ path: '/octo/idem-pull/legacy.zip', delayMs: 5_000, times: 1 });
+    const asked = new Date();
+    expect((await h.app.inject({ method: 'POST', url: `/api/projects/${id}/sync/initial`, headers: h.auth() })).statusCode).toBe(202);
+    const reimport = await childRun(h.temporal, `initial-sync/${id}`, asked);
+    h.github.requests.clear();
+
+    const key = `pull-${randomUUID()}`;
+    const payload = JSON.stringify({ message: 'Reviewed edit', mode: 'protected_pr', changes: [{ path: 'a.md', content: 'a, reviewed\n' }] });
+    // The first copy goes over a real connection the client gives up on once the API has it.
+    const first = request(`${apiUrl}/api/projects/${id}/outbound`, {
+      method: 'POST',
+      headers: { ...h.auth(), 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), 'idempotency-key': key },
+    });
+    first.on('error', () => undefined);
+    first.end(payload);
+    const tenantId = (await h.db.selectFrom('projects').select('tenant_id').where('id', '=', id).executeTakeFirstOrThrow()).tenant_id;
+    const deadline = Date.now() + 15_000;
+    while (!(await h.db.selectFrom('idempotency_keys').select('key').where('tenant_id', '=', tenantId).where('key', '=', key).executeTakeFirst())) {
+      if (Date.now() > deadline) throw new Error('the API never received the first copy');
+      await sleep(20);
+    }
+    first.destroy();
+
+    const retried = await h.app.inject({ method: 'POST', url: `/api/projects/${id}/outbound`, headers: { ...h.auth(), 'content-type': 'application/json', 'idempotency-key': key }, payload });
+    expect(retried.statusCode, retried.body).toBe(202);
+    expect(retried.headers['idempotent-replayed']).toBe('true');
+    const { operationId } = retried.json();
+    expect((await reimport.describe()).status.name).toBe('RUNNING');
+
+    const op = await ended(id, operationId, 60_000);
+    expect(op.status, JSON.stringify(op.error)).toBe('succeeded');
+    expect(op.metadata.result).toMatchObject({ kind: 'pull-request', reason: 'mode' });
+    expect(h.github.requests.count('POST /repos/{owner}/{repo}/pulls')).toBe(1);
+    expect(h.github.requests.count('POST /repos/{owner}/{repo}/git/commits')).toBe(1);
+    const octokit = new Octokit({ baseUrl: h.github.url, auth: h.github.token });
+    const { data: pulls } = await octokit.rest.pulls.list({ owner: 'octo', repo: 'idem-pull', state: 'all' });
+    expect(pulls.map((p) => p.number)).toEqual([op.metadata.result.number]);
+    const operations = (await h.app.inject({ method: 'GET', url: `/api/projects/${id}/operations?limit=100`, headers: h.auth() })).json().operations as Operation[];
+    expect(operations.filter((o) => o.kind === 'outbound').map((o) => o.id)).toEqual([operationId]);
   }, 90_000);
 
   it('makes no commit for an edit the branch already holds, and says so on the operation', async () => {
