@@ -53,9 +53,10 @@ describe('one writer per project', () => {
     expect((await h.initialSync(id)).status).toBe('synced');
 
     // A push whose incremental sync is slowed down in its tree read.
-    h.github.faults.add({ path: '/repos/octo/writer/git/trees', delayMs: 2_000, times: 1 });
+    const slowTree = h.github.faults.add({ path: '/repos/octo/writer/git/trees', delayMs: 2_000, times: 1 });
     const first = await h.github.repos.commit('octo', 'writer', { message: 'first', files: { 'b.txt': 'b\n' } });
-    await until(async () => (await operations(id)).some((operation) => operation.kind === 'incremental' && operation.status === 'running'), 'the incremental sync to start');
+    // In its tree read, the incremental sync has resolved the head: the first push, not a later one.
+    await until(async () => slowTree.hits > 0, 'the incremental sync to read the tree');
 
     // Ask for a re-import meanwhile, and make it slow too, with a push landing while it runs.
     h.github.faults.add({ path: '/octo/writer/legacy.zip', delayMs: 2_000, times: 1 });
