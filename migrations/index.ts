@@ -7,6 +7,8 @@ import * as syncFailureStreak from './2026-11-30T1000-sync-failure-streak.js';
 import * as repositoryRefreshRequests from './2026-11-30T1010-repository-refresh-requests.js';
 import * as snapshotFilter from './2026-11-30T1100-snapshot-filter.js';
 import * as blobMissing from './2026-11-30T1110-blob-missing.js';
+import * as writerJobs from './2026-11-30T1300-writer-jobs.js';
+import * as idempotencyKeys from './2026-11-30T1310-idempotency-keys.js';
 
 /**
  * Every migration, by name, in order. Listed statically rather than read from the folder so the
@@ -21,6 +23,8 @@ const migrations: Record<string, Migration> = {
   '2026-11-30T1010-repository-refresh-requests': repositoryRefreshRequests,
   '2026-11-30T1100-snapshot-filter': snapshotFilter,
   '2026-11-30T1110-blob-missing': blobMissing,
+  '2026-11-30T1300-writer-jobs': writerJobs,
+  '2026-11-30T1310-idempotency-keys': idempotencyKeys,
 };
 
 export const migrationProvider: MigrationProvider = {

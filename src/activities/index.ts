@@ -4,6 +4,7 @@ import { createInitialSyncActivities } from './initial-sync.js';
 import { createOutboundSyncActivities } from './outbound-sync.js';
 import { createPollActivities } from './poll-projects.js';
 import { createVerifyActivities } from './verify-blobs.js';
+import { createWriterJobActivities } from './writer-jobs.js';
 
 export type { ActivityDeps } from './deps.js';
 
@@ -15,6 +16,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createPollActivities(deps),
     ...createOutboundSyncActivities(deps),
     ...createVerifyActivities(deps),
+    ...createWriterJobActivities(deps),
   };
 }
 

@@ -10,7 +10,7 @@ import { chooseRoute } from '../outbound/choose-route.js';
 import { hasOperationTrailer, withOperationTrailer } from '../outbound/commit-marker.js';
 import { findConflicts } from '../outbound/find-conflicts.js';
 import { readOutboundRequest, type OutboundRequest, type RecordedCommit } from '../outbound/outbound-request.js';
-import { chunkTreeEntries, planChanges, type PlannedChange, type TreeFact, type TreeRequestEntry } from '../outbound/tree-plan.js';
+import { changesNothing, chunkTreeEntries, planChanges, type PlannedChange, type TreeFact, type TreeRequestEntry } from '../outbound/tree-plan.js';
 import type { SyncErrorCode } from '../shared/error-codes.js';
 import { outboundBranch, type OutboundOutcome, type OutboundSyncResult } from '../shared/outbound-sync.js';
 import type { ActivityDeps } from './deps.js';
@@ -203,6 +203,10 @@ export function createOutboundSyncActivities(deps: ActivityDeps) {
 
           const moved = head.sha !== request.baseSha;
           const headEntries = moved ? entriesOf(await readRecursiveTree(octokit, owner, repo, head.treeSha), paths) : baseEntries;
+          if (changesNothing(changes, headEntries)) {
+            log.info('the branch already holds the edit; no commit', { projectId, operationId, branch, head: head.sha.slice(0, 7) });
+            return { outcome: { kind: 'commit', branch, commitSha: head.sha, parentSha: head.sha, rebuilt: moved, noChange: true }, snapshotMoved: false };
+          }
           const conflicts = moved ? findConflicts(changes, baseEntries, headEntries) : [];
           const route = chooseRoute(request.mode, head.protected, conflicts.length > 0);
           if (route.kind === 'conflict') {
@@ -250,7 +254,8 @@ export function createOutboundSyncActivities(deps: ActivityDeps) {
       const request = readOutboundRequest(operation.metadata);
       const base = await snapshotEntries(request.baseSnapshotId, rows.map((row) => row.path));
       const counts = { added: 0, modified: 0, removed: 0 };
-      for (const row of rows) {
+      const noChange = outcome.kind === 'commit' && outcome.noChange === true;
+      for (const row of noChange ? [] : rows) {
         if (row.blob_sha === null) counts.removed += 1;
         else if (base.has(row.path)) counts.modified += 1;
         else counts.added += 1;
@@ -265,9 +270,9 @@ export function createOutboundSyncActivities(deps: ActivityDeps) {
             files_added: counts.added,
             files_modified: counts.modified,
             files_removed: counts.removed,
-            bytes: rows.reduce((sum, row) => sum + row.size, 0),
+            bytes: noChange ? 0 : rows.reduce((sum, row) => sum + row.size, 0),
           });
-          await outboundChangesRepository(trx).mergeMetadata(operationId, { result: outcome, snapshotMoved });
+          await outboundChangesRepository(trx).mergeMetadata(operationId, { result: outcome, snapshotMoved, noChange });
         }),
       );
     },

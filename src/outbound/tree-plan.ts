@@ -41,6 +41,14 @@ export function planChanges(changes: PlannedChange[], parent: Map<string, TreeFa
   });
 }
 
+/**
+ * True when the branch already holds every change: the same content and mode at each path, and
+ * no entry at each deleted path. Such an edit makes no commit (an empty one would only add noise).
+ */
+export function changesNothing(changes: PlannedChange[], parent: Map<string, TreeFact>): boolean {
+  return planChanges(changes, parent, new Set()).every(({ route }) => route === 'unchanged');
+}
+
 /** An entry of a create-tree request: https://docs.github.com/rest/git/trees#create-a-tree */
 export type TreeRequestEntry =
   | { path: string; mode: string; type: 'blob'; sha: string | null }

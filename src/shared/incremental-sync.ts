@@ -1,4 +1,5 @@
-import { defineSignal } from '@temporalio/workflow';
+import { defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { WorkRequest } from './project-writer.js';
 import type { ProjectLabels } from './search-attributes.js';
 
 /** Input of the IncrementalSync workflow (the project's writer), id `incremental-sync/<projectId>`. */
@@ -11,6 +12,8 @@ export interface IncrementalSyncInput {
   pending?: boolean;
   /** What the writer labels its children with (search attributes, summary); absent: the project id only. */
   labels?: ProjectLabels;
+  /** Carried over continue-as-new: child jobs requested in the previous run's last moments. */
+  queued?: WorkRequest[];
 }
 
 export interface IncrementalSyncResult {
@@ -31,3 +34,13 @@ export interface PushNotice {
 
 /** Pushes during a sync coalesce into one follow-up sync to the newest head. */
 export const pushSignal = defineSignal<[PushNotice]>('push');
+
+/**
+ * How pushes reach the writer: like `pushSignal`, but the writer's validator rejects it while a
+ * follow-up sync is already pending, and a rejected update leaves nothing in the history. So the
+ * writer records one wake per sync it runs, however many pushes arrive while a long child runs.
+ */
+export const followHeadUpdate = defineUpdate<void, [PushNotice]>('followHead');
+
+/** Why the writer refused a wake: the push rides on the follow-up sync already pending. */
+export const FOLLOW_UP_ALREADY_PENDING = 'a sync to the newest head is already pending';

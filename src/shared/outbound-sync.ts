@@ -28,6 +28,8 @@ export type OutboundOutcome =
       parentSha: string;
       /** True when someone pushed after the edit's base and the commit was built on their head. */
       rebuilt: boolean;
+      /** True when the branch already held every change: no commit was made, `commitSha` is the head that holds them. */
+      noChange?: true;
     }
   | {
       kind: 'pull-request';

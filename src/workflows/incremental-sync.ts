@@ -5,6 +5,7 @@ import {
   continueAsNew,
   isCancellation,
   log,
+  patched,
   proxyActivities,
   setHandler,
   startChild,
@@ -12,9 +13,9 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import type { IncrementalSyncInput } from '../shared/incremental-sync.js';
-import { pushSignal } from '../shared/incremental-sync.js';
-import { requestInitialSyncUpdate, requestOutboundUpdate, requestVerifyUpdate, type ChildRun } from '../shared/project-writer.js';
+import type { IncrementalSyncInput, PushNotice } from '../shared/incremental-sync.js';
+import { FOLLOW_UP_ALREADY_PENDING, followHeadUpdate, pushSignal } from '../shared/incremental-sync.js';
+import { requestInitialSyncUpdate, requestOutboundUpdate, requestVerifyUpdate, requestWorkSignal, type StartedChildRun, type WorkRequest } from '../shared/project-writer.js';
 import { projectRunLabels } from '../shared/search-attributes.js';
 import type { SyncStatusView } from '../shared/sync-status.js';
 import { initialSyncWorkflowId, outboundSyncWorkflowId, verifyWorkflowId } from '../shared/workflow-ids.js';
@@ -30,15 +31,16 @@ const LINGER = '2 seconds';
 const WORK_PER_RUN = 50;
 
 /** A request that runs as a child workflow: an import from the archive, an outbound commit, or a verify. */
-interface ChildJob {
-  kind: 'initial' | 'outbound' | 'verify';
+interface ChildJob extends WorkRequest {
   workflowId: string;
-  operationId?: string;
-  /** Set once the child has started; update callers wait for it. */
+  /** Set once the child has started; callers of the update-based requests wait for it. */
   runId?: string;
   startError?: string;
   done: boolean;
 }
+
+/** Runs that began before the writer released `writer_jobs` rows replay without that activity. */
+const RELEASE_WRITER_JOBS_PATCH = 'release-writer-jobs';
 
 /**
  * IncrementalSync (`incremental-sync/<projectId>`) is the project's single writer. It follows
@@ -48,7 +50,7 @@ interface ChildJob {
  */
 export async function incrementalSync(input: IncrementalSyncInput): Promise<void> {
   const { projectId, maximumAttempts = 8, heartbeatTimeoutSeconds } = input;
-  const { startSync, failSync } = proxyActivities<Activities>(bookkeeping(maximumAttempts));
+  const { startSync, failSync, releaseWriterJob } = proxyActivities<Activities>(bookkeeping(maximumAttempts));
   const { resolveHead } = proxyActivities<Activities>(githubCall(maximumAttempts));
   const { syncToHead } = proxyActivities<Activities>(streaming(maximumAttempts, heartbeatTimeoutSeconds));
 
@@ -60,22 +62,43 @@ export async function incrementalSync(input: IncrementalSyncInput): Promise<void
   setHandler(pushSignal, () => {
     pending = true;
   });
+  // A push while one is pending is refused before it reaches the history: the pending sync reads
+  // the newest head anyway. Registering a handler adds no command, so older histories replay as before.
+  setHandler(
+    followHeadUpdate,
+    (_push: PushNotice) => {
+      pending = true;
+    },
+    {
+      validator: (_push: PushNotice) => {
+        if (pending) throw new Error(FOLLOW_UP_ALREADY_PENDING);
+      },
+    },
+  );
 
   /** Queues a child job, or joins the one with the same workflow id that is queued or running. */
-  async function enqueue(kind: ChildJob['kind'], workflowId: string, operationId?: string): Promise<ChildRun> {
+  function enqueue({ kind, operationId }: WorkRequest): { job: ChildJob; joined: boolean } {
+    const workflowId = kind === 'initial' ? initialSyncWorkflowId(projectId) : kind === 'verify' ? verifyWorkflowId(projectId) : outboundSyncWorkflowId(projectId, operationId!);
     const existing = jobs.get(workflowId);
-    const job = existing && !existing.done ? existing : { kind, workflowId, done: false, ...(operationId ? { operationId } : {}) };
-    if (job !== existing) {
-      jobs.set(workflowId, job);
-      queue.push(job);
-    }
-    await condition(() => job.runId !== undefined || job.done);
-    if (job.runId === undefined) throw ApplicationFailure.create({ type: 'internal', message: `${workflowId} could not start: ${job.startError ?? 'unknown reason'}`, nonRetryable: true });
-    return { workflowId, runId: job.runId, alreadyRunning: job === existing };
+    if (existing && !existing.done) return { job: existing, joined: true };
+    const job: ChildJob = { kind, workflowId, done: false, ...(operationId ? { operationId } : {}) };
+    jobs.set(workflowId, job);
+    queue.push(job);
+    return { job, joined: false };
   }
-  setHandler(requestInitialSyncUpdate, () => enqueue('initial', initialSyncWorkflowId(projectId)));
-  setHandler(requestOutboundUpdate, ({ operationId }) => enqueue('outbound', outboundSyncWorkflowId(projectId, operationId), operationId));
-  setHandler(requestVerifyUpdate, () => enqueue('verify', verifyWorkflowId(projectId)));
+  setHandler(requestWorkSignal, (request) => void enqueue(request));
+  for (const request of input.queued ?? []) enqueue(request);
+
+  /** The update-based requests of the earlier release: queued alike, answered once the child has started. */
+  async function enqueueAndAwaitStart(request: WorkRequest): Promise<StartedChildRun> {
+    const { job, joined } = enqueue(request);
+    await condition(() => job.runId !== undefined || job.done);
+    if (job.runId === undefined) throw ApplicationFailure.create({ type: 'internal', message: `${job.workflowId} could not start: ${job.startError ?? 'unknown reason'}`, nonRetryable: true });
+    return { workflowId: job.workflowId, runId: job.runId, alreadyRunning: joined };
+  }
+  setHandler(requestInitialSyncUpdate, () => enqueueAndAwaitStart({ kind: 'initial' }));
+  setHandler(requestOutboundUpdate, ({ operationId }) => enqueueAndAwaitStart({ kind: 'outbound', operationId }));
+  setHandler(requestVerifyUpdate, () => enqueueAndAwaitStart({ kind: 'verify' }));
 
   async function runChild(job: ChildJob): Promise<boolean> {
     // Children carry the writer's labels: the same project, tenant and repository, their own kind.
@@ -97,7 +120,14 @@ export async function incrementalSync(input: IncrementalSyncInput): Promise<void
       if (job.runId === undefined) job.startError = (error as Error).message;
       return false;
     } finally {
+      // Done first: a request arriving from here on queues a new job rather than joining this one.
       job.done = true;
+      if (patched(RELEASE_WRITER_JOBS_PATCH)) {
+        await releaseWriterJob({ workflowId: job.workflowId }).catch((error: unknown) => {
+          if (isCancellation(error)) throw error;
+          log.warn('could not release the writer job', { workflowId: job.workflowId, error: (error as Error).message });
+        });
+      }
     }
   }
 
@@ -130,7 +160,7 @@ export async function incrementalSync(input: IncrementalSyncInput): Promise<void
   }
 
   let served = 0;
-  // Callers of queued requests wait for their child to start, so a run never ends with any queued.
+  // Queued requests are served before the run ends; any that arrive in its last moments are carried over.
   while ((served < WORK_PER_RUN && !workflowInfo().continueAsNewSuggested) || queue.length > 0) {
     if (!(await condition(() => queue.length > 0 || pending, LINGER))) break;
     served += 1;
@@ -145,8 +175,9 @@ export async function incrementalSync(input: IncrementalSyncInput): Promise<void
     }
   }
   await condition(allHandlersFinished);
-  const idle = !pending && served < WORK_PER_RUN && !workflowInfo().continueAsNewSuggested;
-  if (!idle) await continueAsNew<typeof incrementalSync>({ ...input, pending });
+  const queued = queue.map(({ kind, operationId }) => ({ kind, ...(operationId ? { operationId } : {}) }));
+  const idle = !pending && queued.length === 0 && served < WORK_PER_RUN && !workflowInfo().continueAsNewSuggested;
+  if (!idle) await continueAsNew<typeof incrementalSync>({ ...input, pending, queued });
 }
 
 /** Resets the status view for a new incremental sync. */

@@ -23,7 +23,7 @@ export async function outboundSync(input: OutboundSyncInput): Promise<OutboundSy
     if (finished) return finished;
     const { outcome, snapshotMoved } = await commitOutbound({ projectId, operationId });
     await completeOutbound({ projectId, operationId, outcome, snapshotMoved });
-    if (outcome.kind === 'commit' && !snapshotMoved) {
+    if (outcome.kind === 'commit' && !outcome.noChange && !snapshotMoved) {
       // Our commit sits on pushes we have not imported: the writer follows the branch once we are
       // done (it would for the push webhook too; this also covers projects without one).
       try {

@@ -25,7 +25,7 @@ describe('the OpenAPI description', () => {
   it('documents the error answers each operation can give, and no others', () => {
     expect(statuses('/api/projects/{id}', 'patch')).toEqual(['200', '400', '401', '404', '409', '413', '415', '431', '500']);
     expect(statuses('/api/projects', 'get')).toEqual(['200', '400', '401', '431', '500']);
-    expect(statuses('/api/projects/{id}/outbound', 'post')).toEqual(['202', '400', '401', '404', '409', '413', '415', '429', '431', '500']);
+    expect(statuses('/api/projects/{id}/outbound', 'post')).toEqual(['202', '400', '401', '404', '409', '413', '415', '422', '429', '431', '500']);
     expect(statuses('/api/webhooks/github', 'post')).toEqual(['200', '202', '400', '401', '413', '415', '431', '500']);
   });
 

@@ -252,3 +252,70 @@ describe('text PostgreSQL cannot store', () => {
     expect(response.json().message).toMatch(field);
   });
 });
+
+describe('work requests without a worker', () => {
+  it('accepts an import request at once while no worker polls the task queue', async () => {
+    const { id } = (await createProject({ owner: 'idle', repo: 'no-worker' })).json();
+    const asked = Date.now();
+    const first = await h.app.inject({ method: 'POST', url: `/api/projects/${id}/sync/initial`, headers: h.auth() });
+    const second = await h.app.inject({ method: 'POST', url: `/api/projects/${id}/sync/initial`, headers: h.auth() });
+    expect(Date.now() - asked).toBeLessThan(5_000);
+    expect(first.statusCode).toBe(202);
+    expect(first.json()).toEqual({ syncId: null, workflowId: `initial-sync/${id}`, status: 'pending', alreadyRunning: false });
+    expect(second.json()).toEqual({ syncId: null, workflowId: `initial-sync/${id}`, status: 'pending', alreadyRunning: true });
+    await h.temporal.workflow.getHandle(`incremental-sync/${id}`).terminate('no worker in this file');
+  }, 30_000);
+});
+
+describe('Idempotency-Key', () => {
+  it('answers a retried import request with the first answer and refuses the key for another request with 422', async () => {
+    const { id } = (await createProject({ owner: 'idem', repo: 'import' })).json();
+    const post = (url: string, key: string, as?: string) => h.app.inject({ method: 'POST', url, headers: { ...h.auth(as), 'idempotency-key': key } });
+    const first = await post(`/api/projects/${id}/sync/initial`, 'import-1');
+    const retried = await post(`/api/projects/${id}/sync/initial`, 'import-1');
+    expect(first.statusCode).toBe(202);
+    expect(retried.statusCode).toBe(202);
+    // The same answer, not a second request's (which would join the first: alreadyRunning true).
+    expect(retried.body).toBe(first.body);
+    expect(retried.json()).toMatchObject({ alreadyRunning: false });
+    expect(retried.headers['idempotent-replayed']).toBe('true');
+    expect((await post(`/api/projects/${id}/sync/initial`, 'import-2')).json()).toMatchObject({ alreadyRunning: true });
+
+    const reused = await post(`/api/projects/${id}/sync`, 'import-1');
+    expect(reused.statusCode).toBe(422);
+    expect(reused.json().message).toMatch(/Idempotency-Key "import-1" was first used with a different request/);
+    await h.temporal.workflow.getHandle(`incremental-sync/${id}`).terminate('no worker in this file');
+  }, 30_000);
+
+  it('replays a refusal too: the first answer of a key is kept whatever its status below 500', async () => {
+    const { id } = (await createProject({ owner: 'idem', repo: 'never-synced' })).json();
+    const post = () => h.app.inject({ method: 'POST', url: `/api/projects/${id}/verify`, headers: { ...h.auth(), 'idempotency-key': 'verify-before-import' } });
+    const first = await post();
+    expect(first.statusCode).toBe(409);
+    const again = await post();
+    expect(again.statusCode).toBe(409);
+    expect(again.body).toBe(first.body);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+  });
+
+  it.each([
+    ['longer than 255 characters', 'k'.repeat(256)],
+    ['with a control character', 'bad\tkey'],
+    ['empty', ''],
+  ])('refuses a key %s with 400 naming the header', async (_name, key) => {
+    const { id } = (await createProject({ owner: 'idem', repo: `bad-key-${key.length}` })).json();
+    const response = await h.app.inject({ method: 'POST', url: `/api/projects/${id}/sync/initial`, headers: { ...h.auth(), 'idempotency-key': key } });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().message).toMatch(/idempotency-key/i);
+  });
+
+  it('documents the header on every POST that starts work', async () => {
+    const document = (await h.app.inject({ method: 'GET', url: '/docs/json' })).json();
+    for (const path of ['/api/projects/{id}/sync', '/api/projects/{id}/sync/initial', '/api/projects/{id}/verify', '/api/projects/{id}/outbound']) {
+      const parameters = document.paths[path].post.parameters as Array<{ in: string; name: string; schema: { maxLength: number } }>;
+      expect(parameters.find((parameter) => parameter.in === 'header' && parameter.name === 'idempotency-key'), path).toMatchObject({ schema: { maxLength: 255 } });
+      expect(Object.keys(document.paths[path].post.responses), path).toEqual(expect.arrayContaining(['409', '422']));
+    }
+  });
+});
+

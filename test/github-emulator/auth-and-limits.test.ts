@@ -197,6 +197,17 @@ describe('fault injection', () => {
     expect(Date.now() - t0).toBeGreaterThanOrEqual(250);
   });
 
+  it('holds a response until the test releases it', async () => {
+    let release!: () => void;
+    h.emulator.faults.add({ path: '/repos/acme/faulty', holdUntil: new Promise<void>((resolve) => (release = resolve)), times: 1 });
+    let answered = false;
+    const response = fetch(`${h.emulator.url}/repos/acme/faulty`).then((res) => ((answered = true), res));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(answered).toBe(false);
+    release();
+    expect((await response).status).toBe(200);
+  });
+
   it('cuts a streamed archive after K bytes', async () => {
     const location = (await fetch(`${h.emulator.url}/repos/acme/faulty/zipball/main`, { redirect: 'manual' })).headers.get('location')!;
     const full = Buffer.from(await (await fetch(location)).arrayBuffer()).length;

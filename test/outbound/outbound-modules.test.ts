@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { chooseRoute } from '../../src/outbound/choose-route.js';
 import { hasOperationTrailer, withOperationTrailer } from '../../src/outbound/commit-marker.js';
 import { findConflicts } from '../../src/outbound/find-conflicts.js';
-import { chunkTreeEntries, planChanges, type PlannedChange, type TreeRequestEntry } from '../../src/outbound/tree-plan.js';
+import { changesNothing, chunkTreeEntries, planChanges, type PlannedChange, type TreeRequestEntry } from '../../src/outbound/tree-plan.js';
 import { ChangeValidationError, validateChanges } from '../../src/outbound/validate-changes.js';
 import { gitBlobSha } from '../../src/storage/git-blob-hash.js';
 import { resolveFilter } from '../../src/sync/file-filter.js';
@@ -84,6 +84,18 @@ describe('planChanges and chunkTreeEntries', () => {
       'image.bin': 'blob',
       'huge.txt': 'blob',
     });
+  });
+
+  it('sees an edit whose contents, modes and deletions the parent already has as changing nothing', () => {
+    const parent = new Map([
+      ['same.txt', { sha: 'a'.repeat(40), mode: '100644' }],
+      ['script.sh', { sha: 'c'.repeat(40), mode: '100755' }],
+    ]);
+    expect(changesNothing([change('same.txt', 'a'.repeat(40)), change('script.sh', 'c'.repeat(40), { mode: '100755' }), change('never-there.txt', null)], parent)).toBe(true);
+    expect(changesNothing([change('same.txt', 'a'.repeat(40)), change('script.sh', 'c'.repeat(40))], parent)).toBe(false);
+    expect(changesNothing([change('same.txt', 'b'.repeat(40))], parent)).toBe(false);
+    expect(changesNothing([change('same.txt', null)], parent)).toBe(false);
+    expect(changesNothing([change('new.txt', 'a'.repeat(40))], parent)).toBe(false);
   });
 
   it('splits a tree request that would pass the limits, keeping every entry once and in order', () => {

@@ -1,7 +1,10 @@
+import { randomUUID } from 'node:crypto';
+import { request } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Octokit } from '@octokit/rest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { git, lsTree } from '../support/git-cli.js';
+import { childRun } from '../support/child-run.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 
 const SECRET = 'outbound-webhook-secret';
@@ -347,5 +350,106 @@ describe('OutboundSync', () => {
     expect(large.statusCode).toBe(202);
     expect(large.json().warnings).toEqual([expect.stringMatching(/^big\.txt: large file/)]);
     expect((await ended(id, large.json().operationId)).status).toBe('succeeded');
+  }, 60_000);
+
+  it('commits once for an edit retried with the same Idempotency-Key, in turn or concurrently', async () => {
+    const id = await importedRepository('idem', { 'a.md': 'a\n', 'b.md': 'b\n' });
+    const before = await history('idem');
+    h.github.requests.clear();
+    const edit = (key: string, path: string, content: string) =>
+      h.app.inject({ method: 'POST', url: `/api/projects/${id}/outbound`, headers: { ...h.auth(), 'idempotency-key': key }, payload: { message: `edit ${path}`, mode: 'direct_commit', changes: [{ path, content }] } });
+
+    // A client that timed out sends the same request again.
+    const first = await edit('retry-1', 'a.md', 'a, edited\n');
+    const retried = await edit('retry-1', 'a.md', 'a, edited\n');
+    expect([first.statusCode, retried.statusCode]).toEqual([202, 202]);
+    expect(retried.json().operationId).toBe(first.json().operationId);
+    expect((await ended(id, first.json().operationId)).status).toBe('succeeded');
+
+    // Two copies at once: one runs, the other gets its answer.
+    const copies = await Promise.all([edit('retry-2', 'b.md', 'b, edited\n'), edit('retry-2', 'b.md', 'b, edited\n')]);
+    expect(copies.map((copy) => copy.statusCode)).toEqual([202, 202]);
+    expect(copies[1]!.json().operationId).toBe(copies[0]!.json().operationId);
+    expect(copies[0]!.json().operationId).not.toBe(first.json().operationId);
+    expect((await ended(id, copies[0]!.json().operationId)).status).toBe('succeeded');
+
+    expect(await history('idem')).toHaveLength(before.length + 2);
+    expect(h.github.requests.count('POST /repos/{owner}/{repo}/git/commits')).toBe(2);
+    const operations = (await h.app.inject({ method: 'GET', url: `/api/projects/${id}/operations?limit=100`, headers: h.auth() })).json().operations as Operation[];
+    expect(operations.filter((o) => o.kind === 'outbound')).toHaveLength(2);
+
+    const reused = await edit('retry-1', 'a.md', 'something else\n');
+    expect(reused.statusCode).toBe(422);
+    expect(reused.json().message).toMatch(/Idempotency-Key "retry-1" was first used with a different request/);
+
+    // Keys are the tenant's own: another tenant's "retry-1" is a new request.
+    const linked = await h.app.inject({ method: 'POST', url: '/api/projects', headers: h.auth(h.otherKey), payload: { owner: 'octo', repo: 'idem', token: h.github.token } });
+    const other = linked.json().id as string;
+    const asked = new Date();
+    const theirs = await h.app.inject({ method: 'POST', url: `/api/projects/${other}/sync/initial`, headers: { ...h.auth(h.otherKey), 'idempotency-key': 'retry-1' } });
+    expect(theirs.statusCode, theirs.body).toBe(202);
+    expect(theirs.json()).toMatchObject({ workflowId: `initial-sync/${other}`, alreadyRunning: false });
+    await (await childRun(h.temporal, `initial-sync/${other}`, asked)).result();
+  }, 90_000);
+
+  it('opens one pull request for an edit whose client timed out and retried while the first was in flight', async () => {
+    const id = await importedRepository('idem-pull', { 'a.md': 'a\n' });
+    // The writer is busy with a slow re-import, so the edit waits in its queue the whole time.
+    h.github.faults.add({ path: '/octo/idem-pull/legacy.zip', delayMs: 5_000, times: 1 });
+    const asked = new Date();
+    expect((await h.app.inject({ method: 'POST', url: `/api/projects/${id}/sync/initial`, headers: h.auth() })).statusCode).toBe(202);
+    const reimport = await childRun(h.temporal, `initial-sync/${id}`, asked);
+    h.github.requests.clear();
+
+    const key = `pull-${randomUUID()}`;
+    const payload = JSON.stringify({ message: 'Reviewed edit', mode: 'protected_pr', changes: [{ path: 'a.md', content: 'a, reviewed\n' }] });
+    // The first copy goes over a real connection the client gives up on once the API has it.
+    const first = request(`${apiUrl}/api/projects/${id}/outbound`, {
+      method: 'POST',
+      headers: { ...h.auth(), 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), 'idempotency-key': key },
+    });
+    first.on('error', () => undefined);
+    first.end(payload);
+    const tenantId = (await h.db.selectFrom('projects').select('tenant_id').where('id', '=', id).executeTakeFirstOrThrow()).tenant_id;
+    const deadline = Date.now() + 15_000;
+    while (!(await h.db.selectFrom('idempotency_keys').select('key').where('tenant_id', '=', tenantId).where('key', '=', key).executeTakeFirst())) {
+      if (Date.now() > deadline) throw new Error('the API never received the first copy');
+      await sleep(20);
+    }
+    first.destroy();
+
+    const retried = await h.app.inject({ method: 'POST', url: `/api/projects/${id}/outbound`, headers: { ...h.auth(), 'content-type': 'application/json', 'idempotency-key': key }, payload });
+    expect(retried.statusCode, retried.body).toBe(202);
+    expect(retried.headers['idempotent-replayed']).toBe('true');
+    const { operationId } = retried.json();
+    expect((await reimport.describe()).status.name).toBe('RUNNING');
+
+    const op = await ended(id, operationId, 60_000);
+    expect(op.status, JSON.stringify(op.error)).toBe('succeeded');
+    expect(op.metadata.result).toMatchObject({ kind: 'pull-request', reason: 'mode' });
+    expect(h.github.requests.count('POST /repos/{owner}/{repo}/pulls')).toBe(1);
+    expect(h.github.requests.count('POST /repos/{owner}/{repo}/git/commits')).toBe(1);
+    const octokit = new Octokit({ baseUrl: h.github.url, auth: h.github.token });
+    const { data: pulls } = await octokit.rest.pulls.list({ owner: 'octo', repo: 'idem-pull', state: 'all' });
+    expect(pulls.map((p) => p.number)).toEqual([op.metadata.result.number]);
+    const operations = (await h.app.inject({ method: 'GET', url: `/api/projects/${id}/operations?limit=100`, headers: h.auth() })).json().operations as Operation[];
+    expect(operations.filter((o) => o.kind === 'outbound').map((o) => o.id)).toEqual([operationId]);
+  }, 90_000);
+
+  it('makes no commit for an edit the branch already holds, and says so on the operation', async () => {
+    const id = await importedRepository('same', { 'a.md': 'a\n', 'b.md': 'b\n', 'c.md': 'c\n' });
+    // Removed on GitHub after the import: our snapshot still lists it, the branch no longer has it.
+    await h.github.repos.commit('octo', 'same', { message: 'drop c', files: { 'c.md': null } });
+    const before = await history('same');
+    h.github.requests.clear();
+
+    const direct = await outbound(id, { message: 'nothing new', mode: 'direct_commit', changes: [{ path: 'a.md', content: 'a\n' }, { path: 'c.md', delete: true }] });
+    expect(direct).toMatchObject({ status: 'succeeded', filesAdded: 0, filesModified: 0, filesRemoved: 0, metadata: { noChange: true, result: { kind: 'commit', noChange: true, commitSha: before[0] } } });
+    // Nor a pull request in the mode that would open one.
+    const pull = await outbound(id, { message: 'nothing new either', mode: 'protected_pr', changes: [{ path: 'b.md', content: 'b\n' }] });
+    expect(pull).toMatchObject({ status: 'succeeded', metadata: { noChange: true } });
+
+    expect(await history('same')).toEqual(before);
+    for (const write of ['POST /repos/{owner}/{repo}/git/commits', 'POST /repos/{owner}/{repo}/git/trees', 'POST /repos/{owner}/{repo}/pulls']) expect(h.github.requests.count(write), write).toBe(0);
   }, 60_000);
 });

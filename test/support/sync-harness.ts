@@ -12,6 +12,7 @@ import type { ArchiveLimits } from '../../src/sync/archive-limits.js';
 import { ensurePollSchedule, pollScheduleId } from '../../src/temporal/poll-schedule.js';
 import { startGitHubEmulator, type GitHubEmulator } from './github-emulator/index.js';
 import { startApiHarness, type ApiHarness } from './api-harness.js';
+import { childRun } from './child-run.js';
 
 export interface SyncHarness extends ApiHarness {
   github: GitHubEmulator;
@@ -114,10 +115,11 @@ export async function startSyncHarness(options: SyncHarnessOptions = {}): Promis
       return response.json();
     },
     async initialSync(projectId) {
+      const since = new Date();
       const started = await api.app.inject({ method: 'POST', url: `/api/projects/${projectId}/sync/initial`, headers: api.auth() });
       if (started.statusCode !== 202) throw new Error(`start failed: ${started.statusCode} ${started.body}`);
-      const { workflowId, syncId } = started.json();
-      await api.temporal.workflow.getHandle(workflowId, syncId).result().catch(() => {});
+      const { workflowId } = started.json();
+      await (await childRun(api.temporal, workflowId, since)).result().catch(() => {});
       const status = await api.app.inject({ method: 'GET', url: `/api/projects/${projectId}/sync/status`, headers: api.auth() });
       return status.json();
     },

@@ -1,6 +1,7 @@
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
+import { childRun } from '../support/child-run.js';
 
 let h: SyncHarness;
 beforeAll(async () => {
@@ -45,11 +46,12 @@ async function corrupt(sha: string, bytes: string) {
 }
 
 async function verify(id: string) {
+  const since = new Date();
   const started = await h.app.inject({ method: 'POST', url: `/api/projects/${id}/verify`, headers: h.auth() });
   expect(started.statusCode).toBe(202);
-  const { workflowId, syncId } = started.json();
+  const { workflowId } = started.json();
   expect(workflowId).toBe(`verify/${id}`);
-  await h.temporal.workflow.getHandle(workflowId, syncId).result();
+  await (await childRun(h.temporal, workflowId, since)).result();
   return latestOperation(id, 'verify');
 }
 

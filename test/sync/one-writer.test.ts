@@ -1,8 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Octokit } from '@octokit/rest';
+import { WithStartWorkflowOperation } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lsTree } from '../support/git-cli.js';
+import { requestInitialSyncUpdate } from '../../src/shared/project-writer.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
+import { childRun } from '../support/child-run.js';
 
 const SECRET = 'one-writer-secret';
 let h: SyncHarness;
@@ -50,17 +53,19 @@ describe('one writer per project', () => {
     expect((await h.initialSync(id)).status).toBe('synced');
 
     // A push whose incremental sync is slowed down in its tree read.
-    h.github.faults.add({ path: '/repos/octo/writer/git/trees', delayMs: 2_000, times: 1 });
+    const slowTree = h.github.faults.add({ path: '/repos/octo/writer/git/trees', delayMs: 2_000, times: 1 });
     const first = await h.github.repos.commit('octo', 'writer', { message: 'first', files: { 'b.txt': 'b\n' } });
-    await until(async () => (await operations(id)).some((operation) => operation.kind === 'incremental' && operation.status === 'running'), 'the incremental sync to start');
+    // In its tree read, the incremental sync has resolved the head: the first push, not a later one.
+    await until(async () => slowTree.hits > 0, 'the incremental sync to read the tree');
 
     // Ask for a re-import meanwhile, and make it slow too, with a push landing while it runs.
     h.github.faults.add({ path: '/octo/writer/legacy.zip', delayMs: 2_000, times: 1 });
+    const reimportAsked = new Date();
     const reimport = await h.app.inject({ method: 'POST', url: `/api/projects/${id}/sync/initial`, headers: h.auth() });
     expect(reimport.statusCode).toBe(202);
     expect(reimport.json()).toMatchObject({ workflowId: `initial-sync/${id}`, alreadyRunning: false });
     const second = await h.github.repos.commit('octo', 'writer', { message: 'second', files: { 'c.txt': 'c\n' } });
-    await h.temporal.workflow.getHandle(reimport.json().workflowId, reimport.json().syncId).result();
+    await (await childRun(h.temporal, reimport.json().workflowId, reimportAsked)).result();
 
     await until(async () => (await project(id)).sync.lastSyncedSha === second.sha, 'the push made during the import to be applied');
     // The snapshot becomes current a moment before its operation is closed, and when the re-import
@@ -87,15 +92,63 @@ describe('one writer per project', () => {
     expect(listed.files.map((file: { path: string }) => file.path).sort()).toEqual([...truth.keys()].sort());
   }, 90_000);
 
+  it('accepts requests queued behind a long sync at once, each naming the child that will serve it', async () => {
+    await h.github.repos.create('octo', 'queued', {});
+    await h.github.repos.commit('octo', 'queued', { message: 'x', files: { 'a.txt': 'a\n' } });
+    const { id } = await h.link('octo', 'queued');
+    expect((await h.initialSync(id)).status).toBe('synced');
+
+    // A re-import of new content, held up in its archive download for longer than any request may wait.
+    await h.github.repos.commit('octo', 'queued', { message: 'y', files: { 'b.txt': 'b\n' } });
+    h.github.faults.add({ path: '/octo/queued/legacy.zip', delayMs: 8_000, times: 1 });
+    const asked = new Date();
+    const reimport = await h.app.inject({ method: 'POST', url: `/api/projects/${id}/sync/initial`, headers: h.auth() });
+    expect(reimport.statusCode).toBe(202);
+    await until(async () => (await operations(id)).some((operation) => operation.kind === 'initial' && operation.status === 'running'), 'the re-import to start');
+
+    for (const url of [`/api/projects/${id}/verify`, `/api/projects/${id}/sync/initial`]) {
+      const before = Date.now();
+      const response = await h.app.inject({ method: 'POST', url, headers: h.auth() });
+      expect(Date.now() - before, url).toBeLessThan(5_000);
+      expect(response.statusCode, response.body).toBe(202);
+    }
+    const before = Date.now();
+    const verify = await h.app.inject({ method: 'POST', url: `/api/projects/${id}/verify`, headers: h.auth() });
+    expect(Date.now() - before).toBeLessThan(5_000);
+    expect(verify.json()).toMatchObject({ workflowId: `verify/${id}`, status: 'pending', alreadyRunning: true, syncId: null });
+
+    // The queued verify runs once the import has ended, and after it, never beside it.
+    await (await childRun(h.temporal, `verify/${id}`, asked)).result();
+    const log = await operations(id);
+    const imported = log.findLast((operation) => operation.kind === 'initial')!;
+    const verified = log.find((operation) => operation.kind === 'verify')!;
+    expect(imported.status).toBe('succeeded');
+    expect(Date.parse(imported.completedAt!) - Date.parse(imported.startedAt)).toBeGreaterThanOrEqual(7_000);
+    expect(Date.parse(verified.startedAt)).toBeGreaterThanOrEqual(Date.parse(imported.completedAt!));
+  }, 60_000);
+
+  it("still answers the earlier release's update-based import request, once the import has started", async () => {
+    await h.github.repos.create('octo', 'legacy-request', {});
+    const { sha } = await h.github.repos.commit('octo', 'legacy-request', { message: 'x', files: { 'a.txt': 'a\n' } });
+    const { id } = await h.link('octo', 'legacy-request');
+    const answer = await h.temporal.workflow.executeUpdateWithStart(requestInitialSyncUpdate, {
+      startWorkflowOperation: new WithStartWorkflowOperation('incrementalSync', { workflowId: `incremental-sync/${id}`, taskQueue: h.config.temporal.taskQueue, args: [{ projectId: id }], workflowIdConflictPolicy: 'USE_EXISTING' }),
+    });
+    expect(answer).toMatchObject({ workflowId: `initial-sync/${id}`, alreadyRunning: false, runId: expect.any(String) });
+    await h.temporal.workflow.getHandle(answer.workflowId, answer.runId).result();
+    expect((await project(id)).sync.lastSyncedSha).toBe(sha);
+  }, 60_000);
+
   it('answers a second import request with the one already queued or running', async () => {
     await h.github.repos.create('octo', 'twice', {});
     await h.github.repos.commit('octo', 'twice', { message: 'x', files: { 'a.txt': 'a\n' } });
     const { id } = await h.link('octo', 'twice');
     h.github.faults.add({ path: '/octo/twice/legacy.zip', delayMs: 1_500, times: 1 });
+    const asked = new Date();
     const [a, b] = await Promise.all([1, 2].map(() => h.app.inject({ method: 'POST', url: `/api/projects/${id}/sync/initial`, headers: h.auth() })));
     expect([a!.json().alreadyRunning, b!.json().alreadyRunning].sort()).toEqual([false, true]);
     expect(a!.json().syncId).toBe(b!.json().syncId);
-    await h.temporal.workflow.getHandle(a!.json().workflowId, a!.json().syncId).result();
+    await (await childRun(h.temporal, a!.json().workflowId, asked)).result();
     expect((await operations(id)).filter((operation) => operation.kind === 'initial')).toHaveLength(1);
   }, 60_000);
 });

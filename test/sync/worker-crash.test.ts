@@ -3,6 +3,7 @@ import { defaultPayloadConverter } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lsTree } from '../support/git-cli.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
+import { childRun } from '../support/child-run.js';
 
 const FILES = 20_000;
 
@@ -50,8 +51,10 @@ describe('a worker killed mid-import', () => {
     const { id } = await h.link('octo', 'big');
 
     const first = h.startWorkerProcess();
+    const since = new Date();
     const started = await h.app.inject({ method: 'POST', url: `/api/projects/${id}/sync/initial`, headers: h.auth() });
-    const { workflowId, syncId } = started.json();
+    const { workflowId } = started.json();
+    const syncId = (await childRun(h.temporal, workflowId, since)).runId;
 
     // Kill it with SIGKILL (no cleanup of any kind) once the import is well under way.
     let progressAtKill = 0;
@@ -110,7 +113,9 @@ describe('a worker killed mid-import', () => {
     const { id } = await h.link('octo', 'deploys');
 
     let worker = h.startWorkerProcess();
-    const { workflowId, syncId } = (await h.app.inject({ method: 'POST', url: `/api/projects/${id}/sync/initial`, headers: h.auth() })).json();
+    const since = new Date();
+    const { workflowId } = (await h.app.inject({ method: 'POST', url: `/api/projects/${id}/sync/initial`, headers: h.auth() })).json();
+    const syncId = (await childRun(h.temporal, workflowId, since)).runId;
     const result = h.temporal.workflow.getHandle(workflowId, syncId).result();
     result.catch(() => {});
 
@@ -164,7 +169,9 @@ describe('a worker killed mid-import', () => {
     const stuck = h.github.faults.add({ path: /\/octo\/crash-loop\/legacy\.zip\//, delayMs: 60_000 });
 
     let worker = h.startWorkerProcess();
-    const { workflowId, syncId } = (await h.app.inject({ method: 'POST', url: `/api/projects/${id}/sync/initial`, headers: h.auth() })).json();
+    const since = new Date();
+    const { workflowId } = (await h.app.inject({ method: 'POST', url: `/api/projects/${id}/sync/initial`, headers: h.auth() })).json();
+    const syncId = (await childRun(h.temporal, workflowId, since)).runId;
     const handle = h.temporal.workflow.getHandle(workflowId, syncId);
     const ended = handle.result().then(() => 'completed', () => 'failed');
     let killedAttempt: string | undefined;

@@ -4,8 +4,8 @@ import { PageOffsetSchema } from './common.js';
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 
 export const SyncStartedSchema = Type.Object({
-  syncId: Type.String({ description: 'The workflow run id of this sync' }),
-  workflowId: Type.String(),
+  syncId: Nullable(Type.String({ description: 'The workflow run id of this sync, when known at once; null while the job waits its turn (follow it by `workflowId`)' })),
+  workflowId: Type.String({ description: 'The workflow that serves this request, known up front (e.g. `initial-sync/<projectId>`)' }),
   status: Type.Literal('pending'),
   alreadyRunning: Type.Boolean(),
 });

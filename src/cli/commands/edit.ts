@@ -20,6 +20,7 @@ interface OutboundOutcome {
   kind: 'commit' | 'pull-request';
   branch: string;
   commitSha: string;
+  noChange?: boolean;
   number?: number;
   url?: string;
 }
@@ -55,5 +56,6 @@ export async function edit(context: CommandContext, reference: string, assignmen
   }
   if (context.json) return;
   if (outcome.kind === 'pull-request') writeLine(context.io.stdout, `opened pull request #${outcome.number}: ${outcome.url} (commit ${shortSha(outcome.commitSha)} on ${outcome.branch})`);
+  else if (outcome.noChange) writeLine(context.io.stdout, `nothing to commit: ${project.owner}/${project.repo}@${outcome.branch} already holds these contents (at ${shortSha(outcome.commitSha)})`);
   else writeLine(context.io.stdout, `committed ${outcome.commitSha} to ${project.owner}/${project.repo}@${outcome.branch}`);
 }

@@ -1,5 +1,6 @@
 import type { ApiKeysSchema } from './api-keys.js';
 import type { BlobsSchema } from './blobs.js';
+import type { IdempotencyKeysSchema } from './idempotency-keys.js';
 import type { OutboundChangesSchema } from './outbound-changes.js';
 import type { ProjectsSchema } from './projects.js';
 import type { SnapshotFilesSchema } from './snapshot-files.js';
@@ -7,6 +8,7 @@ import type { SnapshotsSchema } from './snapshots.js';
 import type { SyncOperationsSchema } from './sync-operations.js';
 import type { TenantsSchema } from './tenants.js';
 import type { WebhookDeliveriesSchema } from './webhook-deliveries.js';
+import type { WriterJobsSchema } from './writer-jobs.js';
 
 export type Database = TenantsSchema &
   ApiKeysSchema &
@@ -16,10 +18,13 @@ export type Database = TenantsSchema &
   BlobsSchema &
   SyncOperationsSchema &
   OutboundChangesSchema &
-  WebhookDeliveriesSchema;
+  WebhookDeliveriesSchema &
+  WriterJobsSchema &
+  IdempotencyKeysSchema;
 
 export type * from './api-keys.js';
 export type * from './blobs.js';
+export type * from './idempotency-keys.js';
 export type * from './outbound-changes.js';
 export type * from './projects.js';
 export type * from './snapshot-files.js';
@@ -27,3 +32,4 @@ export type * from './snapshots.js';
 export type * from './sync-operations.js';
 export type * from './tenants.js';
 export type * from './webhook-deliveries.js';
+export type * from './writer-jobs.js';

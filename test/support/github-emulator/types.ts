@@ -134,6 +134,8 @@ export interface FaultRule {
   headers?: Record<string, string>;
   body?: unknown;
   delayMs?: number;
+  /** Hold matching requests until this settles, for work a test must keep running until it says so. */
+  holdUntil?: Promise<unknown>;
   /** Let the handler answer, then cut the connection after this many body bytes. */
   cutAfterBytes?: number;
   /** Destroy the socket without answering (ECONNRESET on the client). */

@@ -10,6 +10,7 @@ import { outboundSyncWorkflowId } from '../../../shared/workflow-ids.js';
 import { resolveFilter } from '../../../sync/file-filter.js';
 import { requestOutboundSync } from '../../../temporal/project-writer.js';
 import { httpError } from '../../http-error.js';
+import { IdempotencyHeadersSchema, idempotencyHooks, idempotencyResponses } from '../../idempotency/idempotency-key.js';
 import { conflictResponse, IdParamsSchema, tooManyRequestsResponse, type IdParams } from '../../schemas/common.js';
 import { OutboundAcceptedSchema, OutboundRequestSchema, type OutboundAccepted, type OutboundRequestBody } from '../../schemas/outbound.js';
 import { loadProject } from './load-project.js';
@@ -29,6 +30,7 @@ export const outboundRoutes: FastifyPluginAsync = async (fastify) => {
   // A body is held several times over while it is parsed, decoded and stored (JSON text, parsed
   // strings, decoded buffers): the size cap and the per-tenant slots bound that memory.
   const slots = tenantSlots(config.outbound.maxConcurrentPerTenant, 'outbound edits');
+  const idempotent = idempotencyHooks(db);
 
   fastify.post<{ Params: IdParams; Body: OutboundRequestBody }>(
     '/api/projects/:id/outbound',
@@ -36,6 +38,7 @@ export const outboundRoutes: FastifyPluginAsync = async (fastify) => {
       onRequest: [fastify.authenticate, slots.onRequest],
       onResponse: slots.onResponse,
       onRequestAbort: slots.onRequestAbort,
+      ...idempotent,
       bodyLimit: config.outbound.maxBodyBytes,
       schema: {
         tags,
@@ -43,7 +46,8 @@ export const outboundRoutes: FastifyPluginAsync = async (fastify) => {
         summary: 'Commit edits to GitHub (direct commit, pull request, or hybrid)',
         params: IdParamsSchema,
         body: OutboundRequestSchema,
-        response: { 202: OutboundAcceptedSchema, ...conflictResponse, ...tooManyRequestsResponse },
+        headers: IdempotencyHeadersSchema,
+        response: { 202: OutboundAcceptedSchema, ...conflictResponse, ...tooManyRequestsResponse, ...idempotencyResponses },
       },
     },
     async (request, reply) => {
@@ -137,8 +141,8 @@ export const outboundRoutes: FastifyPluginAsync = async (fastify) => {
 
       try {
         // The project's writer runs it as soon as any sync in progress ends.
-        const child = await requestOutboundSync(temporal, config, project, operationId);
-        await db.updateTable('sync_operations').set({ run_id: child.runId }).where('id', '=', operationId).execute();
+        // Accepted at once; OutboundSync records its run id on the operation when it starts.
+        await requestOutboundSync(temporal, db, config, project, operationId);
       } catch (error) {
         await syncOperationsRepository(db).finish(operationId, { status: 'failed', error_code: 'internal', error_message: `could not start OutboundSync: ${(error as Error).message}` });
         throw error;

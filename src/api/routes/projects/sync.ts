@@ -5,23 +5,32 @@ import { conflictResponse, IdParamsSchema, type IdParams } from '../../schemas/c
 import { SyncStartedSchema, SyncStatusSchema, type SyncStarted } from '../../schemas/sync.js';
 import { followProject, requestInitialSync } from '../../../temporal/project-writer.js';
 import { httpError } from '../../http-error.js';
+import { IdempotencyHeadersSchema, idempotencyHooks, idempotencyResponses } from '../../idempotency/idempotency-key.js';
 import { loadProject } from './load-project.js';
 import { liveSyncStatus, presentOutbound, presentSyncStatus } from './sync-status.js';
 import { syncOperationsRepository } from '../../../db/repositories/sync-operations.js';
+import { writerJobsRepository } from '../../../db/repositories/writer-jobs.js';
 
 const tags = ['sync'];
 const security = [{ apiKey: [] }];
 const SSE_POLL_MS = 500;
+/**
+ * How long the stream waits for a job the writer has accepted but not started while nothing else
+ * runs: a polling worker starts it within moments, and without one the stream would never end.
+ */
+const QUEUED_START_GRACE_MS = 2_000;
 
 /** Starting a sync and watching it: the API only starts workflows, it never syncs inline. */
 export const syncRoutes: FastifyPluginAsync = async (fastify) => {
   const { db, temporal, config } = fastify.deps;
+  const idempotent = idempotencyHooks(db);
 
   fastify.post<{ Params: IdParams }>(
     '/api/projects/:id/sync/initial',
     {
       onRequest: fastify.authenticate,
-      schema: { tags, security, summary: 'Start the initial import', params: IdParamsSchema, response: { 202: SyncStartedSchema } },
+      ...idempotent,
+      schema: { tags, security, summary: 'Start the initial import', params: IdParamsSchema, headers: IdempotencyHeadersSchema, response: { 202: SyncStartedSchema, ...idempotencyResponses } },
     },
     async (request, reply) => {
       const project = await loadProject(db, request);
@@ -34,8 +43,8 @@ export const syncRoutes: FastifyPluginAsync = async (fastify) => {
         .executeTakeFirst();
       let child: ChildRun;
       try {
-        // The project's writer runs the import as soon as any sync in progress ends.
-        child = await requestInitialSync(temporal, config, project);
+        // Accepted at once; the project's writer runs the import as soon as any sync in progress ends.
+        child = await requestInitialSync(temporal, db, config, project);
       } catch (error) {
         if (marked.numUpdatedRows > 0n) {
           await db.updateTable('projects').set({ sync_status: project.sync_status, sync_error_code: project.sync_error_code, sync_error_message: project.sync_error_message }).where('id', '=', project.id).execute();
@@ -43,7 +52,7 @@ export const syncRoutes: FastifyPluginAsync = async (fastify) => {
         throw error;
       }
       const workflowId = child.workflowId;
-      const started: SyncStarted = { syncId: child.runId, workflowId, status: 'pending', alreadyRunning: child.alreadyRunning };
+      const started: SyncStarted = { syncId: null, workflowId, status: 'pending', alreadyRunning: child.alreadyRunning };
       request.log.info({ projectId: project.id, workflowId, alreadyRunning: started.alreadyRunning }, 'initial sync requested');
       return reply.status(202).send(started);
     },
@@ -53,7 +62,8 @@ export const syncRoutes: FastifyPluginAsync = async (fastify) => {
     '/api/projects/:id/sync',
     {
       onRequest: fastify.authenticate,
-      schema: { tags, security, summary: 'Sync the latest commit now (incremental)', params: IdParamsSchema, response: { 202: SyncStartedSchema, ...conflictResponse } },
+      ...idempotent,
+      schema: { tags, security, summary: 'Sync the latest commit now (incremental)', params: IdParamsSchema, headers: IdempotencyHeadersSchema, response: { 202: SyncStartedSchema, ...conflictResponse, ...idempotencyResponses } },
     },
     async (request, reply) => {
       const project = await loadProject(db, request);
@@ -91,13 +101,16 @@ export const syncRoutes: FastifyPluginAsync = async (fastify) => {
       request.raw.once('close', () => (closed = true));
       const send = (event: string, data: unknown) => raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
       let last = '';
+      const opened = Date.now();
       // Polls the workflow query and forwards each change; ends once no sync is running.
       while (!closed) {
         const live = await liveSyncStatus(temporal, project.id).catch(() => undefined);
         const current = (await loadProject(db, request).catch(() => undefined)) ?? project;
         const status = presentSyncStatus(current, live);
         const serialized = JSON.stringify(status);
-        if (!live?.running) {
+        // A job the writer has accepted but not started yet is not over: the stream waits a moment for it.
+        const awaitingStart = !live?.running && Date.now() - opened < QUEUED_START_GRACE_MS && (await writerJobsRepository(db).anyFor(project.id).catch(() => false));
+        if (!live?.running && !awaitingStart) {
           send('done', status);
           break;
         }

@@ -44,6 +44,7 @@ async function handle(core: EmulatorCore, router: Router, host: Host, req: Incom
   const body = method === 'GET' || method === 'HEAD' ? Promise.resolve(undefined) : readJsonBody(req);
   body.catch(() => {});
   if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
+  if (fault?.holdUntil) await fault.holdUntil.catch(() => undefined);
   if (fault?.reset) {
     req.socket.destroy();
     record({ status: 0, faulted: true });
