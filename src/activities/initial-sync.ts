@@ -15,6 +15,7 @@ import { filterKey } from '../sync/file-filter.js';
 import { importCommit, IntegrityMismatchError, type ImportProgress } from '../sync/import-commit.js';
 import { completeSnapshot } from './complete-snapshot.js';
 import type { ActivityDeps } from './deps.js';
+import { endedStatus } from './ended-status.js';
 import { githubSources } from './github-sources.js';
 import { guardBlobStore, withDatabase } from './outage.js';
 
@@ -193,15 +194,25 @@ export function createInitialSyncActivities(deps: ActivityDeps) {
       return { operationId, commitSha: null, filesTotal: 0, filesSkipped: 0, blobsUploaded: 0, bytesUploaded: 0, apiRequests: 0, empty: true };
     },
 
-    /** Records a failed sync on the project and its operation, for the UI and the history. */
+    /**
+     * Records a failed sync on the project and its operation, for the UI and the history. A
+     * cancelled sync ends `cancelled`, and does not count as a failure in a row: someone chose it.
+     */
     async failSync({ projectId, operationId, code, message }: { projectId: string; operationId: string | null; code: SyncErrorCode; message: string }): Promise<void> {
+      const status = endedStatus(code);
       await withDatabase(async () => {
         await db
           .updateTable('projects')
-          .set({ sync_status: 'failed', sync_error_code: code, sync_error_message: message, sync_completed_at: sql<Date>`now()`, sync_failures: sql<number>`sync_failures + 1` })
+          .set({
+            sync_status: status,
+            sync_error_code: code,
+            sync_error_message: message,
+            sync_completed_at: sql<Date>`now()`,
+            sync_failures: status === 'cancelled' ? sql<number>`sync_failures` : sql<number>`sync_failures + 1`,
+          })
           .where('id', '=', projectId)
           .execute();
-        if (operationId) await operations.finish(operationId, { status: 'failed', error_code: code, error_message: message });
+        if (operationId) await operations.finish(operationId, { status, error_code: code, error_message: message });
       });
     },
   };

@@ -1,4 +1,4 @@
-import type { ActivityOptions } from '@temporalio/workflow';
+import { ActivityCancellationType, type ActivityOptions } from '@temporalio/workflow';
 
 /** Retries with backoff up to a budget of a few minutes; outages past it fail the sync with a code. */
 const retryPolicy = (maximumAttempts: number) => ({ initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts });
@@ -25,6 +25,29 @@ export const resumableAttempt = (heartbeatTimeoutSeconds = DEFAULT_HEARTBEAT_TIM
   heartbeatTimeout: `${heartbeatTimeoutSeconds} seconds`,
   retry: { maximumAttempts: 1 },
 });
+
+/**
+ * An import attempt that a cancelled or timed-out sync waits for: it sees the cancellation at its
+ * next heartbeat and stops, so nothing it writes afterwards contradicts the recorded ending.
+ */
+export const cancellableImport = (heartbeatTimeoutSeconds = DEFAULT_HEARTBEAT_TIMEOUT_SECONDS): ActivityOptions => ({
+  ...resumableAttempt(heartbeatTimeoutSeconds),
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+});
+
+/** An outbound commit that a cancelled or timed-out sync waits for, so no ref moves after the ending is recorded. */
+export const cancellableCommit = (maximumAttempts: number): ActivityOptions => ({
+  ...streaming(maximumAttempts),
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+});
+
+/**
+ * How long an import may run before it stops and records `timed-out`. Shorter than the execution
+ * timeout its writer gives it, which is only the backstop for bookkeeping that itself hangs.
+ */
+export const INITIAL_SYNC_DEADLINE = '345 minutes';
+/** How long an outbound commit may run before it stops and records `timed-out`. */
+export const OUTBOUND_SYNC_DEADLINE = '2 hours';
 
 /** The wait before re-running after the n-th outage failure: the same backoff as `retryPolicy`. */
 export function outageBackoffMs(failures: number): number {

@@ -1,4 +1,4 @@
-import { ActivityFailure, ApplicationFailure, sleep, TimeoutFailure } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, isCancellation, sleep, TimeoutFailure } from '@temporalio/workflow';
 import type { ImportCheckpoint } from '../shared/import-checkpoint.js';
 import { outageBackoffMs } from './activity-options.js';
 
@@ -16,7 +16,7 @@ export interface ResumableBudget {
  *   for as long as each loss comes with more saved work than the one before, so any number of
  *   deploys during a long import never spends the retries meant for outages;
  * - any other retryable failure is an outage, retried with backoff `maximumAttempts` times in all.
- * Non-retryable failures end it at once.
+ * Non-retryable failures and cancellations end it at once.
  */
 export async function runResumable<T>(attempt: () => Promise<T>, budget: ResumableBudget): Promise<T> {
   let outages = 0;
@@ -26,7 +26,7 @@ export async function runResumable<T>(attempt: () => Promise<T>, budget: Resumab
     try {
       return await attempt();
     } catch (error) {
-      if (!(error instanceof ActivityFailure) || error.retryState === 'NON_RETRYABLE_FAILURE') throw error;
+      if (isCancellation(error) || !(error instanceof ActivityFailure) || error.retryState === 'NON_RETRYABLE_FAILURE') throw error;
       const lost = lostWorkerCheckpoint(error);
       if (lost === undefined) {
         outages += 1;

@@ -1,7 +1,7 @@
 import type { Generated, JSONColumnType } from 'kysely';
 
 export type OperationKind = 'initial' | 'incremental' | 'full_resync' | 'outbound' | 'verify';
-export type OperationStatus = 'pending' | 'running' | 'succeeded' | 'failed';
+export type OperationStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 
 /** The operations log: one row per sync, in either direction. */
 export interface SyncOperationsTable {
