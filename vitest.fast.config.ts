@@ -15,6 +15,7 @@ export default defineConfig({
       'test/config/**/*.test.ts',
       'test/deploy/**/*.test.ts',
       'test/embedded/**/*.test.ts',
+      'test/github/rate-limit-failure.test.ts',
       'test/github-emulator/**/*.test.ts',
       'test/outbound/outbound-modules.test.ts',
       'test/sync/zip-entries.test.ts',

@@ -10,7 +10,7 @@ export interface ActivityDeps {
   blobs: BlobStore;
   github: GitHubClients;
   githubApiUrl: string;
-  /** Used to report progress to the workflow that runs an activity. */
+  /** Used by the poll to ask project writers to sync. */
   temporal?: Client;
   archiveLimits?: ArchiveLimits;
   log: { info(message: string, fields?: Record<string, unknown>): void; warn(message: string, fields?: Record<string, unknown>): void };

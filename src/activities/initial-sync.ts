@@ -1,5 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { sql } from 'kysely';
+import type { Db } from '../db/connection.js';
 import { projectsRepository, type Project } from '../db/repositories/projects.js';
 import { snapshotsRepository } from '../db/repositories/snapshots.js';
 import { syncOperationsRepository } from '../db/repositories/sync-operations.js';
@@ -9,12 +10,12 @@ import { githubFailure, permanentFailure } from '../github/sync-failure.js';
 import type { SyncErrorCode } from '../shared/error-codes.js';
 import type { ImportCheckpoint } from '../shared/import-checkpoint.js';
 import type { InitialSyncResult } from '../shared/initial-sync.js';
-import { syncProgressSignal, type SyncProgress } from '../shared/sync-status.js';
 import { UnsafeArchiveError } from '../sync/archive-limits.js';
 import { filterKey } from '../sync/file-filter.js';
 import { importCommit, IntegrityMismatchError, type ImportProgress } from '../sync/import-commit.js';
 import { completeSnapshot } from './complete-snapshot.js';
 import type { ActivityDeps } from './deps.js';
+import { endedStatus } from './ended-status.js';
 import { githubSources } from './github-sources.js';
 import { guardBlobStore, withDatabase } from './outage.js';
 
@@ -27,8 +28,8 @@ export interface RepositoryHead {
   treeSha: string | null;
 }
 
-/** How often the import tells its workflow how far it got (each report is a history event). */
-const PROGRESS_SIGNAL_INTERVAL_MS = 1_000;
+/** How often the import stores how far it got, for the status API. */
+const PROGRESS_INTERVAL_MS = 1_000;
 const HEARTBEAT_INTERVAL_MS = 2_000;
 const STALL_MS = 120_000;
 
@@ -115,7 +116,7 @@ export function createInitialSyncActivities(deps: ActivityDeps) {
       const project = await loadProject(projectId);
       const client = await connect(project);
       const { owner, repo, commitSha, treeSha } = head;
-      const reportProgress = progressReporter(deps, context);
+      const reportProgress = progressReporter(db, operationId);
       // Heartbeat on a clock too, so long steps between files (the tree of a huge repository,
       // a large blob's upload) never look like a dead worker — but only while the import moves:
       // a stream stalled for STALL_MS stops the heartbeats, and the workflow re-runs the import.
@@ -193,15 +194,25 @@ export function createInitialSyncActivities(deps: ActivityDeps) {
       return { operationId, commitSha: null, filesTotal: 0, filesSkipped: 0, blobsUploaded: 0, bytesUploaded: 0, apiRequests: 0, empty: true };
     },
 
-    /** Records a failed sync on the project and its operation, for the UI and the history. */
+    /**
+     * Records a failed sync on the project and its operation, for the UI and the history. A
+     * cancelled sync ends `cancelled`, and does not count as a failure in a row: someone chose it.
+     */
     async failSync({ projectId, operationId, code, message }: { projectId: string; operationId: string | null; code: SyncErrorCode; message: string }): Promise<void> {
+      const status = endedStatus(code);
       await withDatabase(async () => {
         await db
           .updateTable('projects')
-          .set({ sync_status: 'failed', sync_error_code: code, sync_error_message: message, sync_completed_at: sql<Date>`now()`, sync_failures: sql<number>`sync_failures + 1` })
+          .set({
+            sync_status: status,
+            sync_error_code: code,
+            sync_error_message: message,
+            sync_completed_at: sql<Date>`now()`,
+            sync_failures: status === 'cancelled' ? sql<number>`sync_failures` : sql<number>`sync_failures + 1`,
+          })
           .where('id', '=', projectId)
           .execute();
-        if (operationId) await operations.finish(operationId, { status: 'failed', error_code: code, error_message: message });
+        if (operationId) await operations.finish(operationId, { status, error_code: code, error_message: message });
       });
     },
   };
@@ -234,19 +245,25 @@ function workflowOf(context: Context): { workflowId: string; runId: string } {
 }
 
 /** Sends progress to the running workflow at most once per interval (and always the last one). */
-function progressReporter(deps: ActivityDeps, context: Context): (progress: ImportProgress) => void {
-  const { temporal } = deps;
-  if (!temporal) return () => {};
-  const { workflowId, runId } = workflowOf(context);
-  const handle = temporal.workflow.getHandle(workflowId, runId);
+/**
+ * Stores the import's progress on its operation row, at most about once a second (phase changes
+ * at once), one write at a time. Progress is best effort: a lost report never fails the import.
+ */
+function progressReporter(db: Db, operationId: string): (progress: ImportProgress) => void {
+  const operations = syncOperationsRepository(db);
   let lastSent = 0;
+  let lastPhase: string | undefined;
+  let writing = false;
   return (progress) => {
     const now = Date.now();
-    if (now - lastSent < PROGRESS_SIGNAL_INTERVAL_MS && progress.phase === 'streaming') return;
+    if (writing || (now - lastSent < PROGRESS_INTERVAL_MS && progress.phase === lastPhase)) return;
     lastSent = now;
+    lastPhase = progress.phase;
     const { phase, filesDone, filesTotal, bytesDone, bytesTotal, currentPath } = progress;
-    const update: SyncProgress = { phase, filesDone, filesTotal, bytesDone, bytesTotal, currentPath };
-    // Progress is best effort: a lost report must never fail the import.
-    handle.signal(syncProgressSignal, update).catch(() => {});
+    writing = true;
+    operations
+      .recordProgress(operationId, { phase, filesDone, filesTotal, bytesDone, bytesTotal, currentPath })
+      .catch(() => {})
+      .finally(() => (writing = false));
   };
 }

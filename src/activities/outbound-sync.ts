@@ -1,4 +1,4 @@
-import { Context } from '@temporalio/activity';
+import { CancelledFailure, Context } from '@temporalio/activity';
 import { outboundChangesRepository } from '../db/repositories/outbound-changes.js';
 import { projectsRepository, type Project } from '../db/repositories/projects.js';
 import { syncOperationsRepository } from '../db/repositories/sync-operations.js';
@@ -14,6 +14,7 @@ import { changesNothing, chunkTreeEntries, planChanges, type PlannedChange, type
 import type { SyncErrorCode } from '../shared/error-codes.js';
 import { outboundBranch, type OutboundOutcome, type OutboundSyncResult } from '../shared/outbound-sync.js';
 import type { ActivityDeps } from './deps.js';
+import { endedStatus } from './ended-status.js';
 import { moveSnapshotToOutboundCommit } from './outbound-snapshot.js';
 import { guardBlobStore, withDatabase } from './outage.js';
 
@@ -126,113 +127,123 @@ export function createOutboundSyncActivities(deps: ActivityDeps) {
     async commitOutbound({ projectId, operationId }: { projectId: string; operationId: string }): Promise<{ outcome: OutboundOutcome; snapshotMoved: boolean }> {
       const context = Context.current();
       const heartbeat = setInterval(() => context.heartbeat(), HEARTBEAT_INTERVAL_MS);
-      const project = await loadProject(projectId);
-      const operation = await loadOperation(projectId, operationId);
-      const request = readOutboundRequest(operation.metadata);
-      let recorded = operation.metadata.commit as RecordedCommit | undefined;
-      const rows = await withDatabase(() => outbound.list(operationId));
-      const changes: PlannedChange[] = rows.map((row) => ({ path: row.path, sha: row.blob_sha, mode: row.mode, size: row.size, isText: row.is_text }));
-      const { owner, repo } = project;
-      const target = { owner, repo };
-      let client: ProjectGitHub | undefined;
       try {
-        client = await github(project);
-        const { octokit } = client;
-        const { data: repository } = await octokit.rest.repos.get(target);
-        answered(repository?.default_branch, `read ${owner}/${repo}`);
-        if (repository.archived) throw permanentFailure('invalid-input', `${owner}/${repo} is archived on GitHub, so it is read-only`);
-        const branch = project.branch ?? repository.default_branch;
-        const baseSnapshot = await withDatabase(() => db.selectFrom('snapshots').select(['tree_sha']).where('id', '=', request.baseSnapshotId).executeTakeFirst());
-        if (!baseSnapshot?.tree_sha) throw permanentFailure('not-found', `the snapshot the edit was based on (${request.baseSha.slice(0, 7)}) is gone`);
-        const paths = changes.map((change) => change.path);
-        const baseEntries = await snapshotEntries(request.baseSnapshotId, paths);
-        const known = await knownOnGitHub(request.baseSnapshotId, [...new Set(changes.flatMap((change) => (change.sha ? [change.sha] : [])))]);
-
-        /** Writes the tree (blobs first where needed) and the marked commit on `parent`. */
-        const buildCommit = async (parent: Parent): Promise<RecordedCommit> => {
-          const entries: TreeRequestEntry[] = [];
-          const planned = planChanges(changes, parent.entries, known);
-          const contents = await readContents(planned.filter(({ route }) => route === 'inline' || route === 'blob').map(({ change }) => change.sha!));
-          for (const { change, route } of planned) {
-            const mode = change.mode ?? parent.entries.get(change.path)?.mode ?? '100644';
-            if (route === 'unchanged') continue;
-            if (route === 'delete') entries.push({ path: change.path, mode, type: 'blob', sha: null });
-            else if (route === 'reference') entries.push({ path: change.path, mode, type: 'blob', sha: change.sha });
-            else {
-              const content = contents.get(change.sha!)!;
-              const text = content.toString('utf8');
-              // Inline content is sent as a UTF-8 string: only bytes that survive the round trip may go that way.
-              if (route === 'inline' && Buffer.from(text, 'utf8').equals(content)) entries.push({ path: change.path, mode, type: 'blob', content: text });
-              else {
-                const sha = await createBlob(octokit, target, content);
-                if (sha !== change.sha) throw permanentFailure('integrity-mismatch', `${change.path}: GitHub stored the blob as ${sha}, not ${change.sha}`);
-                entries.push({ path: change.path, mode, type: 'blob', sha });
-              }
-            }
-            context.heartbeat();
-          }
-          const treeSha = entries.length > 0 ? await writeTrees(octokit, target, parent.treeSha, chunkTreeEntries(entries)) : parent.treeSha;
-          // The author date is fixed at request time, so a retry writes the very same commit object.
-          const author = request.author ? { author: { ...request.author, date: request.requestedAt }, committer: { ...request.author, date: request.requestedAt } } : {};
-          const { data } = await octokit.rest.git.createCommit({ ...target, message: withOperationTrailer(request.message, operationId), tree: treeSha, parents: [parent.sha], ...author });
-          const commit = { sha: answered(data?.sha, 'create a commit'), parentSha: parent.sha, treeSha };
-          await withDatabase(() => outbound.mergeMetadata(operationId, { commit }));
-          return commit;
-        };
-
-        const openPullRequest = async (commit: RecordedCommit, reason: 'mode' | 'protected' | 'conflict', conflicts: string[]): Promise<OutboundOutcome> => {
-          const headBranch = outboundBranch(operationId);
-          // Force is only ever used on reposync's own branch of this operation, never on the project's; and logged.
-          if ((await ensureOwnBranch(octokit, target, headBranch, commit.sha)) === 'moved') log.warn('force-moved the operation branch to this attempt’s commit', { projectId, operationId, headBranch, commit: commit.sha.slice(0, 7) });
-          const pull = await ensurePullRequest(octokit, target, { head: headBranch, base: branch, title: request.message.split('\n')[0]!.slice(0, 250), body: pullRequestBody(request, operationId, reason, conflicts) });
-          return { kind: 'pull-request', branch, headBranch, commitSha: commit.sha, parentSha: commit.parentSha, number: pull.number, url: pull.url, conflicts, reason };
-        };
-
-        const landed = async (commit: RecordedCommit): Promise<{ outcome: OutboundOutcome; snapshotMoved: boolean }> => {
-          const snapshotMoved = await withDatabase(() => moveSnapshotToOutboundCommit(db, projectId, { commitSha: commit.sha, treeSha: commit.treeSha, parentSha: commit.parentSha }, rows));
-          log.info('outbound commit landed', { projectId, operationId, branch, commit: commit.sha.slice(0, 7), snapshotMoved });
-          return { outcome: { kind: 'commit', branch, commitSha: commit.sha, parentSha: commit.parentSha, rebuilt: commit.parentSha !== request.baseSha }, snapshotMoved };
-        };
-
-        for (let round = 0; round < MAX_REBUILDS; round += 1) {
-          context.heartbeat();
-          const head = await readBranch(client, owner, repo, branch);
-          // Look before creating: an earlier attempt's commit already on the branch ends the work.
-          if (hasOperationTrailer(head.message, operationId) && head.parentSha) return await landed({ sha: head.sha, treeSha: head.treeSha, parentSha: head.parentSha });
-          if (recorded && recorded.parentSha !== head.sha && (await isInHistory(octokit, target, recorded.sha, head.sha))) return await landed(recorded);
-
-          const moved = head.sha !== request.baseSha;
-          const headEntries = moved ? entriesOf(await readRecursiveTree(octokit, owner, repo, head.treeSha), paths) : baseEntries;
-          if (changesNothing(changes, headEntries)) {
-            log.info('the branch already holds the edit; no commit', { projectId, operationId, branch, head: head.sha.slice(0, 7) });
-            return { outcome: { kind: 'commit', branch, commitSha: head.sha, parentSha: head.sha, rebuilt: moved, noChange: true }, snapshotMoved: false };
-          }
-          const conflicts = moved ? findConflicts(changes, baseEntries, headEntries) : [];
-          const route = chooseRoute(request.mode, head.protected, conflicts.length > 0);
-          if (route.kind === 'conflict') {
-            await withDatabase(() => outbound.mergeMetadata(operationId, { conflicts, conflictHeadSha: head.sha }));
-            throw permanentFailure('conflict', `changed on GitHub since ${request.baseSha.slice(0, 7)} as well as here: ${conflicts.slice(0, 20).join(', ')}${conflicts.length > 20 ? ` and ${conflicts.length - 20} more` : ''}`);
-          }
-          // A conflict's pull request is built on the edit's own base, so GitHub shows the conflict to resolve.
-          const parent: Parent = conflicts.length > 0 ? { sha: request.baseSha, treeSha: baseSnapshot.tree_sha, entries: baseEntries } : { sha: head.sha, treeSha: head.treeSha, entries: headEntries };
-          const commit = recorded?.parentSha === parent.sha ? recorded : await buildCommit(parent);
-          recorded = commit;
-          if (route.kind === 'pull-request') return { outcome: await openPullRequest(commit, route.reason, conflicts), snapshotMoved: false };
-
-          const result = await moveBranch(octokit, target, branch, commit.sha);
-          if (result === 'moved') return await landed(commit);
-          if (result === 'protected') {
-            if (request.mode === 'hybrid') return { outcome: await openPullRequest(commit, 'protected', []), snapshotMoved: false };
-            throw permanentFailure('conflict', `GitHub refused a direct commit to the protected branch ${branch}; use mode protected_pr or hybrid`);
-          }
-          log.info('branch moved while committing; reading the head again', { projectId, operationId, branch, round });
-        }
-        throw transientFailure('conflict', `${branch} kept moving: ${MAX_REBUILDS} commits in a row lost the race to other pushes`);
-      } catch (error) {
-        throw githubFailure(error, `${owner}/${repo}`);
+        return await commit(context);
       } finally {
         clearInterval(heartbeat);
-        if (client) await withDatabase(() => outbound.addRequests(operationId, client!.requests.count)).catch(() => {});
+      }
+
+      async function commit(context: Context): Promise<{ outcome: OutboundOutcome; snapshotMoved: boolean }> {
+        const project = await loadProject(projectId);
+        const operation = await loadOperation(projectId, operationId);
+        const request = readOutboundRequest(operation.metadata);
+        let recorded = operation.metadata.commit as RecordedCommit | undefined;
+        const rows = await withDatabase(() => outbound.list(operationId));
+        const changes: PlannedChange[] = rows.map((row) => ({ path: row.path, sha: row.blob_sha, mode: row.mode, size: row.size, isText: row.is_text }));
+        const { owner, repo } = project;
+        const target = { owner, repo };
+        let client: ProjectGitHub | undefined;
+        try {
+          client = await github(project);
+          const { octokit } = client;
+          const { data: repository } = await octokit.rest.repos.get(target);
+          answered(repository?.default_branch, `read ${owner}/${repo}`);
+          if (repository.archived) throw permanentFailure('invalid-input', `${owner}/${repo} is archived on GitHub, so it is read-only`);
+          const branch = project.branch ?? repository.default_branch;
+          const baseSnapshot = await withDatabase(() => db.selectFrom('snapshots').select(['tree_sha']).where('id', '=', request.baseSnapshotId).executeTakeFirst());
+          if (!baseSnapshot?.tree_sha) throw permanentFailure('not-found', `the snapshot the edit was based on (${request.baseSha.slice(0, 7)}) is gone`);
+          const paths = changes.map((change) => change.path);
+          const baseEntries = await snapshotEntries(request.baseSnapshotId, paths);
+          const known = await knownOnGitHub(request.baseSnapshotId, [...new Set(changes.flatMap((change) => (change.sha ? [change.sha] : [])))]);
+
+          /** Writes the tree (blobs first where needed) and the marked commit on `parent`. */
+          const buildCommit = async (parent: Parent): Promise<RecordedCommit> => {
+            const entries: TreeRequestEntry[] = [];
+            const planned = planChanges(changes, parent.entries, known);
+            const contents = await readContents(planned.filter(({ route }) => route === 'inline' || route === 'blob').map(({ change }) => change.sha!));
+            for (const { change, route } of planned) {
+              const mode = change.mode ?? parent.entries.get(change.path)?.mode ?? '100644';
+              if (route === 'unchanged') continue;
+              if (route === 'delete') entries.push({ path: change.path, mode, type: 'blob', sha: null });
+              else if (route === 'reference') entries.push({ path: change.path, mode, type: 'blob', sha: change.sha });
+              else {
+                const content = contents.get(change.sha!)!;
+                const text = content.toString('utf8');
+                // Inline content is sent as a UTF-8 string: only bytes that survive the round trip may go that way.
+                if (route === 'inline' && Buffer.from(text, 'utf8').equals(content)) entries.push({ path: change.path, mode, type: 'blob', content: text });
+                else {
+                  const sha = await createBlob(octokit, target, content);
+                  if (sha !== change.sha) throw permanentFailure('integrity-mismatch', `${change.path}: GitHub stored the blob as ${sha}, not ${change.sha}`);
+                  entries.push({ path: change.path, mode, type: 'blob', sha });
+                }
+              }
+              context.heartbeat();
+            }
+            const treeSha = entries.length > 0 ? await writeTrees(octokit, target, parent.treeSha, chunkTreeEntries(entries)) : parent.treeSha;
+            // The author date is fixed at request time, so a retry writes the very same commit object.
+            const author = request.author ? { author: { ...request.author, date: request.requestedAt }, committer: { ...request.author, date: request.requestedAt } } : {};
+            const { data } = await octokit.rest.git.createCommit({ ...target, message: withOperationTrailer(request.message, operationId), tree: treeSha, parents: [parent.sha], ...author });
+            const commit = { sha: answered(data?.sha, 'create a commit'), parentSha: parent.sha, treeSha };
+            await withDatabase(() => outbound.mergeMetadata(operationId, { commit }));
+            return commit;
+          };
+
+          const openPullRequest = async (commit: RecordedCommit, reason: 'mode' | 'protected' | 'conflict', conflicts: string[]): Promise<OutboundOutcome> => {
+            const headBranch = outboundBranch(operationId);
+            // Force is only ever used on reposync's own branch of this operation, never on the project's; and logged.
+            if ((await ensureOwnBranch(octokit, target, headBranch, commit.sha)) === 'moved') log.warn('force-moved the operation branch to this attempt’s commit', { projectId, operationId, headBranch, commit: commit.sha.slice(0, 7) });
+            const pull = await ensurePullRequest(octokit, target, { head: headBranch, base: branch, title: request.message.split('\n')[0]!.slice(0, 250), body: pullRequestBody(request, operationId, reason, conflicts) });
+            return { kind: 'pull-request', branch, headBranch, commitSha: commit.sha, parentSha: commit.parentSha, number: pull.number, url: pull.url, conflicts, reason };
+          };
+
+          const landed = async (commit: RecordedCommit): Promise<{ outcome: OutboundOutcome; snapshotMoved: boolean }> => {
+            const snapshotMoved = await withDatabase(() => moveSnapshotToOutboundCommit(db, projectId, { commitSha: commit.sha, treeSha: commit.treeSha, parentSha: commit.parentSha }, rows));
+            log.info('outbound commit landed', { projectId, operationId, branch, commit: commit.sha.slice(0, 7), snapshotMoved });
+            return { outcome: { kind: 'commit', branch, commitSha: commit.sha, parentSha: commit.parentSha, rebuilt: commit.parentSha !== request.baseSha }, snapshotMoved };
+          };
+
+          for (let round = 0; round < MAX_REBUILDS; round += 1) {
+            context.heartbeat();
+            const head = await readBranch(client, owner, repo, branch);
+            // Look before creating: an earlier attempt's commit already on the branch ends the work.
+            if (hasOperationTrailer(head.message, operationId) && head.parentSha) return await landed({ sha: head.sha, treeSha: head.treeSha, parentSha: head.parentSha });
+            if (recorded && recorded.parentSha !== head.sha && (await isInHistory(octokit, target, recorded.sha, head.sha))) return await landed(recorded);
+
+            const moved = head.sha !== request.baseSha;
+            const headEntries = moved ? entriesOf(await readRecursiveTree(octokit, owner, repo, head.treeSha), paths) : baseEntries;
+            if (changesNothing(changes, headEntries)) {
+              log.info('the branch already holds the edit; no commit', { projectId, operationId, branch, head: head.sha.slice(0, 7) });
+              return { outcome: { kind: 'commit', branch, commitSha: head.sha, parentSha: head.sha, rebuilt: moved, noChange: true }, snapshotMoved: false };
+            }
+            const conflicts = moved ? findConflicts(changes, baseEntries, headEntries) : [];
+            const route = chooseRoute(request.mode, head.protected, conflicts.length > 0);
+            if (route.kind === 'conflict') {
+              await withDatabase(() => outbound.mergeMetadata(operationId, { conflicts, conflictHeadSha: head.sha }));
+              throw permanentFailure('conflict', `changed on GitHub since ${request.baseSha.slice(0, 7)} as well as here: ${conflicts.slice(0, 20).join(', ')}${conflicts.length > 20 ? ` and ${conflicts.length - 20} more` : ''}`);
+            }
+            // A conflict's pull request is built on the edit's own base, so GitHub shows the conflict to resolve.
+            const parent: Parent = conflicts.length > 0 ? { sha: request.baseSha, treeSha: baseSnapshot.tree_sha, entries: baseEntries } : { sha: head.sha, treeSha: head.treeSha, entries: headEntries };
+            const commit = recorded?.parentSha === parent.sha ? recorded : await buildCommit(parent);
+            recorded = commit;
+            // Past this point GitHub shows the change: a cancelled operation must stop before it.
+            throwIfCancelled(context);
+            if (route.kind === 'pull-request') return { outcome: await openPullRequest(commit, route.reason, conflicts), snapshotMoved: false };
+
+            const result = await moveBranch(octokit, target, branch, commit.sha);
+            if (result === 'moved') return await landed(commit);
+            if (result === 'protected') {
+              if (request.mode === 'hybrid') return { outcome: await openPullRequest(commit, 'protected', []), snapshotMoved: false };
+              throw permanentFailure('conflict', `GitHub refused a direct commit to the protected branch ${branch}; use mode protected_pr or hybrid`);
+            }
+            log.info('branch moved while committing; reading the head again', { projectId, operationId, branch, round });
+          }
+          throw transientFailure('conflict', `${branch} kept moving: ${MAX_REBUILDS} commits in a row lost the race to other pushes`);
+        } catch (error) {
+          if (error instanceof CancelledFailure) throw error;
+          throw githubFailure(error, `${owner}/${repo}`);
+        } finally {
+          if (client) await withDatabase(() => outbound.addRequests(operationId, client!.requests.count)).catch(() => {});
+        }
       }
 
       async function readContents(shas: string[]): Promise<Map<string, Buffer>> {
@@ -277,11 +288,16 @@ export function createOutboundSyncActivities(deps: ActivityDeps) {
       );
     },
 
-    /** Records a failed outbound operation (its conflicts, if any, are already in its metadata). */
+    /** Records a failed or cancelled outbound operation (its conflicts, if any, are already in its metadata). */
     async failOutbound({ operationId, code, message }: { projectId: string; operationId: string; code: SyncErrorCode; message: string }): Promise<void> {
-      await withDatabase(() => operations.finish(operationId, { status: 'failed', error_code: code, error_message: message }));
+      await withDatabase(() => operations.finish(operationId, { status: endedStatus(code), error_code: code, error_message: message }));
     },
   };
+}
+
+/** Stops an attempt whose operation was cancelled (or ran out of time) before it writes anything visible. */
+function throwIfCancelled(context: Context): void {
+  if (context.cancellationSignal.aborted) throw new CancelledFailure('the outbound operation was cancelled before its commit was published');
 }
 
 function entriesOf(tree: Array<{ path: string; sha: string; mode: string }>, paths: string[]): Map<string, TreeFact> {

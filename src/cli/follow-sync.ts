@@ -30,7 +30,7 @@ export async function followSync(client: ReposyncClient, projectId: string, requ
         seenRunning = true;
         observer.progress(status);
       } else if (event === 'done') {
-        const ended = status.status === 'synced' || status.status === 'failed';
+        const ended = status.status === 'synced' || status.status === 'failed' || status.status === 'cancelled';
         const completedAt = status.syncCompletedAt ? Date.parse(status.syncCompletedAt) : 0;
         if (ended && (seenRunning || completedAt >= requestedAt || Date.now() - requestedAt > START_GRACE_MS)) return status;
       }

@@ -3,9 +3,9 @@ import type { Operation, ReposyncClient } from '@reposync/client';
 import { expectOk } from './api-result.js';
 
 const POLL_MS = 500;
-const FINISHED = new Set(['succeeded', 'failed']);
+const FINISHED = new Set(['succeeded', 'failed', 'cancelled']);
 
-/** Polls an operation until it has succeeded or failed. */
+/** Polls an operation until it has succeeded, failed or been cancelled. */
 export async function waitForOperation(client: ReposyncClient, projectId: string, operationId: string): Promise<Operation> {
   for (;;) {
     const operation = expectOk(

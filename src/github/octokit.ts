@@ -10,34 +10,39 @@ export interface OctokitOptions {
   baseUrl: string;
   /** A token, or undefined for an app-level client configured by @octokit/app. */
   auth?: string;
-  /** Retries of one rate-limited request before it fails (each waits what GitHub says). */
-  rateLimitRetries?: number;
+  /**
+   * The longest wait, in seconds, a rate-limited request sits out inside this process before it
+   * is retried once. Longer waits (a primary limit can last an hour) fail the request at once.
+   */
+  maxRateLimitWaitSeconds?: number;
   log?: { warn(message: string): void };
 }
 
 /**
- * A client for one sync: rate limits are waited out (`retry-after`, `x-ratelimit-reset`,
- * https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api) a bounded number
- * of times, then surface so Temporal's own retry policy takes over.
+ * A client for one sync. A rate limit (`retry-after`, `x-ratelimit-reset`,
+ * https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api) is waited out
+ * here only when GitHub asks for a pause of a few seconds; otherwise the request fails with
+ * GitHub's answer, and `githubFailure` turns it into a Temporal retry scheduled for when GitHub
+ * said to come back: a sleeping activity would hold a worker slot and outlive its timeout.
+ * The retry plugin leaves 429 alone for the same reason (it would retry on its own clock).
  */
 export function createOctokit(options: OctokitOptions): ReposyncOctokit {
-  const { baseUrl, auth, rateLimitRetries = 3, log } = options;
+  const { baseUrl, auth, maxRateLimitWaitSeconds = 5, log } = options;
   const warn = (message: string) => log?.warn(message);
+  const waitHere = (kind: string, retryAfter: number, request: { method: string; url: string }, retryCount: number) => {
+    const wait = retryCount === 0 && retryAfter <= maxRateLimitWaitSeconds;
+    warn(`${kind} on ${request.method} ${request.url}: ${wait ? `retrying in ${retryAfter}s` : `GitHub asks to wait ${retryAfter}s; the activity retries then`}`);
+    return wait;
+  };
   return new ReposyncOctokit({
     baseUrl,
     ...(auth ? { auth } : {}),
     userAgent: 'reposync',
     log: { debug: () => {}, info: () => {}, warn, error: warn },
     throttle: {
-      onRateLimit: (retryAfter, request, _octokit, retryCount) => {
-        warn(`rate limit on ${request.method} ${request.url}; retry ${retryCount + 1} in ${retryAfter}s`);
-        return retryCount < rateLimitRetries;
-      },
-      onSecondaryRateLimit: (retryAfter, request, _octokit, retryCount) => {
-        warn(`secondary rate limit on ${request.method} ${request.url}; retry ${retryCount + 1} in ${retryAfter}s`);
-        return retryCount < rateLimitRetries;
-      },
+      onRateLimit: (retryAfter, request, _octokit, retryCount) => waitHere('rate limit', retryAfter, request, retryCount),
+      onSecondaryRateLimit: (retryAfter, request, _octokit, retryCount) => waitHere('secondary rate limit', retryAfter, request, retryCount),
     },
-    retry: { retries: 3 },
+    retry: { retries: 3, doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
   });
 }

@@ -8,6 +8,8 @@ export interface InitialSyncInput {
   maximumAttempts?: number;
   /** Seconds without a heartbeat before the import's worker is presumed lost (default 20). */
   heartbeatTimeoutSeconds?: number;
+  /** Seconds the whole sync may take before it stops and records `timed-out` (default: a few hours). */
+  deadlineSeconds?: number;
 }
 
 export interface InitialSyncResult {

@@ -16,6 +16,8 @@ export interface OutboundSyncInput {
   projectId: string;
   operationId: string;
   maximumAttempts?: number;
+  /** Seconds the commit may take before it stops and records `timed-out` (default: two hours). */
+  deadlineSeconds?: number;
 }
 
 /** How an outbound operation ended on GitHub. */

@@ -22,5 +22,9 @@ export interface SyncStatusView {
 export type SyncProgress = Pick<SyncStatusView, 'phase' | 'filesDone' | 'filesTotal' | 'bytesDone' | 'bytesTotal' | 'currentPath'>;
 
 export const syncStatusQuery = defineQuery<SyncStatusView>('status');
-/** Sent by the import activity, at most about once a second, so the query can show progress. */
+/**
+ * Progress sent to the workflow by import activities of earlier releases. Current activities store
+ * progress on the operation row instead (each signal was a history event, and a long import's
+ * history hit its limit); the workflow still accepts the signal while such activities finish.
+ */
 export const syncProgressSignal = defineSignal<[SyncProgress]>('progress');

@@ -37,7 +37,7 @@ export function renderDurationChart(svg, operations) {
   finished.forEach((op, index) => {
     const height = Math.max(1, (op.durationMs / longest) * plotHeight);
     const bar = svgElement('rect', {
-      class: op.status === 'failed' ? 'bar-failed' : 'bar-ok',
+      class: op.status === 'failed' || op.status === 'cancelled' ? 'bar-failed' : 'bar-ok',
       x: (PAD.left + index * slot + slot * 0.15).toFixed(1),
       y: (baseline - height).toFixed(1),
       width: (slot * 0.7).toFixed(1),

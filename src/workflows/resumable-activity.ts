@@ -1,5 +1,6 @@
-import { ActivityFailure, ApplicationFailure, sleep, TimeoutFailure } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, isCancellation, sleep, TimeoutFailure } from '@temporalio/workflow';
 import type { ImportCheckpoint } from '../shared/import-checkpoint.js';
+import { retryAfterMsOf } from '../shared/retry-after.js';
 import { outageBackoffMs } from './activity-options.js';
 
 export interface ResumableBudget {
@@ -15,8 +16,9 @@ export interface ResumableBudget {
  * - a lost worker (killed, redeployed, out of memory: its heartbeat timed out) is re-run at once
  *   for as long as each loss comes with more saved work than the one before, so any number of
  *   deploys during a long import never spends the retries meant for outages;
- * - any other retryable failure is an outage, retried with backoff `maximumAttempts` times in all.
- * Non-retryable failures end it at once.
+ * - any other retryable failure is an outage, retried with backoff `maximumAttempts` times in all,
+ *   no sooner than the failure asks (a rate limit names when GitHub takes requests again).
+ * Non-retryable failures and cancellations end it at once.
  */
 export async function runResumable<T>(attempt: () => Promise<T>, budget: ResumableBudget): Promise<T> {
   let outages = 0;
@@ -26,12 +28,12 @@ export async function runResumable<T>(attempt: () => Promise<T>, budget: Resumab
     try {
       return await attempt();
     } catch (error) {
-      if (!(error instanceof ActivityFailure) || error.retryState === 'NON_RETRYABLE_FAILURE') throw error;
+      if (isCancellation(error) || !(error instanceof ActivityFailure) || error.retryState === 'NON_RETRYABLE_FAILURE') throw error;
       const lost = lostWorkerCheckpoint(error);
       if (lost === undefined) {
         outages += 1;
         if (outages >= budget.maximumAttempts) throw error;
-        await sleep(outageBackoffMs(outages));
+        await sleep(outageBackoffMs(outages, requestedRetryDelayMs(error)));
         continue;
       }
       const saved = lost?.filesSaved ?? -1;
@@ -62,4 +64,10 @@ function lostWorkerCheckpoint(error: ActivityFailure): ImportCheckpoint | null |
   if (!(cause instanceof TimeoutFailure) || cause.timeoutType !== 'HEARTBEAT') return undefined;
   const details = cause.lastHeartbeatDetails as Partial<ImportCheckpoint> | undefined;
   return typeof details?.filesSaved === 'number' ? { phase: String(details.phase), filesSaved: details.filesSaved } : null;
+}
+
+/** The delay an attempt's failure asked for before the next attempt, in ms. */
+function requestedRetryDelayMs(error: ActivityFailure): number | undefined {
+  const { cause } = error;
+  return cause instanceof ApplicationFailure ? retryAfterMsOf(cause.details) : undefined;
 }

@@ -3,8 +3,9 @@ import { syncProgressSignal, syncStatusQuery, type SyncPhase, type SyncStatusVie
 import { recordPhase } from './search-attributes.js';
 
 /**
- * The status a sync workflow answers its `status` query with, kept up to date by the import
- * activity's progress signals (ignored once the sync has ended). Every phase it enters is also
+ * The status a sync workflow answers its `status` query with: what the workflow itself knows
+ * (phase, operation, commit, last error). How far the work got is stored by the activity on the
+ * operation row and merged in by the status API. Every phase it enters is also
  * the run's `SyncPhase` search attribute, so the Temporal UI lists runs by phase.
  */
 export function trackSyncStatus(kind: SyncStatusView['kind'], initialPhase: SyncPhase = 'starting'): SyncStatusView {

@@ -753,7 +753,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** @description idle | pending | syncing | synced | failed */
+                            /** @description idle | pending | syncing | synced | failed | cancelled */
                             status: string;
                             phase: string | null;
                             workflowId: string | null;
@@ -779,7 +779,7 @@ export interface paths {
                             /** @description The project's latest outbound edit */
                             lastOutbound?: {
                                 operationId: string;
-                                /** @description pending | running | succeeded | failed */
+                                /** @description pending | running | succeeded | failed | cancelled */
                                 status: string;
                                 /** @description the commit (commitSha) or pull request (number, url) it ended with */
                                 result: {

@@ -22,7 +22,7 @@ export const SyncProgressSchema = Type.Object({
 });
 
 export const SyncStatusSchema = Type.Object({
-  status: Type.String({ description: 'idle | pending | syncing | synced | failed' }),
+  status: Type.String({ description: 'idle | pending | syncing | synced | failed | cancelled' }),
   phase: Nullable(Type.String()),
   workflowId: Nullable(Type.String()),
   operationId: Nullable(Type.String()),
@@ -36,7 +36,7 @@ export const SyncStatusSchema = Type.Object({
       Type.Object(
         {
           operationId: Type.String(),
-          status: Type.String({ description: 'pending | running | succeeded | failed' }),
+          status: Type.String({ description: 'pending | running | succeeded | failed | cancelled' }),
           result: Nullable(Type.Record(Type.String(), Type.Unknown(), { description: 'the commit (commitSha) or pull request (number, url) it ended with' })),
           conflicts: Type.Array(Type.String()),
           error: Nullable(Type.Object({ code: Type.String(), message: Type.String() })),

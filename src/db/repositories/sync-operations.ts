@@ -1,5 +1,6 @@
 import { sql, type Selectable, type Updateable } from 'kysely';
 import type { Db } from '../connection.js';
+import type { SyncProgress } from '../../shared/sync-status.js';
 import type { OperationKind, SyncOperationsTable } from '../schema/index.js';
 
 export type SyncOperation = Selectable<SyncOperationsTable>;
@@ -33,6 +34,17 @@ export function syncOperationsRepository(db: Db) {
         })
         .returningAll()
         .executeTakeFirstOrThrow();
+    },
+
+    /** Stores a running operation's progress, for the status API (never the workflow's history). */
+    async recordProgress(id: string, progress: SyncProgress): Promise<void> {
+      await db.updateTable('sync_operations').set({ progress: JSON.stringify(progress) }).where('id', '=', id).where('status', '=', 'running').execute();
+    },
+
+    /** The progress a running operation last stored, if any. */
+    async progressOf(id: string): Promise<SyncProgress | null> {
+      const row = await db.selectFrom('sync_operations').select('progress').where('id', '=', id).executeTakeFirst();
+      return row?.progress ?? null;
     },
 
     /** Closes an operation; `apiRequestsDelta` adds to the requests earlier activities counted. */

@@ -2,7 +2,7 @@ import type { ColumnType, Generated, JSONColumnType } from 'kysely';
 
 export type SyncMode = 'direct_commit' | 'protected_pr' | 'hybrid';
 export type AuthKind = 'token' | 'app' | 'none';
-export type SyncStatus = 'idle' | 'pending' | 'syncing' | 'synced' | 'failed';
+export type SyncStatus = 'idle' | 'pending' | 'syncing' | 'synced' | 'failed' | 'cancelled';
 
 /** Per-project file filter: which files are skipped, marked editable or warned about; absent fields take the defaults. */
 export interface FileFilter {

@@ -1,7 +1,8 @@
-import type { Generated, JSONColumnType } from 'kysely';
+import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+import type { SyncProgress } from '../../shared/sync-status.js';
 
 export type OperationKind = 'initial' | 'incremental' | 'full_resync' | 'outbound' | 'verify';
-export type OperationStatus = 'pending' | 'running' | 'succeeded' | 'failed';
+export type OperationStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 
 /** The operations log: one row per sync, in either direction. */
 export interface SyncOperationsTable {
@@ -26,6 +27,8 @@ export interface SyncOperationsTable {
   completed_at: Date | null;
   duration_ms: number | null;
   metadata: JSONColumnType<Record<string, unknown>, string | undefined, string>;
+  /** The running sync's progress, written by its activity about once a second; null once none is reported. */
+  progress: ColumnType<SyncProgress | null, string | null | undefined, string | null>;
 }
 
 export interface SyncOperationsSchema {

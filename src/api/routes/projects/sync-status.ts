@@ -1,7 +1,8 @@
 import { ApplicationFailure, WorkflowFailedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { isSyncErrorCode } from '../../../shared/error-codes.js';
 import type { Project } from '../../../db/repositories/projects.js';
-import type { SyncOperation } from '../../../db/repositories/sync-operations.js';
+import type { Db } from '../../../db/connection.js';
+import { syncOperationsRepository, type SyncOperation } from '../../../db/repositories/sync-operations.js';
 import { incrementalSyncWorkflowId, initialSyncWorkflowId } from '../../../shared/workflow-ids.js';
 import { syncStatusQuery, type SyncStatusView } from '../../../shared/sync-status.js';
 import type { SyncStatusBody } from '../../schemas/sync.js';
@@ -46,6 +47,17 @@ async function workflowStatus(temporal: Client, workflowId: string): Promise<(Li
     if (error instanceof WorkflowNotFoundError) return undefined;
     throw error;
   }
+}
+
+/**
+ * A running sync's view with the progress its activity stored: the workflow knows which phase it
+ * is in, the operation row how far the work got (kept out of the workflow's history).
+ */
+export async function withStoredProgress(db: Db, live: LiveSync | undefined): Promise<LiveSync | undefined> {
+  const view = live?.view;
+  if (!live || !view?.operationId || view.phase !== 'streaming') return live;
+  const progress = await syncOperationsRepository(db).progressOf(view.operationId);
+  return progress ? { ...live, view: { ...view, ...progress } } : live;
 }
 
 /** The code and message a closed workflow failed with (the sync's own code when it set one). */

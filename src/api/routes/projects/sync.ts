@@ -7,7 +7,7 @@ import { followProject, requestInitialSync } from '../../../temporal/project-wri
 import { httpError } from '../../http-error.js';
 import { IdempotencyHeadersSchema, idempotencyHooks, idempotencyResponses } from '../../idempotency/idempotency-key.js';
 import { loadProject } from './load-project.js';
-import { liveSyncStatus, presentOutbound, presentSyncStatus } from './sync-status.js';
+import { liveSyncStatus, presentOutbound, presentSyncStatus, withStoredProgress } from './sync-status.js';
 import { syncOperationsRepository } from '../../../db/repositories/sync-operations.js';
 import { writerJobsRepository } from '../../../db/repositories/writer-jobs.js';
 
@@ -81,7 +81,7 @@ export const syncRoutes: FastifyPluginAsync = async (fastify) => {
     },
     async (request) => {
       const project = await loadProject(db, request);
-      const [live, outbound] = await Promise.all([liveSyncStatus(temporal, project.id), syncOperationsRepository(db).latestOutbound(project.id)]);
+      const [live, outbound] = await Promise.all([liveSyncStatus(temporal, project.id).then((found) => withStoredProgress(db, found)), syncOperationsRepository(db).latestOutbound(project.id)]);
       return { ...presentSyncStatus(project, live), lastOutbound: outbound ? presentOutbound(outbound) : null };
     },
   );
@@ -102,9 +102,11 @@ export const syncRoutes: FastifyPluginAsync = async (fastify) => {
       const send = (event: string, data: unknown) => raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
       let last = '';
       const opened = Date.now();
-      // Polls the workflow query and forwards each change; ends once no sync is running.
+      // Polls the workflow query and the stored progress, forwards each change; ends once no sync is running.
       while (!closed) {
-        const live = await liveSyncStatus(temporal, project.id).catch(() => undefined);
+        const live = await liveSyncStatus(temporal, project.id)
+          .then((found) => withStoredProgress(db, found))
+          .catch(() => undefined);
         const current = (await loadProject(db, request).catch(() => undefined)) ?? project;
         const status = presentSyncStatus(current, live);
         const serialized = JSON.stringify(status);
