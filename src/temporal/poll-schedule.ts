@@ -1,4 +1,4 @@
-import { ScheduleAlreadyRunning, ScheduleNotFoundError, type Client, type ScheduleOptions } from '@temporalio/client';
+import { ScheduleAlreadyRunning, ScheduleNotFoundError, WorkflowNotFoundError, type Client, type ScheduleOptions } from '@temporalio/client';
 import type { Config } from '../config.js';
 import type { PollProjectsInput } from '../shared/poll-projects.js';
 import { searchAttributes } from '../shared/search-attributes.js';
@@ -23,22 +23,23 @@ export async function ensurePollSchedule(temporal: Client, config: Pick<Config, 
     return 'disabled';
   }
   const intervalMs = intervalSeconds * 1000;
+  const input: PollProjectsInput = { intervalMs, concurrency, maximumAttempts: config.syncMaxAttempts, retryBaseMs: intervalMs };
   const options = {
     scheduleId,
-    // Jitter spreads the start of each poll, the spread each poll's requests, so a fleet of
-    // projects (and of reposync deployments) never hits GitHub at one instant.
+    // The poll runs for good (continue-as-new) and the Schedule only starts it again when it has
+    // stopped: a crash, a termination, an operator. Jitter spreads those starts across a fleet
+    // of reposync deployments; the poll itself spreads its requests over the whole interval.
     spec: { intervals: [{ every: intervalMs }], jitter: Math.min(intervalMs / 10, 30_000) },
     action: {
       type: 'startWorkflow' as const,
       workflowType: 'pollProjects',
       workflowId: `poll-projects/${taskQueue}`,
       taskQueue,
-      args: [{ concurrency, spreadMs: Math.min(intervalMs / 4, 60_000), maximumAttempts: config.syncMaxAttempts, retryBaseMs: intervalMs } satisfies PollProjectsInput],
-      workflowExecutionTimeout: Math.max(intervalMs * 3, 60_000),
+      args: [input],
       typedSearchAttributes: [{ key: searchAttributes.syncKind, value: 'poll' }],
-      staticSummary: `poll every enabled project's branch head, every ${intervalSeconds} s`,
+      staticSummary: `poll every enabled project's branch head once every ${intervalSeconds} s`,
     },
-    // A poll still running when the next is due makes the next one pointless.
+    // Never two polls at once: a start while one runs is skipped.
     policies: { overlap: 'SKIP' as const, catchupWindow: Math.max(intervalMs, 60_000) },
   } satisfies ScheduleOptions;
   try {
@@ -46,7 +47,34 @@ export async function ensurePollSchedule(temporal: Client, config: Pick<Config, 
     return 'created';
   } catch (error) {
     if (!(error instanceof ScheduleAlreadyRunning)) throw error;
-    await temporal.schedule.getHandle(scheduleId).update((previous) => ({ ...previous, spec: options.spec, action: options.action, policies: { ...previous.policies, ...options.policies } }));
-    return 'updated';
   }
+  const handle = temporal.schedule.getHandle(scheduleId);
+  let settingsChanged = false;
+  await handle.update((previous) => {
+    settingsChanged = previous.action.type !== 'startWorkflow' || JSON.stringify(previous.action.args ?? []) !== JSON.stringify(options.action.args);
+    return { ...previous, spec: options.spec, action: options.action, policies: { ...previous.policies, ...options.policies } };
+  });
+  if (settingsChanged) await restartRunningPoll(temporal, scheduleId);
+  return 'updated';
+}
+
+/**
+ * A running poll keeps the settings it was started with: stop it and start it again at once, with
+ * the new ones; it resumes its round from the cursor the database keeps.
+ */
+async function restartRunningPoll(temporal: Client, scheduleId: string): Promise<void> {
+  const handle = temporal.schedule.getHandle(scheduleId);
+  const { info } = await handle.describe();
+  if (info.runningActions.length === 0) return;
+  await Promise.all(
+    info.runningActions.map((action) =>
+      temporal.workflow
+        .getHandle(action.workflow.workflowId)
+        .terminate('the poll settings changed; the Schedule starts the poll again with them')
+        .catch((error: unknown) => {
+          if (!(error instanceof WorkflowNotFoundError)) throw error;
+        }),
+    ),
+  );
+  await handle.trigger('ALLOW_ALL');
 }

@@ -49,6 +49,8 @@ export interface SyncHarnessOptions {
   emulatorLimits?: Parameters<typeof startGitHubEmulator>[0]['limits'];
   /** false: no worker in this process (the test starts worker processes itself). */
   inProcessWorker?: boolean;
+  /** Where the in-process worker's activities log (silent by default). */
+  workerLog?: { info(message: string, fields?: Record<string, unknown>): void; warn(message: string, fields?: Record<string, unknown>): void };
   /** Create the polling failsafe's Schedule for this harness's task queue (POLL_INTERVAL_SECONDS). */
   pollSchedule?: boolean;
 }
@@ -72,7 +74,7 @@ export async function startSyncHarness(options: SyncHarnessOptions = {}): Promis
       githubApiUrl: api.config.github.apiUrl,
       temporal: api.temporal,
       ...(options.archiveLimits ? { archiveLimits: options.archiveLimits } : {}),
-      log: silent,
+      log: options.workerLog ?? silent,
     }),
     shutdownGraceTime: '2 seconds',
   });

@@ -1,6 +1,7 @@
 import type { ApiKeysSchema } from './api-keys.js';
 import type { BlobsSchema } from './blobs.js';
 import type { OutboundChangesSchema } from './outbound-changes.js';
+import type { PollCursorsSchema } from './poll-cursors.js';
 import type { ProjectsSchema } from './projects.js';
 import type { SnapshotFilesSchema } from './snapshot-files.js';
 import type { SnapshotsSchema } from './snapshots.js';
@@ -11,6 +12,7 @@ import type { WebhookDeliveriesSchema } from './webhook-deliveries.js';
 export type Database = TenantsSchema &
   ApiKeysSchema &
   ProjectsSchema &
+  PollCursorsSchema &
   SnapshotsSchema &
   SnapshotFilesSchema &
   BlobsSchema &
@@ -21,6 +23,7 @@ export type Database = TenantsSchema &
 export type * from './api-keys.js';
 export type * from './blobs.js';
 export type * from './outbound-changes.js';
+export type * from './poll-cursors.js';
 export type * from './projects.js';
 export type * from './snapshot-files.js';
 export type * from './snapshots.js';
