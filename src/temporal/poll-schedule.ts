@@ -37,7 +37,7 @@ export async function ensurePollSchedule(temporal: Client, config: Pick<Config, 
       taskQueue,
       args: [input],
       typedSearchAttributes: [{ key: searchAttributes.syncKind, value: 'poll' }],
-      staticSummary: `poll every enabled project's branch head once every ${intervalSeconds} s`,
+      staticSummary: `poll every enabled project's branch head, every ${intervalSeconds} s`,
     },
     // Never two polls at once: a start while one runs is skipped.
     policies: { overlap: 'SKIP' as const, catchupWindow: Math.max(intervalMs, 60_000) },
