@@ -1,4 +1,5 @@
 import type { Project } from '../db/repositories/projects.js';
+import type { GitHubClients, ProjectGitHub } from '../github/project-client.js';
 import { followProject } from '../temporal/project-writer.js';
 import { needsSyncRetry, type RetryBackoff } from '../sync/poll-retry.js';
 import type { PollCounts } from '../shared/poll-projects.js';
@@ -11,8 +12,31 @@ export const COUNT_OF: Record<HeadCheck, Exclude<keyof PollCounts, 'checked'>> =
 
 export interface HeadCheckOptions {
   backoff: RetryBackoff;
+  /** GitHub clients shared by the projects of one credential (see credentialCache). */
+  clients: GitHubClients;
   /** How to start a project's writer when a head moved. */
   writer: { taskQueue: string; maximumAttempts: number };
+}
+
+/**
+ * One GitHub client per credential for the span of a poll stretch: many projects share a token or
+ * an installation, and building a client (decrypting the token, the throttling and retry
+ * plugins) per project was most of the poll's own CPU at thousands of projects. Sharing it also
+ * makes the throttling plugin see all of a credential's requests.
+ */
+export function credentialCache(github: GitHubClients): GitHubClients {
+  const clients = new Map<string, Promise<ProjectGitHub>>();
+  return (project) => {
+    const key = `${project.auth_kind}:${project.installation_id ?? ''}:${project.token_ciphertext ?? ''}`;
+    let client = clients.get(key);
+    if (!client) {
+      client = github(project);
+      clients.set(key, client);
+      // A failure (no credentials) is not kept: the next project of the credential tries again.
+      client.catch(() => clients.delete(key));
+    }
+    return client;
+  };
 }
 
 /**
@@ -23,12 +47,12 @@ export interface HeadCheckOptions {
  * next round. A failing project is logged and counted, never fails the poll.
  */
 export function createHeadCheck(deps: ActivityDeps) {
-  const { db, github, log } = deps;
+  const { db, log } = deps;
   return async function checkHead(project: Project, options: HeadCheckOptions): Promise<HeadCheck> {
     const branch = project.branch ?? project.default_branch;
     if (!branch) return 'failed';
     try {
-      const client = await github(project);
+      const client = await options.clients(project);
       const response = await client.octokit.rest.repos
         .getBranch({ owner: project.owner, repo: project.repo, branch, headers: project.branch_etag ? { 'if-none-match': project.branch_etag } : {} })
         .catch((error: unknown) => {

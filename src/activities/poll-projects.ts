@@ -4,7 +4,7 @@ import { projectsRepository, type Project } from '../db/repositories/projects.js
 import type { ClaimPollCursorInput, PollCounts, PollCursor, PollStretchInput, PollStretchResult } from '../shared/poll-projects.js';
 import { lastDueSlot, nextRoundStart, slotDueOffsetMs } from '../sync/poll-slots.js';
 import type { ActivityDeps } from './deps.js';
-import { COUNT_OF, createHeadCheck, type HeadCheckOptions } from './poll-head-check.js';
+import { COUNT_OF, createHeadCheck, credentialCache, type HeadCheckOptions } from './poll-head-check.js';
 
 /** Retries of a failing project are at least a poll interval apart, and at most this far. */
 const MAX_RETRY_DELAY_MS = 6 * 60 * 60 * 1000;
@@ -64,7 +64,7 @@ export function createPollActivities(deps: ActivityDeps) {
       let cursor = (context.info.heartbeatDetails as PollCursor | undefined) ?? input.cursor;
       const counts = noCounts();
       const beat = () => context.heartbeat(cursor);
-      const options = { concurrency: input.concurrency, writer: input.writer, backoff: { baseMs: input.retryBaseMs ?? DEFAULT_RETRY_BASE_MS, maxMs: MAX_RETRY_DELAY_MS } };
+      const options = { concurrency: input.concurrency, writer: input.writer, backoff: { baseMs: input.retryBaseMs ?? DEFAULT_RETRY_BASE_MS, maxMs: MAX_RETRY_DELAY_MS }, clients: credentialCache(deps.github) };
       const endsAt = Date.now() + input.stretchMs;
       const done = (extra: Pick<PollStretchResult, 'roundEnded' | 'superseded'>): PollStretchResult => ({ ...counts, cursor, ...extra });
       /** Waits until `at` or the stretch's end, whichever is first; false once the stretch is over. */

@@ -44,7 +44,7 @@ const cursor = () => h.db.selectFrom('poll_cursors').selectAll().where('task_que
 /** When each project's branch was read, in order. */
 function pollTimes(projects: SeededProject[]): Map<string, number[]> {
   const times = new Map(projects.map((project) => [project.id, [] as number[]]));
-  const byRepository = new Map(projects.map((project) => [`/repos/${project.owner}/${project.repo}/branches/main`, project.id]));
+  const byRepository = new Map(projects.map((project) => [`/repos/${project.owner}/${project.repo}/branches/${project.branch}`, project.id]));
   for (const entry of h.github.requests.filter('GET /repos/{owner}/{repo}/branches/{branch}')) {
     const id = byRepository.get(entry.path);
     if (id) times.get(id)!.push(entry.at);
