@@ -14,12 +14,7 @@ export async function ensurePollSchedule(temporal: Client, config: Pick<Config, 
   const scheduleId = pollScheduleId(taskQueue);
   const { intervalSeconds, concurrency } = config.poll;
   if (intervalSeconds === 0) {
-    await temporal.schedule
-      .getHandle(scheduleId)
-      .delete()
-      .catch((error: unknown) => {
-        if (!(error instanceof ScheduleNotFoundError)) throw error;
-      });
+    await removePollSchedule(temporal, taskQueue);
     return 'disabled';
   }
   const intervalMs = intervalSeconds * 1000;
@@ -58,23 +53,40 @@ export async function ensurePollSchedule(temporal: Client, config: Pick<Config, 
   return 'updated';
 }
 
+/** Stops the running poll (it runs for good) and removes its Schedule; nothing when there is none. */
+export async function removePollSchedule(temporal: Client, taskQueue: string): Promise<void> {
+  const scheduleId = pollScheduleId(taskQueue);
+  try {
+    await stopRunningPoll(temporal, scheduleId, 'the polling failsafe was switched off');
+    await temporal.schedule.getHandle(scheduleId).delete();
+  } catch (error) {
+    if (!(error instanceof ScheduleNotFoundError)) throw error;
+  }
+}
+
 /**
  * A running poll keeps the settings it was started with: stop it and start it again at once, with
  * the new ones; it resumes its round from the cursor the database keeps.
  */
 async function restartRunningPoll(temporal: Client, scheduleId: string): Promise<void> {
-  const handle = temporal.schedule.getHandle(scheduleId);
-  const { info } = await handle.describe();
-  if (info.runningActions.length === 0) return;
+  if (await stopRunningPoll(temporal, scheduleId, 'the poll settings changed; the Schedule starts the poll again with them')) {
+    await temporal.schedule.getHandle(scheduleId).trigger('ALLOW_ALL');
+  }
+}
+
+/** Terminates the polls the Schedule started that still run; whether there was one. */
+async function stopRunningPoll(temporal: Client, scheduleId: string, reason: string): Promise<boolean> {
+  const { info } = await temporal.schedule.getHandle(scheduleId).describe();
+  if (info.runningActions.length === 0) return false;
   await Promise.all(
     info.runningActions.map((action) =>
       temporal.workflow
         .getHandle(action.workflow.workflowId)
-        .terminate('the poll settings changed; the Schedule starts the poll again with them')
+        .terminate(reason)
         .catch((error: unknown) => {
           if (!(error instanceof WorkflowNotFoundError)) throw error;
         }),
     ),
   );
-  await handle.trigger('ALLOW_ALL');
+  return true;
 }

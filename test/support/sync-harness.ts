@@ -9,7 +9,7 @@ import { createGitHubClients } from '../../src/github/project-client.js';
 import type { Db } from '../../src/db/connection.js';
 import type { BlobStore } from '../../src/storage/blob-store.js';
 import type { ArchiveLimits } from '../../src/sync/archive-limits.js';
-import { ensurePollSchedule, pollScheduleId } from '../../src/temporal/poll-schedule.js';
+import { ensurePollSchedule, removePollSchedule } from '../../src/temporal/poll-schedule.js';
 import { startGitHubEmulator, type GitHubEmulator } from './github-emulator/index.js';
 import { startApiHarness, type ApiHarness } from './api-harness.js';
 
@@ -132,7 +132,7 @@ export async function startSyncHarness(options: SyncHarnessOptions = {}): Promis
     killWorkerProcesses,
     async close() {
       await killWorkerProcesses();
-      if (options.pollSchedule) await api.temporal.schedule.getHandle(pollScheduleId(api.config.temporal.taskQueue)).delete().catch(() => {});
+      if (options.pollSchedule) await removePollSchedule(api.temporal, api.config.temporal.taskQueue).catch(() => {});
       worker?.shutdown();
       await running;
       await connection.close();
