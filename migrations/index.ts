@@ -10,6 +10,7 @@ import * as blobMissing from './2026-11-30T1110-blob-missing.js';
 import * as writerJobs from './2026-11-30T1300-writer-jobs.js';
 import * as idempotencyKeys from './2026-11-30T1310-idempotency-keys.js';
 import * as operationProgress from './2026-11-30T1400-operation-progress.js';
+import * as pollCursor from './2026-11-30T1600-poll-cursor.js';
 
 /**
  * Every migration, by name, in order. Listed statically rather than read from the folder so the
@@ -27,6 +28,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-30T1300-writer-jobs': writerJobs,
   '2026-11-30T1310-idempotency-keys': idempotencyKeys,
   '2026-11-30T1400-operation-progress': operationProgress,
+  '2026-11-30T1600-poll-cursor': pollCursor,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,86 +1,118 @@
 import { Context } from '@temporalio/activity';
+import { pollCursorsRepository } from '../db/repositories/poll-cursors.js';
 import { projectsRepository, type Project } from '../db/repositories/projects.js';
-import { followProject } from '../temporal/project-writer.js';
-import type { PollPageInput, PollPageResult } from '../shared/poll-projects.js';
-import { needsSyncRetry, type RetryBackoff } from '../sync/poll-retry.js';
+import type { ClaimPollCursorInput, PollCounts, PollCursor, PollStretchInput, PollStretchResult } from '../shared/poll-projects.js';
+import { lastDueSlot, nextRoundStart, slotDueOffsetMs } from '../sync/poll-slots.js';
 import type { ActivityDeps } from './deps.js';
-
-/** What one project's conditional request found, and what the poll did about it. */
-type HeadCheck = 'not-modified' | 'unchanged' | 'moved' | 'retried' | 'failed';
+import { COUNT_OF, createHeadCheck, credentialCache, type HeadCheckOptions } from './poll-head-check.js';
 
 /** Retries of a failing project are at least a poll interval apart, and at most this far. */
 const MAX_RETRY_DELAY_MS = 6 * 60 * 60 * 1000;
 /** The poll interval Schedules created before the backoff was configurable ran at. */
 const DEFAULT_RETRY_BASE_MS = 5 * 60 * 1000;
+/** A waiting stretch still heartbeats this often, so a lost worker is noticed. */
+const HEARTBEAT_EVERY_MS = 5_000;
+/**
+ * Projects falling due within this long of each other are polled as one page: a few database
+ * queries per page instead of per project at 10,000 projects, each project at most this late.
+ */
+const PAGE_GATHER_MS = 200;
+
+const noCounts = (): PollCounts => ({ checked: 0, notModified: 0, unchanged: 0, moved: 0, retried: 0, failed: 0 });
 
 /**
- * The polling failsafe's work, a page of projects at a time: one conditional request per
- * project for its branch head (a 304 costs no rate limit), a push signal to the project's writer
- * where the head moved, or where the project is behind the head it knows or its last sync failed
- * (with backoff, see needsSyncRetry). What the request found (ETag, head) is stored only after
- * the signal went out, so a signal that fails is retried by the next poll. A failing project is
- * logged and counted, never fails the whole poll.
+ * The polling failsafe's work. Rounds of one interval each: every enabled, imported project is
+ * polled once per round, when its slot falls due (see poll-slots.ts), so requests are spread
+ * evenly over the interval. The cursor (the round and the last project polled) is written to the
+ * database after every page, so a poll that stops resumes where it was.
  */
 export function createPollActivities(deps: ActivityDeps) {
-  const { db, github, log } = deps;
+  const { db, log } = deps;
   const projects = projectsRepository(db);
+  const cursors = pollCursorsRepository(db);
+  const checkHead = createHeadCheck(deps);
 
-  async function checkHead(project: Project, input: PollPageInput): Promise<HeadCheck> {
-    const branch = project.branch ?? project.default_branch;
-    if (!branch) return 'failed';
-    const backoff: RetryBackoff = { baseMs: input.retryBaseMs ?? DEFAULT_RETRY_BASE_MS, maxMs: MAX_RETRY_DELAY_MS };
-    try {
-      const client = await github(project);
-      const response = await client.octokit.rest.repos
-        .getBranch({ owner: project.owner, repo: project.repo, branch, headers: project.branch_etag ? { 'if-none-match': project.branch_etag } : {} })
-        .catch((error: unknown) => {
-          if ((error as { status?: number }).status === 304) return undefined;
-          throw error;
-        });
-      const head = response ? response.data.commit.sha : project.last_remote_sha;
-      const moved = response !== undefined && head !== project.last_remote_sha && head !== project.last_synced_sha;
-      const retry = !moved && needsSyncRetry(project, head, new Date(), backoff);
-      if (moved || retry) {
-        if (!deps.temporal) throw new Error('the poll needs a Temporal client to signal project writers');
-        await followProject(deps.temporal, input.writer, project, { ...(head ? { sha: head } : {}), source: 'poll' });
-        log.info(moved ? 'poll found a moved head' : 'poll retries a project behind its head or failed', { projectId: project.id, head: head?.slice(0, 7), failures: project.sync_failures });
+  /** Polls a page of due projects, a fixed number of requests in flight. */
+  async function checkAll(page: Project[], options: HeadCheckOptions & { concurrency: number }, counts: PollCounts, beat: () => void): Promise<void> {
+    let next = 0;
+    const worker = async () => {
+      while (next < page.length) {
+        const outcome = await checkHead(page[next++]!, options);
+        counts[COUNT_OF[outcome]] += 1;
+        counts.checked += 1;
+        beat();
       }
-      if (response) {
-        await db
-          .updateTable('projects')
-          .set({ branch_etag: response.headers.etag ?? null, last_remote_sha: response.data.commit.sha })
-          .where('id', '=', project.id)
-          .execute();
-      }
-      if (moved) return 'moved';
-      if (retry) return 'retried';
-      return response ? 'unchanged' : 'not-modified';
-    } catch (error) {
-      log.warn('poll of a project failed', { projectId: project.id, error: (error as Error).message });
-      return 'failed';
-    }
+    };
+    await Promise.all(Array.from({ length: Math.min(options.concurrency, page.length) }, worker));
   }
 
   return {
-    async pollPage(input: PollPageInput): Promise<PollPageResult> {
-      const page = await projects.listPollable({ after: input.after, limit: input.limit });
-      const result: PollPageResult = { next: page.length === input.limit ? page.at(-1)!.id : null, checked: 0, notModified: 0, unchanged: 0, moved: 0, retried: 0, failed: 0 };
-      const counts: Record<HeadCheck, keyof PollPageResult> = { 'not-modified': 'notModified', unchanged: 'unchanged', moved: 'moved', retried: 'retried', failed: 'failed' };
-      // A fixed number of requests in flight, each project started after a random share of the
-      // spread, so a thousand projects never reach GitHub in one burst.
-      let cursor = 0;
-      const worker = async () => {
-        while (cursor < page.length) {
-          const project = page[cursor++]!;
-          if (input.spreadMs > 0) await new Promise((resolve) => setTimeout(resolve, Math.random() * (input.spreadMs / page.length) * input.concurrency));
-          const outcome = await checkHead(project, input);
-          (result[counts[outcome]] as number) += 1;
-          result.checked += 1;
-          Context.current().heartbeat(result.checked);
+    /** Takes the task queue's cursor over for this poll and returns where its round is. */
+    async claimPollCursor(input: ClaimPollCursorInput): Promise<PollCursor> {
+      const row = await cursors.claim({ ...input, now: new Date() });
+      return { roundStartedAt: row.round_started_at.toISOString(), after: row.after_slot !== null && row.after_id !== null ? { slot: row.after_slot, id: row.after_id } : null };
+    },
+
+    /**
+     * Polls every project that falls due from the cursor on, waiting for each one's slot, until
+     * `stretchMs` has passed or the round has ended. A retried attempt resumes from its last
+     * heartbeat's cursor.
+     */
+    async pollStretch(input: PollStretchInput): Promise<PollStretchResult> {
+      const context = Context.current();
+      const { taskQueue, owner, intervalMs, pageSize } = input;
+      let cursor = (context.info.heartbeatDetails as PollCursor | undefined) ?? input.cursor;
+      const counts = noCounts();
+      const beat = () => context.heartbeat(cursor);
+      const options = { concurrency: input.concurrency, writer: input.writer, backoff: { baseMs: input.retryBaseMs ?? DEFAULT_RETRY_BASE_MS, maxMs: MAX_RETRY_DELAY_MS }, clients: credentialCache(deps.github) };
+      const endsAt = Date.now() + input.stretchMs;
+      const done = (extra: Pick<PollStretchResult, 'roundEnded' | 'superseded'>): PollStretchResult => ({ ...counts, cursor, ...extra });
+      /** Waits until `at` or the stretch's end, whichever is first; false once the stretch is over. */
+      const waitUntil = async (at: number) => {
+        for (let now = Date.now(); now < Math.min(at, endsAt); now = Date.now()) {
+          await context.sleep(Math.min(Math.min(at, endsAt) - now, HEARTBEAT_EVERY_MS));
+          beat();
         }
+        return Date.now() < endsAt;
       };
-      await Promise.all(Array.from({ length: Math.min(input.concurrency, page.length) }, worker));
-      return result;
+
+      for (;;) {
+        const roundStart = Date.parse(cursor.roundStartedAt);
+        if (Date.now() < roundStart) {
+          if (!(await waitUntil(roundStart))) return done({ roundEnded: null, superseded: false });
+          continue;
+        }
+        const dueSlot = lastDueSlot(Date.now() - roundStart, intervalMs);
+        // One row more than a page: the first project not yet due says how long to wait.
+        const rows = await projects.listPollable({ after: cursor.after, limit: pageSize + 1 });
+        const due = rows.slice(0, pageSize).filter((project) => project.poll_slot <= dueSlot);
+        const upcoming = rows[due.length];
+        if (due.length > 0) {
+          // A poll that was taken over stops before its next page, not after it.
+          if (!(await cursors.owns(taskQueue, owner))) return done({ roundEnded: null, superseded: true });
+          await checkAll(due, options, counts, beat);
+          const last = due.at(-1)!;
+          cursor = { ...cursor, after: { slot: last.poll_slot, id: last.id } };
+          const nextDueAt = new Date(roundStart + (upcoming ? slotDueOffsetMs(upcoming.poll_slot, intervalMs) : intervalMs));
+          if ((await cursors.advance(taskQueue, owner, { after: cursor.after!, checked: due.length, nextDueAt })) === undefined) return done({ roundEnded: null, superseded: true });
+          beat();
+        }
+        if (!upcoming) {
+          const finishedAt = new Date();
+          const { startsAt, overrunMs } = nextRoundStart(new Date(roundStart), intervalMs, finishedAt);
+          const ended = await cursors.finishRound(taskQueue, owner, { nextRoundAt: startsAt, overrunMs });
+          if (!ended) return done({ roundEnded: null, superseded: true });
+          if (overrunMs > 0) {
+            log.warn(`poll round overran its ${intervalMs / 1000} s interval: ${(overrunMs / 1000).toFixed(1)} s behind`, { taskQueue, behindMs: overrunMs, intervalMs, checked: ended.checked });
+          }
+          cursor = { roundStartedAt: startsAt.toISOString(), after: null };
+          beat();
+          return done({ roundEnded: { checked: ended.checked, overrunMs }, superseded: false });
+        }
+        if (Date.now() >= endsAt) return done({ roundEnded: null, superseded: false });
+        if (due.length === pageSize) continue;
+        if (!(await waitUntil(Math.max(roundStart + slotDueOffsetMs(upcoming.poll_slot, intervalMs), Date.now() + PAGE_GATHER_MS)))) return done({ roundEnded: null, superseded: false });
+      }
     },
   };
 }

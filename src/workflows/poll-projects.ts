@@ -1,35 +1,55 @@
-import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { continueAsNew, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import type { PollPageResult, PollProjectsInput } from '../shared/poll-projects.js';
+import type { PollCounts, PollProjectsInput, PollProjectsResult } from '../shared/poll-projects.js';
 
-const PAGE_SIZE = 200;
+/** The interval Schedules created before the poll carried its interval ran at. */
+const DEFAULT_INTERVAL_MS = 5 * 60 * 1000;
 
 /**
- * The polling failsafe (started by its Schedule): every enabled, imported project's branch head
- * is checked with one conditional request, and the project's writer is signalled where it moved.
- * It catches pushes whose webhook never arrived, and retries, with backoff, projects whose sync
- * failed or that are behind the head last seen.
+ * The polling failsafe: every enabled, imported project's branch head is checked once per
+ * interval with one conditional request, at the project's own offset into the interval, and the
+ * project's writer is signalled where the head moved. It catches pushes whose webhook never
+ * arrived, and retries, with backoff, projects whose sync failed or that are behind the head last
+ * seen.
+ *
+ * It runs for good, round after round, one activity per stretch of a round; the cursor (round and
+ * last project polled) goes through continue-as-new and into the database, so neither a new run
+ * nor a poll restarted by its Schedule after a crash starts the round again from the first
+ * project. When another poll takes the cursor over, this one stops.
  */
-export async function pollProjects(input: PollProjectsInput): Promise<Omit<PollPageResult, 'next'>> {
-  const { maximumAttempts = 3 } = input;
-  const { pollPage } = proxyActivities<Activities>({
-    startToCloseTimeout: '30 minutes',
+export async function pollProjects(input: PollProjectsInput): Promise<PollProjectsResult> {
+  const { intervalMs = input.retryBaseMs ?? DEFAULT_INTERVAL_MS, maximumAttempts = 3, stretchesPerRun = 100, pageSize = 200 } = input;
+  // A stretch hands its cursor back at least a few times per interval, at most every minute.
+  const stretchMs = input.stretchMs ?? Math.min(Math.max(intervalMs / 5, 1_000), 60_000);
+  const { taskQueue, firstExecutionRunId: owner } = workflowInfo();
+  const { claimPollCursor } = proxyActivities<Activities>({ startToCloseTimeout: '1 minute', retry: { maximumInterval: '30 seconds' } });
+  const { pollStretch } = proxyActivities<Activities>({
+    startToCloseTimeout: stretchMs + 5 * 60_000,
     heartbeatTimeout: '2 minutes',
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts },
   });
-  const total = { checked: 0, notModified: 0, unchanged: 0, moved: 0, retried: 0, failed: 0 };
-  let after: string | null = null;
-  do {
-    const page: PollPageResult = await pollPage({
-      after,
-      limit: PAGE_SIZE,
+
+  let cursor = input.cursor ?? (await claimPollCursor({ taskQueue, owner, intervalMs }));
+  const total: PollProjectsResult = { checked: 0, notModified: 0, unchanged: 0, moved: 0, retried: 0, failed: 0, rounds: 0, superseded: false };
+  for (let stretch = 0; stretch < stretchesPerRun && !workflowInfo().continueAsNewSuggested; stretch++) {
+    const result = await pollStretch({
+      taskQueue,
+      owner,
+      cursor,
+      intervalMs,
+      stretchMs,
+      pageSize,
       concurrency: input.concurrency,
-      spreadMs: input.spreadMs,
       ...(input.retryBaseMs !== undefined ? { retryBaseMs: input.retryBaseMs } : {}),
-      writer: { taskQueue: workflowInfo().taskQueue, maximumAttempts: input.maximumAttempts ?? 8 },
+      writer: { taskQueue, maximumAttempts: input.maximumAttempts ?? 8 },
     });
-    for (const key of Object.keys(total) as Array<keyof typeof total>) total[key] += page[key];
-    after = page.next;
-  } while (after !== null);
-  return total;
+    for (const key of Object.keys(total) as Array<keyof PollCounts>) total[key] += result[key];
+    cursor = result.cursor;
+    if (result.roundEnded) total.rounds += 1;
+    if (result.superseded) {
+      log.warn('another poll took the cursor over; this one stops', { taskQueue });
+      return { ...total, superseded: true };
+    }
+  }
+  return continueAsNew<typeof pollProjects>({ ...input, cursor });
 }

@@ -9,7 +9,7 @@ import { createGitHubClients } from '../../src/github/project-client.js';
 import type { Db } from '../../src/db/connection.js';
 import type { BlobStore } from '../../src/storage/blob-store.js';
 import type { ArchiveLimits } from '../../src/sync/archive-limits.js';
-import { ensurePollSchedule, pollScheduleId } from '../../src/temporal/poll-schedule.js';
+import { ensurePollSchedule, removePollSchedule } from '../../src/temporal/poll-schedule.js';
 import { startGitHubEmulator, type GitHubEmulator } from './github-emulator/index.js';
 import { startApiHarness, type ApiHarness } from './api-harness.js';
 import { childRun } from './child-run.js';
@@ -50,6 +50,8 @@ export interface SyncHarnessOptions {
   emulatorLimits?: Parameters<typeof startGitHubEmulator>[0]['limits'];
   /** false: no worker in this process (the test starts worker processes itself). */
   inProcessWorker?: boolean;
+  /** Where the in-process worker's activities log (silent by default). */
+  workerLog?: { info(message: string, fields?: Record<string, unknown>): void; warn(message: string, fields?: Record<string, unknown>): void };
   /** Create the polling failsafe's Schedule for this harness's task queue (POLL_INTERVAL_SECONDS). */
   pollSchedule?: boolean;
 }
@@ -73,7 +75,7 @@ export async function startSyncHarness(options: SyncHarnessOptions = {}): Promis
       githubApiUrl: api.config.github.apiUrl,
       temporal: api.temporal,
       ...(options.archiveLimits ? { archiveLimits: options.archiveLimits } : {}),
-      log: silent,
+      log: options.workerLog ?? silent,
     }),
     shutdownGraceTime: '2 seconds',
   });
@@ -132,7 +134,7 @@ export async function startSyncHarness(options: SyncHarnessOptions = {}): Promis
     killWorkerProcesses,
     async close() {
       await killWorkerProcesses();
-      if (options.pollSchedule) await api.temporal.schedule.getHandle(pollScheduleId(api.config.temporal.taskQueue)).delete().catch(() => {});
+      if (options.pollSchedule) await removePollSchedule(api.temporal, api.config.temporal.taskQueue).catch(() => {});
       worker?.shutdown();
       await running;
       await connection.close();

@@ -98,4 +98,22 @@ describe('the polling failsafe', () => {
     const row = await h.db.selectFrom('projects').select(['last_remote_sha', 'sync_failures']).where('id', '=', id).executeTakeFirstOrThrow();
     expect(row).toEqual({ last_remote_sha: sha, sync_failures: 0 });
   }, 90_000);
+  // Last: it switches the poll off for the rest of this file.
+  it('restarts the running poll when its settings change, and stops it when the poll is switched off', async () => {
+    const schedule = h.temporal.schedule.getHandle(pollScheduleId(h.config.temporal.taskQueue));
+    const runningPolls = async () => (await schedule.describe()).info.runningActions.map((action) => action.workflow.workflowId);
+    const [before] = await until(runningPolls, (ids) => ids.length === 1, 'a running poll', 30_000);
+
+    expect(await ensurePollSchedule(h.temporal, { ...h.config, poll: { ...h.config.poll, intervalSeconds: INTERVAL_SECONDS + 1 } })).toBe('updated');
+    expect((await h.temporal.workflow.getHandle(before!).describe()).status.name).toBe('TERMINATED');
+    const [after] = await until(runningPolls, (ids) => ids.length === 1 && ids[0] !== before, 'the restarted poll', 30_000);
+    expect((await schedule.describe()).action).toMatchObject({ args: [expect.objectContaining({ intervalMs: (INTERVAL_SECONDS + 1) * 1000 })] });
+    // The same settings again leave the running poll alone.
+    expect(await ensurePollSchedule(h.temporal, { ...h.config, poll: { ...h.config.poll, intervalSeconds: INTERVAL_SECONDS + 1 } })).toBe('updated');
+    expect((await h.temporal.workflow.getHandle(after!).describe()).status.name).toBe('RUNNING');
+
+    expect(await ensurePollSchedule(h.temporal, { ...h.config, poll: { ...h.config.poll, intervalSeconds: 0 } })).toBe('disabled');
+    expect((await h.temporal.workflow.getHandle(after!).describe()).status.name).toBe('TERMINATED');
+    await expect(schedule.describe()).rejects.toThrow(/not found/i);
+  }, 90_000);
 });

@@ -1,9 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createActivities } from '../../src/activities/index.js';
 import { createGitHubClients } from '../../src/github/project-client.js';
-import type { PollPageInput } from '../../src/shared/poll-projects.js';
 import { incrementalSyncWorkflowId } from '../../src/shared/workflow-ids.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 
@@ -35,9 +35,16 @@ async function unreachableTemporal(): Promise<Client> {
   return new Client({ connection, namespace: h.config.temporal.namespace });
 }
 
-function pollOnce(temporal: Client) {
-  const input: PollPageInput = { after: null, limit: 100, concurrency: 1, spreadMs: 0, retryBaseMs: 1_000, writer: { taskQueue: h.config.temporal.taskQueue, maximumAttempts: 3 } };
-  return new MockActivityEnvironment().run(pollActivities(temporal).pollPage, input);
+/** One whole round of the poll, begun an interval ago so that every project is due at once. */
+async function pollOnce(temporal: Client) {
+  const activities = pollActivities(temporal);
+  const environment = new MockActivityEnvironment();
+  const taskQueue = `poll-once-${randomUUID()}`;
+  const intervalMs = 1_000;
+  await environment.run(activities.claimPollCursor, { taskQueue, owner: 'this test', intervalMs });
+  const cursor = { roundStartedAt: new Date(Date.now() - intervalMs).toISOString(), after: null };
+  const writer = { taskQueue: h.config.temporal.taskQueue, maximumAttempts: 3 };
+  return environment.run(activities.pollStretch, { taskQueue, owner: 'this test', cursor, intervalMs, stretchMs: 60_000, pageSize: 100, concurrency: 1, retryBaseMs: 1_000, writer });
 }
 
 describe('the poll when signalling fails', () => {

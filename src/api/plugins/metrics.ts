@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { registerPollMetrics } from '../poll-metrics.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -25,6 +26,7 @@ export const metricsPlugin = fp(
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [registry],
     });
+    registerPollMetrics(registry, fastify.deps.db, fastify.log);
     fastify.decorate('metrics', registry);
     fastify.addHook('onResponse', async (request, reply) => {
       // The route pattern, not the URL, so ids do not explode the label space.
@@ -33,5 +35,5 @@ export const metricsPlugin = fp(
       duration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
     });
   },
-  { name: 'metrics' },
+  { name: 'metrics', dependencies: ['deps'] },
 );

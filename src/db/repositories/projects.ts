@@ -69,10 +69,11 @@ export function projectsRepository(db: Db) {
     },
 
     /** Enabled, imported projects after the id `after`, in id order (the poll's keyset pages). */
-    listPollable({ after, limit }: { after: string | null; limit: number }): Promise<Project[]> {
+    /** Projects the poll checks (enabled and imported), in poll order (slot, then id), after a cursor. */
+    listPollable({ after, limit }: { after: { slot: number; id: string } | null; limit: number }): Promise<Project[]> {
       let query = db.selectFrom('projects').selectAll().where('enabled', '=', true).where('current_snapshot_id', 'is not', null);
-      if (after !== null) query = query.where('id', '>', after);
-      return query.orderBy('id').limit(limit).execute();
+      if (after !== null) query = query.where(sql<boolean>`(poll_slot, id) > (${after.slot}, ${after.id}::uuid)`);
+      return query.orderBy('poll_slot').orderBy('id').limit(limit).execute();
     },
 
     findById(id: string): Promise<Project | undefined> {

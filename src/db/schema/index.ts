@@ -2,6 +2,7 @@ import type { ApiKeysSchema } from './api-keys.js';
 import type { BlobsSchema } from './blobs.js';
 import type { IdempotencyKeysSchema } from './idempotency-keys.js';
 import type { OutboundChangesSchema } from './outbound-changes.js';
+import type { PollCursorsSchema } from './poll-cursors.js';
 import type { ProjectsSchema } from './projects.js';
 import type { SnapshotFilesSchema } from './snapshot-files.js';
 import type { SnapshotsSchema } from './snapshots.js';
@@ -13,6 +14,7 @@ import type { WriterJobsSchema } from './writer-jobs.js';
 export type Database = TenantsSchema &
   ApiKeysSchema &
   ProjectsSchema &
+  PollCursorsSchema &
   SnapshotsSchema &
   SnapshotFilesSchema &
   BlobsSchema &
@@ -26,6 +28,7 @@ export type * from './api-keys.js';
 export type * from './blobs.js';
 export type * from './idempotency-keys.js';
 export type * from './outbound-changes.js';
+export type * from './poll-cursors.js';
 export type * from './projects.js';
 export type * from './snapshot-files.js';
 export type * from './snapshots.js';

@@ -54,6 +54,8 @@ export interface ProjectsTable {
   repository_refresh_requests: Generated<number>;
   /** ETag of the last branch-head read, for the conditional poll (304 costs no rate limit). */
   branch_etag: string | null;
+  /** The project's place in every poll round, from a hash of its id; the database computes it. */
+  poll_slot: ColumnType<number, never, never>;
 
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
