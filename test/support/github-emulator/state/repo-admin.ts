@@ -4,6 +4,7 @@ import { commitTree } from '../git/merge-commits.js';
 import { isAncestor } from '../git/resolve-commit.js';
 import { gitText } from '../git/run-git.js';
 import type { EmulatorCore } from '../core.js';
+import { addReleaseAsset } from '../routes/release-routes.js';
 import type { CommitOptions, CommitSpec, FileSpec } from '../types.js';
 import { ZERO_SHA } from '../webhooks/build-payloads.js';
 import type { RepoHandle } from './repo-store.js';
@@ -63,6 +64,12 @@ export class RepoAdmin {
       const current = (await readRef(handle.gitDir, ref))?.sha ?? ZERO_SHA;
       await this.core.moveRef(handle, ref, sha, current, ADMIN);
     });
+  }
+
+  /** Attaches an asset (name and size only) to a release, as an upload would. */
+  async addReleaseAsset(owner: string, name: string, releaseId: number, asset: { name: string; size: number; contentType?: string }): Promise<number> {
+    const handle = await this.get(owner, name);
+    return this.core.store.withLock(handle, () => addReleaseAsset(handle, () => this.core.store.save(handle), releaseId, asset.name, asset.size, asset.contentType ?? 'application/octet-stream'));
   }
 
   /** The current head of a branch, or null. */
