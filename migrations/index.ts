@@ -7,6 +7,7 @@ import * as syncFailureStreak from './2026-11-30T1000-sync-failure-streak.js';
 import * as repositoryRefreshRequests from './2026-11-30T1010-repository-refresh-requests.js';
 import * as snapshotFilter from './2026-11-30T1100-snapshot-filter.js';
 import * as blobMissing from './2026-11-30T1110-blob-missing.js';
+import * as repositoryMetadata from './2026-12-01T0900-repository-metadata.js';
 
 /**
  * Every migration, by name, in order. Listed statically rather than read from the folder so the
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-30T1010-repository-refresh-requests': repositoryRefreshRequests,
   '2026-11-30T1100-snapshot-filter': snapshotFilter,
   '2026-11-30T1110-blob-missing': blobMissing,
+  '2026-12-01T0900-repository-metadata': repositoryMetadata,
 };
 
 export const migrationProvider: MigrationProvider = {
