@@ -1,6 +1,7 @@
 import type { ActivityDeps } from './deps.js';
 import { createIncrementalSyncActivities } from './incremental-sync.js';
 import { createInitialSyncActivities } from './initial-sync.js';
+import { createMetadataSyncActivities } from './metadata-sync.js';
 import { createOutboundSyncActivities } from './outbound-sync.js';
 import { createPollActivities } from './poll-projects.js';
 import { createVerifyActivities } from './verify-blobs.js';
@@ -15,6 +16,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createPollActivities(deps),
     ...createOutboundSyncActivities(deps),
     ...createVerifyActivities(deps),
+    ...createMetadataSyncActivities(deps),
   };
 }
 

@@ -1,5 +1,5 @@
 /** A phase of a metadata sync; their order lives with the workflow contract in src/shared/metadata-sync.ts. */
-export type MetadataPhase = 'refs' | 'commits' | 'issues' | 'pulls' | 'comments' | 'reviewComments' | 'releases';
+export type MetadataPhase = 'branches' | 'tags' | 'commits' | 'issues' | 'pulls' | 'comments' | 'reviewComments' | 'releases';
 
 /**
  * Where one metadata phase of a project stands: the ETag and `since` cursor of its last stored
