@@ -148,9 +148,12 @@ export class RepoStore {
   }
 }
 
-/** The next id of a comment, release or asset of this repository, stable across restarts. */
+/**
+ * The next id of a comment, release or asset of this repository, stable across restarts and
+ * increasing like GitHub's (clients order comments created in the same second by id).
+ */
 export function nextObjectId(handle: RepoHandle, kind: string): number {
-  return stableId(`${kind}:${handle.info.id}:${handle.info.nextObjectSeq++}`);
+  return (stableId(`${kind}:${handle.info.id}`) % 1_000_000) * 1_000_000 + handle.info.nextObjectSeq++;
 }
 
 /** A deterministic positive 31-bit id, so ids survive restarts of the emulator. */
