@@ -11,6 +11,7 @@ import * as writerJobs from './2026-11-30T1300-writer-jobs.js';
 import * as idempotencyKeys from './2026-11-30T1310-idempotency-keys.js';
 import * as operationProgress from './2026-11-30T1400-operation-progress.js';
 import * as pollCursor from './2026-11-30T1600-poll-cursor.js';
+import * as repositoryMetadata from './2026-12-01T0900-repository-metadata.js';
 
 /**
  * Every migration, by name, in order. Listed statically rather than read from the folder so the
@@ -29,6 +30,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-30T1310-idempotency-keys': idempotencyKeys,
   '2026-11-30T1400-operation-progress': operationProgress,
   '2026-11-30T1600-poll-cursor': pollCursor,
+  '2026-12-01T0900-repository-metadata': repositoryMetadata,
 };
 
 export const migrationProvider: MigrationProvider = {

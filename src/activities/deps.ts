@@ -13,5 +13,7 @@ export interface ActivityDeps {
   /** Used by the poll to ask project writers to sync. */
   temporal?: Client;
   archiveLimits?: ArchiveLimits;
+  /** Most commits one metadata sync run stores; the rest follow in the next run. */
+  metadataMaxCommitsPerRun?: number;
   log: { info(message: string, fields?: Record<string, unknown>): void; warn(message: string, fields?: Record<string, unknown>): void };
 }

@@ -1,6 +1,7 @@
 import type { ActivityDeps } from './deps.js';
 import { createIncrementalSyncActivities } from './incremental-sync.js';
 import { createInitialSyncActivities } from './initial-sync.js';
+import { createMetadataSyncActivities } from './metadata-sync.js';
 import { createOutboundSyncActivities } from './outbound-sync.js';
 import { createPollActivities } from './poll-projects.js';
 import { createVerifyActivities } from './verify-blobs.js';
@@ -17,6 +18,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createOutboundSyncActivities(deps),
     ...createVerifyActivities(deps),
     ...createWriterJobActivities(deps),
+    ...createMetadataSyncActivities(deps),
   };
 }
 

@@ -10,6 +10,9 @@ import { routeContractPlugin } from './plugins/route-contract.js';
 import { healthRoutes } from './routes/health.js';
 import { projectCrudRoutes } from './routes/projects/crud.js';
 import { fileRoutes } from './routes/projects/files.js';
+import { issueRoutes } from './routes/projects/issues.js';
+import { metadataRoutes } from './routes/projects/metadata.js';
+import { refRoutes } from './routes/projects/refs.js';
 import { operationRoutes } from './routes/projects/operations.js';
 import { outboundRoutes } from './routes/projects/outbound.js';
 import { syncRoutes } from './routes/projects/sync.js';
@@ -17,6 +20,7 @@ import { verifyRoutes } from './routes/projects/verify.js';
 import { statusPageRoutes } from './routes/status-page.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { ErrorSchema } from './schemas/common.js';
+import { IssueSchema } from './schemas/metadata.js';
 import { ProjectSchema } from './schemas/projects.js';
 import { OperationSchema } from './schemas/sync.js';
 
@@ -33,6 +37,7 @@ export async function registerApp(fastify: FastifyInstance, deps: ApiDeps): Prom
   fastify.addSchema(ErrorSchema);
   fastify.addSchema(ProjectSchema);
   fastify.addSchema(OperationSchema);
+  fastify.addSchema(IssueSchema);
 
   await fastify.register(routeContractPlugin);
   await fastify.register(depsPlugin, { deps });
@@ -47,6 +52,9 @@ export async function registerApp(fastify: FastifyInstance, deps: ApiDeps): Prom
   await fastify.register(fileRoutes);
   await fastify.register(outboundRoutes);
   await fastify.register(verifyRoutes);
+  await fastify.register(metadataRoutes);
+  await fastify.register(issueRoutes);
+  await fastify.register(refRoutes);
   await fastify.register(webhookRoutes);
   await fastify.register(statusPageRoutes);
 }

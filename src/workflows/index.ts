@@ -3,3 +3,4 @@ export { initialSync } from './initial-sync.js';
 export { outboundSync } from './outbound-sync.js';
 export { pollProjects } from './poll-projects.js';
 export { verifyProject } from './verify.js';
+export { metadataSync } from './metadata-sync.js';

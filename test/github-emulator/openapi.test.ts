@@ -115,6 +115,42 @@ describe('responses match GitHub’s OpenAPI description', () => {
     await o.pulls.checkIfMerged({ ...repo, pull_number: pull.number });
     await swallow(o.pulls.merge({ ...repo, pull_number: pull.number }));
     await o.pulls.get({ ...repo, pull_number: pull.number });
+    await o.pulls.list({ ...repo, state: 'all', sort: 'updated', direction: 'desc', per_page: 100 });
+    await o.repos.listCommits({ ...repo, sha: 'topic', since: '2000-01-01T00:00:00Z', per_page: 1, page: 2 });
+    await swallow(o.repos.listCommits({ ...repo, since: 'yesterday' }));
+
+    // Issues, comments, review comments and releases, each change delivering its event to the `*` hook.
+    const { data: issue } = await o.issues.create({ ...repo, title: 'Bug', body: 'broken', labels: ['bug'], assignees: ['octocat'] });
+    await swallow(o.issues.create({ ...repo, title: '' }));
+    await o.issues.update({ ...repo, issue_number: issue.number, title: 'Bug (edited)', state: 'closed' });
+    await swallow(o.issues.update({ ...repo, issue_number: issue.number, state: 'shut' as 'open' }));
+    await o.issues.get({ ...repo, issue_number: issue.number });
+    await o.issues.get({ ...repo, issue_number: pull.number });
+    await swallow(o.issues.get({ ...repo, issue_number: 999 }));
+    await o.issues.listForRepo({ ...repo, state: 'all', since: '2000-01-01T00:00:00Z', sort: 'updated', direction: 'asc' });
+    await swallow(o.issues.listForRepo({ ...repo, since: 'not a date' }));
+    const { data: comment } = await o.issues.createComment({ ...repo, issue_number: issue.number, body: 'me too' });
+    await o.issues.createComment({ ...repo, issue_number: pull.number, body: 'on the pull request' });
+    await swallow(o.issues.createComment({ ...repo, issue_number: issue.number, body: '' }));
+    await o.issues.updateComment({ ...repo, comment_id: comment.id, body: 'me too (edited)' });
+    await o.issues.getComment({ ...repo, comment_id: comment.id });
+    await swallow(o.issues.getComment({ ...repo, comment_id: 1 }));
+    await o.issues.listComments({ ...repo, issue_number: issue.number });
+    await o.issues.listCommentsForRepo({ ...repo, since: '2000-01-01T00:00:00Z', sort: 'updated', direction: 'asc' });
+    await o.issues.deleteComment({ ...repo, comment_id: comment.id });
+    const headSha = (await o.pulls.get({ ...repo, pull_number: pull.number })).data.head.sha;
+    const { data: review } = await o.pulls.createReviewComment({ ...repo, pull_number: pull.number, body: 'nit', commit_id: headSha, path: 'new.txt', line: 1 });
+    await swallow(o.pulls.createReviewComment({ ...repo, pull_number: pull.number, body: 'nit', commit_id: 'nope', path: 'new.txt', line: 1 }));
+    await o.pulls.getReviewComment({ ...repo, comment_id: review.id });
+    await swallow(o.pulls.getReviewComment({ ...repo, comment_id: 1 }));
+    await o.pulls.listReviewComments({ ...repo, pull_number: pull.number });
+    await o.pulls.listReviewCommentsForRepo({ ...repo, since: '2000-01-01T00:00:00Z' });
+    await o.pulls.deleteReviewComment({ ...repo, comment_id: review.id });
+    const { data: release } = await o.repos.createRelease({ ...repo, tag_name: 'v2', name: 'Two', body: 'notes' });
+    await swallow(o.repos.createRelease({ ...repo, tag_name: 'v2' }));
+    await h.emulator.repos.addReleaseAsset('acme', 'spec', release.id, { name: 'app.tar.gz', size: 1234 });
+    await o.repos.getRelease({ ...repo, release_id: release.id });
+    await o.repos.listReleases(repo);
 
     await h.emulator.webhooks.settled();
     await o.repos.listWebhooks(repo);
@@ -194,7 +230,7 @@ describe('responses match GitHub’s OpenAPI description', () => {
   it('sends webhook payloads that match GitHub’s webhook schemas', () => {
     const deliveries = h.emulator.webhooks.list();
     const events = new Set(deliveries.map((d) => d.event));
-    for (const event of ['ping', 'push', 'create', 'delete', 'repository']) expect(events).toContain(event);
+    for (const event of ['ping', 'push', 'create', 'delete', 'repository', 'issues', 'issue_comment', 'pull_request_review_comment', 'release']) expect(events).toContain(event);
     const actions = new Set(deliveries.filter((d) => d.event === 'repository').map((d) => d.action));
     expect([...actions].sort()).toEqual(['archived', 'edited', 'renamed', 'transferred', 'unarchived']);
     const failures = deliveries

@@ -61,7 +61,9 @@ export function validateResponse(method: string, template: string, status: numbe
  */
 export function validateWebhook(event: string, payload: unknown): Verdict {
   const action = (payload as { action?: unknown } | null)?.action;
-  const name = !spec['x-webhooks'][event] && typeof action === 'string' ? `${event}-${action}` : event;
+  // Webhook names are hyphenated in the description (`issue-comment-created`) where events use underscores.
+  const base = event.replace(/_/g, '-');
+  const name = !spec['x-webhooks'][base] && typeof action === 'string' ? `${base}-${action}` : base;
   const key = pointer('x-webhooks', name, 'post', 'requestBody', 'content', 'application/json', 'schema');
   if (!spec['x-webhooks'][name]) return { ok: false, reason: `no webhook ${name}` };
   if (!cache.has(key)) cache.set(key, ajv.compile({ $ref: `api#/${key}` }));

@@ -5,6 +5,7 @@ import { projectsRepository, type Project } from '../../db/repositories/projects
 import { createGitHubClients } from '../../github/project-client.js';
 import { webhookDeliveriesRepository } from '../../db/repositories/webhook-deliveries.js';
 import { syncOperationsRepository } from '../../db/repositories/sync-operations.js';
+import { metadataUpdateFor } from '../../webhooks/metadata-events.js';
 import { projectUpdateFor, storedRepository, type ProjectUpdate, type WebhookPayload } from '../../webhooks/repository-events.js';
 import { startRepositoryStateRefresher } from '../../webhooks/repository-state-refresher.js';
 import { startSyncRequestDispatcher } from '../../webhooks/sync-request-dispatcher.js';
@@ -87,6 +88,8 @@ export const webhookRoutes: FastifyPluginAsync = async (fastify) => {
   /** What a delivery means for the projects it verified against; applied only on first delivery. */
   async function handle(event: string, payload: WebhookPayload, targets: Project[]): Promise<{ name: string; apply(): Promise<void> }> {
     if (event === 'ping') return { name: 'pong', apply: async () => {} };
+    const metadata = metadataUpdateFor(event, payload);
+    if (metadata) return { name: metadata.name, apply: async () => void (await Promise.all(targets.map((project) => metadata.apply(db, project.id)))) };
     const updates = await Promise.all(
       targets.flatMap((project) => {
         const update = projectUpdateFor(event, payload, project);

@@ -1,3 +1,10 @@
+import type { RefsSchema } from './refs.js';
+import type { CommitsSchema } from './commits.js';
+import type { IssuesSchema } from './issues.js';
+import type { PullRequestsSchema } from './pull-requests.js';
+import type { CommentsSchema } from './comments.js';
+import type { ReleasesSchema } from './releases.js';
+import type { SyncStatesSchema } from './sync-states.js';
 import type { ApiKeysSchema } from './api-keys.js';
 import type { BlobsSchema } from './blobs.js';
 import type { IdempotencyKeysSchema } from './idempotency-keys.js';
@@ -22,7 +29,14 @@ export type Database = TenantsSchema &
   OutboundChangesSchema &
   WebhookDeliveriesSchema &
   WriterJobsSchema &
-  IdempotencyKeysSchema;
+  IdempotencyKeysSchema &
+  RefsSchema &
+  CommitsSchema &
+  IssuesSchema &
+  PullRequestsSchema &
+  CommentsSchema &
+  ReleasesSchema &
+  SyncStatesSchema;
 
 export type * from './api-keys.js';
 export type * from './blobs.js';
@@ -36,3 +50,10 @@ export type * from './sync-operations.js';
 export type * from './tenants.js';
 export type * from './webhook-deliveries.js';
 export type * from './writer-jobs.js';
+export type * from './refs.js';
+export type * from './commits.js';
+export type * from './issues.js';
+export type * from './pull-requests.js';
+export type * from './comments.js';
+export type * from './releases.js';
+export type * from './sync-states.js';

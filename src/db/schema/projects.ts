@@ -13,6 +13,16 @@ export interface FileFilter {
   warnFileBytes?: number;
 }
 
+/** Which parts of the repository's metadata are synced; absent fields are on. */
+export interface MetadataSettings {
+  refs?: boolean;
+  commits?: boolean;
+  issues?: boolean;
+  pullRequests?: boolean;
+  comments?: boolean;
+  releases?: boolean;
+}
+
 export interface ProjectsTable {
   id: Generated<string>;
   tenant_id: string;
@@ -34,6 +44,7 @@ export interface ProjectsTable {
   archived: Generated<boolean>;
   sync_mode: Generated<SyncMode>;
   filter: JSONColumnType<FileFilter, string | undefined, string>;
+  metadata: JSONColumnType<MetadataSettings, string | undefined, string>;
   enabled: Generated<boolean>;
 
   sync_status: Generated<SyncStatus>;

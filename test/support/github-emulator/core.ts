@@ -201,6 +201,17 @@ export class EmulatorCore {
     for (const hook of hooks) void this.deliver(handle, hook.id, 'repository', payload);
   }
 
+  /**
+   * Delivers an event about a change made through the REST API (an issue opened, a comment
+   * deleted) to the hooks subscribed to it, with the repository and sender every payload carries.
+   */
+  async announce(handle: RepoHandle, event: string, actor: string, body: Record<string, unknown>): Promise<void> {
+    const hooks = this.hooksFor(handle, event);
+    if (hooks.length === 0) return;
+    const payload = { ...body, repository: webhookRepositoryShape(this.urls, handle, await this.facts(handle), false), sender: userShape(this.urls, actor) };
+    for (const hook of hooks) void this.deliver(handle, hook.id, event, payload);
+  }
+
   /** Active hooks subscribed to `event`, by name or through the `*` wildcard. */
   hooksFor(handle: RepoHandle, event: string): HookRecord[] {
     return handle.info.hooks.filter((h) => h.active && (h.events.includes(event) || h.events.includes('*')));

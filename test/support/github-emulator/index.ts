@@ -17,7 +17,11 @@ import { commitRoutes } from './routes/commit-routes.js';
 import { compareRoute } from './routes/compare-route.js';
 import { gitCommitRoutes } from './routes/git-commit-routes.js';
 import { hookRoutes } from './routes/hook-routes.js';
+import { issueCommentRoutes } from './routes/issue-comment-routes.js';
+import { issueRoutes } from './routes/issue-routes.js';
 import { pullRoutes } from './routes/pull-routes.js';
+import { releaseRoutes } from './routes/release-routes.js';
+import { reviewCommentRoutes } from './routes/review-comment-routes.js';
 import { refRoutes } from './routes/ref-routes.js';
 import { repositoryRoutes } from './routes/repository-routes.js';
 import { treeRoutes } from './routes/tree-routes.js';
@@ -81,7 +85,7 @@ export async function startGitHubEmulator(options: EmulatorOptions): Promise<Git
   const ready = core;
 
   const api = new Router();
-  for (const register of [repositoryRoutes, branchRoutes, commitRoutes, compareRoute, refRoutes, treeRoutes, blobRoutes, gitCommitRoutes, archiveRoutes, pullRoutes, hookRoutes, appRoutes]) {
+  for (const register of [repositoryRoutes, branchRoutes, commitRoutes, compareRoute, refRoutes, treeRoutes, blobRoutes, gitCommitRoutes, archiveRoutes, issueCommentRoutes, issueRoutes, reviewCommentRoutes, pullRoutes, releaseRoutes, hookRoutes, appRoutes]) {
     register(api);
   }
   const codeload = new Router();

@@ -68,7 +68,74 @@ export interface RepoInfo {
   protection: Record<string, ProtectionRule>;
   hooks: HookRecord[];
   pulls: PullRecord[];
+  /** Issues and pull requests share one number sequence, as on GitHub. */
   nextPullNumber: number;
+  issues: IssueRecord[];
+  issueComments: IssueCommentRecord[];
+  reviewComments: ReviewCommentRecord[];
+  releases: ReleaseRecord[];
+  /** Sequence behind the ids of comments, releases and assets (hashed into stable ids). */
+  nextObjectSeq: number;
+}
+
+export interface IssueRecord {
+  number: number;
+  id: number;
+  title: string;
+  body: string | null;
+  state: 'open' | 'closed';
+  stateReason: 'completed' | 'not_planned' | 'reopened' | null;
+  labels: string[];
+  assignees: string[];
+  user: string;
+  createdAt: string;
+  updatedAt: string;
+  closedAt: string | null;
+}
+
+export interface IssueCommentRecord {
+  id: number;
+  /** The issue or pull request the comment is on. */
+  issueNumber: number;
+  body: string;
+  user: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ReviewCommentRecord {
+  id: number;
+  pullNumber: number;
+  body: string;
+  path: string;
+  line: number;
+  commitId: string;
+  user: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ReleaseAssetRecord {
+  id: number;
+  name: string;
+  size: number;
+  contentType: string;
+  createdAt: string;
+}
+
+export interface ReleaseRecord {
+  id: number;
+  tagName: string;
+  targetCommitish: string;
+  name: string | null;
+  body: string | null;
+  draft: boolean;
+  prerelease: boolean;
+  author: string;
+  createdAt: string;
+  publishedAt: string | null;
+  updatedAt: string;
+  assets: ReleaseAssetRecord[];
 }
 
 export interface ProtectionRule {

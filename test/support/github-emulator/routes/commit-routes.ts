@@ -3,6 +3,7 @@ import { readCommit, readCommits } from '../git/read-commits.js';
 import { resolveCommit } from '../git/resolve-commit.js';
 import type { Context } from '../http/context.js';
 import { HttpError } from '../http/http-error.js';
+import { timeParam } from '../http/list-params.js';
 import { linkHeader, pageParams } from '../http/paginate.js';
 import type { Router } from '../http/router.js';
 import { commitShape } from '../shapes/commit.js';
@@ -17,7 +18,11 @@ export function commitRoutes(router: Router): void {
     if (!sha) throw new HttpError(ctx.query.get('sha') ? 404 : 409, ctx.query.get('sha') ? 'Not Found' : 'Git Repository is empty.', { documentation_url: ctx.docs });
     const { perPage, page } = pageParams(ctx);
     const path = ctx.query.get('path');
-    const commits = await readCommits(handle.gitDir, [`--skip=${(page - 1) * perPage}`, `--max-count=${perPage + 1}`, sha], path ? [path] : []);
+    // `since`/`until` bound the commit (committer) date, as git's own options do.
+    const since = timeParam(ctx, 'since', 'Commit', 400);
+    const until = timeParam(ctx, 'until', 'Commit', 400);
+    const window = [...(since === null ? [] : [`--since=${since / 1000}`]), ...(until === null ? [] : [`--until=${until / 1000}`])];
+    const commits = await readCommits(handle.gitDir, [`--skip=${(page - 1) * perPage}`, `--max-count=${perPage + 1}`, ...window, sha], path ? [path] : []);
     const items = commits.slice(0, perPage);
     // One extra commit is read to know whether a next page exists; "last" then points one page ahead.
     const headers = linkHeader(ctx, page, commits.length > perPage ? page + 1 : page, perPage);

@@ -4,10 +4,12 @@ import { mergeCommits, mergeTree } from '../git/merge-commits.js';
 import { gitText, runGit } from '../git/run-git.js';
 import type { Context } from '../http/context.js';
 import { HttpError } from '../http/http-error.js';
+import { directionParam, sortBy } from '../http/list-params.js';
 import { paginate } from '../http/paginate.js';
 import type { Router } from '../http/router.js';
 import { pullShape, type PullStats } from '../shapes/pull.js';
 import { stableId, type RepoHandle } from '../state/repo-store.js';
+import { timestamp } from '../state/timestamp.js';
 import type { PullRecord } from '../types.js';
 
 const DOCS = 'https://docs.github.com/rest/pulls/pulls';
@@ -54,7 +56,7 @@ export function pullRoutes(router: Router): void {
       };
       handle.info.pulls.push(pull);
       await ctx.core.store.save(handle);
-      const json = await render(ctx, handle, pull);
+      const json = await renderPull(ctx, handle, pull);
       return { status: 201, json, headers: { location: json.url } };
     });
   });
@@ -65,17 +67,16 @@ export function pullRoutes(router: Router): void {
     const head = ctx.query.get('head')?.replace(/^[^:]*:/, '');
     const base = ctx.query.get('base');
     const pulls = handle.info.pulls
-      .filter((p) => (state === 'all' || p.state === state) && (!head || p.head === head) && (!base || p.base === base))
-      .sort((a, b) => (ctx.query.get('direction') === 'asc' ? a.number - b.number : b.number - a.number));
-    const page = paginate(ctx, pulls);
-    const json = await Promise.all(page.items.map((p) => render(ctx, handle, p)));
+      .filter((p) => (state === 'all' || p.state === state) && (!head || p.head === head) && (!base || p.base === base));
+    const page = paginate(ctx, sortBy(pulls, ctx.query.get('sort') ?? 'created', directionParam(ctx, 'desc'), (p) => p.number));
+    const json = await Promise.all(page.items.map((p) => renderPull(ctx, handle, p)));
     return { status: 200, json, headers: page.headers };
   });
 
   router.add('GET', '/repos/{owner}/{repo}/pulls/{pull_number}', `${DOCS}#get-a-pull-request`, async (ctx: Context) => {
     const handle = await ctx.core.repo(ctx);
     const pull = findPull(ctx, handle);
-    return { status: 200, json: await render(ctx, handle, pull) };
+    return { status: 200, json: await renderPull(ctx, handle, pull) };
   });
 
   router.add('GET', '/repos/{owner}/{repo}/pulls/{pull_number}/merge', `${DOCS}#check-if-a-pull-request-has-been-merged`, async (ctx: Context) => {
@@ -124,7 +125,7 @@ function findPull(ctx: Context, handle: RepoHandle): PullRecord {
 }
 
 /** Open pull requests track their branches live; closed ones keep the SHAs they ended with. */
-async function render(ctx: Context, handle: RepoHandle, pull: PullRecord) {
+export async function renderPull(ctx: Context, handle: RepoHandle, pull: PullRecord) {
   const facts = await ctx.core.facts(handle);
   let stats: PullStats = { headSha: pull.headSha, baseSha: pull.baseSha, commits: 0, additions: 0, deletions: 0, changedFiles: 0, mergeable: null };
   const headSha = pull.state === 'open' ? ((await readRef(handle.gitDir, `refs/heads/${pull.head}`))?.sha ?? pull.headSha) : pull.headSha;
@@ -143,8 +144,4 @@ async function render(ctx: Context, handle: RepoHandle, pull: PullRecord) {
     };
   }
   return pullShape(ctx.core.urls, handle, facts, pull, stats);
-}
-
-function timestamp(): string {
-  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 }

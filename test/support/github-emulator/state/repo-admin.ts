@@ -4,9 +4,10 @@ import { commitTree } from '../git/merge-commits.js';
 import { isAncestor } from '../git/resolve-commit.js';
 import { gitText } from '../git/run-git.js';
 import type { EmulatorCore } from '../core.js';
+import { addReleaseAsset } from '../routes/release-routes.js';
 import type { CommitOptions, CommitSpec, FileSpec } from '../types.js';
 import { ZERO_SHA } from '../webhooks/build-payloads.js';
-import type { RepoHandle } from './repo-store.js';
+import { nextObjectId, stableId, type RepoHandle } from './repo-store.js';
 import { updateRepository } from './update-repository.js';
 
 export interface CommitResult {
@@ -62,6 +63,29 @@ export class RepoAdmin {
     await this.core.store.withLock(handle, async () => {
       const current = (await readRef(handle.gitDir, ref))?.sha ?? ZERO_SHA;
       await this.core.moveRef(handle, ref, sha, current, ADMIN);
+    });
+  }
+
+  /** Attaches an asset (name and size only) to a release, as an upload would. */
+  async addReleaseAsset(owner: string, name: string, releaseId: number, asset: { name: string; size: number; contentType?: string }): Promise<number> {
+    const handle = await this.get(owner, name);
+    return this.core.store.withLock(handle, () => addReleaseAsset(handle, () => this.core.store.save(handle), releaseId, asset.name, asset.size, asset.contentType ?? 'application/octet-stream'));
+  }
+
+  /**
+   * Adds `issues` issues with `commentsPerIssue` comments each in one write, for benchmarks that
+   * need thousands (creating them one by one through the API rewrites the sidecar every time).
+   */
+  async seedIssues(owner: string, name: string, options: { issues: number; commentsPerIssue: number }): Promise<void> {
+    await this.update(owner, name, (handle) => {
+      const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+      for (let i = 0; i < options.issues; i++) {
+        const number = handle.info.nextPullNumber++;
+        handle.info.issues.push({ number, id: stableId(`issue:${handle.info.id}:${number}`), title: `Seeded issue ${number}`, body: `Body of issue ${number}`, state: i % 3 === 0 ? 'closed' : 'open', stateReason: i % 3 === 0 ? 'completed' : null, labels: i % 2 === 0 ? ['even'] : [], assignees: [], user: ADMIN, createdAt: now, updatedAt: now, closedAt: i % 3 === 0 ? now : null });
+        for (let c = 0; c < options.commentsPerIssue; c++) {
+          handle.info.issueComments.push({ id: nextObjectId(handle, 'issue-comment'), issueNumber: number, body: `Comment ${c} on ${number}`, user: ADMIN, createdAt: now, updatedAt: now });
+        }
+      }
     });
   }
 

@@ -133,6 +133,11 @@ export class RepoStore {
       hooks: [],
       pulls: [],
       nextPullNumber: 1,
+      issues: [],
+      issueComments: [],
+      reviewComments: [],
+      releases: [],
+      nextObjectSeq: 1,
       ...stored,
     };
     const handle: RepoHandle = { owner, name, gitDir, info };
@@ -141,6 +146,14 @@ export class RepoStore {
     await this.onDiscover(handle);
     return handle;
   }
+}
+
+/**
+ * The next id of a comment, release or asset of this repository, stable across restarts and
+ * increasing like GitHub's (clients order comments created in the same second by id).
+ */
+export function nextObjectId(handle: RepoHandle, kind: string): number {
+  return (stableId(`${kind}:${handle.info.id}`) % 1_000_000) * 1_000_000 + handle.info.nextObjectSeq++;
 }
 
 /** A deterministic positive 31-bit id, so ids survive restarts of the emulator. */

@@ -1,0 +1,50 @@
+import type { Insertable, Selectable } from 'kysely';
+import type { Db } from '../connection.js';
+import type { RefKind, RefsTable } from '../schema/index.js';
+
+export type RefRow = Selectable<RefsTable>;
+export type RefInput = Omit<Insertable<RefsTable>, 'project_id' | 'updated_at'>;
+
+export function refsRepository(db: Db) {
+  return {
+    /** Inserts or moves refs, as a webhook or one page of a listing reports them. */
+    async upsert(projectId: string, refs: RefInput[]): Promise<void> {
+      if (refs.length === 0) return;
+      await db
+        .insertInto('refs')
+        .values(refs.map((r) => ({ ...r, project_id: projectId })))
+        .onConflict((oc) =>
+          oc.columns(['project_id', 'kind', 'name']).doUpdateSet((eb) => ({
+            sha: eb.ref('excluded.sha'),
+            peeled_sha: eb.ref('excluded.peeled_sha'),
+            protected: eb.ref('excluded.protected'),
+            updated_at: new Date(),
+          })),
+        )
+        .execute();
+    },
+
+    /**
+     * Deletes the refs of `kind` a complete, successful listing no longer names. Only a whole
+     * listing proves a ref gone; a failed or partial one must never reach this.
+     */
+    async removeUnlisted(projectId: string, kind: RefKind, listed: string[]): Promise<number> {
+      let query = db.deleteFrom('refs').where('project_id', '=', projectId).where('kind', '=', kind);
+      if (listed.length > 0) query = query.where('name', 'not in', listed);
+      const result = await query.executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+
+    async remove(projectId: string, kind: RefKind, name: string): Promise<void> {
+      await db.deleteFrom('refs').where('project_id', '=', projectId).where('kind', '=', kind).where('name', '=', name).execute();
+    },
+
+    /** Refs in name order after `after` (a `kind:name` cursor). */
+    list(projectId: string, options: { after?: { kind: RefKind; name: string }; limit: number }): Promise<RefRow[]> {
+      let query = db.selectFrom('refs').selectAll().where('project_id', '=', projectId);
+      const { after } = options;
+      if (after) query = query.where((eb) => eb.or([eb('kind', '>', after.kind), eb.and([eb('kind', '=', after.kind), eb('name', '>', after.name)])]));
+      return query.orderBy('kind').orderBy('name').limit(options.limit).execute();
+    },
+  };
+}

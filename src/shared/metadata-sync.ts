@@ -1,0 +1,51 @@
+import type { MetadataSettings } from '../db/schema/projects.js';
+import type { MetadataPhase } from '../db/schema/sync-states.js';
+
+export type { MetadataPhase } from '../db/schema/sync-states.js';
+
+/** The project's metadata sync runs beside its writer and never touches files, so the two cannot race. */
+export const metadataSyncWorkflowId = (projectId: string) => `metadata/${projectId}`;
+
+/**
+ * Phases in the order they run: refs first (commits walk back from them), then commits, issues
+ * with pull requests, comments, releases. Counts are derived from the stored rows when read.
+ */
+export const METADATA_PHASES: readonly MetadataPhase[] = ['branches', 'tags', 'commits', 'issues', 'pulls', 'comments', 'reviewComments', 'releases'];
+
+/** Which setting switches each phase on or off. */
+export const PHASE_SETTING: Record<MetadataPhase, keyof MetadataSettings> = {
+  branches: 'refs',
+  tags: 'refs',
+  commits: 'commits',
+  issues: 'issues',
+  pulls: 'pullRequests',
+  comments: 'comments',
+  reviewComments: 'comments',
+  releases: 'releases',
+};
+
+export interface MetadataSyncInput {
+  projectId: string;
+  maximumAttempts?: number;
+}
+
+export interface MetadataPhaseInput {
+  projectId: string;
+  phase: MetadataPhase;
+}
+
+export interface MetadataPhaseResult {
+  phase: MetadataPhase;
+  /** Switched off by the project's `metadata` setting: no request was made. */
+  skipped: boolean;
+  /** GitHub requests made, and how many of them were answered 304 Not Modified. */
+  requests: number;
+  notModified: number;
+  rowsWritten: number;
+  /** Items GitHub sent that failed validation and were not stored. */
+  rejected: number;
+}
+
+export interface MetadataSyncResult {
+  phases: MetadataPhaseResult[];
+}

@@ -1,0 +1,23 @@
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { Config } from '../config.js';
+import { metadataSyncWorkflowId, type MetadataSyncInput } from '../shared/metadata-sync.js';
+
+/**
+ * Starts the project's metadata sync unless one is already running (that run covers the request).
+ * Answers with the workflow id either way.
+ */
+export async function startMetadataSync(temporal: Client, config: Pick<Config, 'temporal' | 'syncMaxAttempts'>, projectId: string): Promise<{ workflowId: string; started: boolean }> {
+  const workflowId = metadataSyncWorkflowId(projectId);
+  try {
+    await temporal.workflow.start('metadataSync', {
+      workflowId,
+      taskQueue: config.temporal.taskQueue,
+      args: [{ projectId, maximumAttempts: config.syncMaxAttempts } satisfies MetadataSyncInput],
+      workflowIdConflictPolicy: 'FAIL',
+    });
+    return { workflowId, started: true };
+  } catch (error) {
+    if (error instanceof WorkflowExecutionAlreadyStartedError) return { workflowId, started: false };
+    throw error;
+  }
+}

@@ -1,0 +1,63 @@
+import type { Db } from '../db/connection.js';
+import { commentsRepository } from '../db/repositories/comments.js';
+import { issuesRepository } from '../db/repositories/issues.js';
+import { releasesRepository } from '../db/repositories/releases.js';
+import { InvalidGitHubItemError, issueCommentFromGitHub, issueFromGitHub, pullRequestFromGitHub, releaseFromGitHub, reviewCommentFromGitHub } from '../metadata/github-items.js';
+import type { WebhookPayload } from './repository-events.js';
+
+export interface MetadataEventUpdate {
+  /** The outcome the delivery is recorded with. */
+  name: string;
+  apply(db: Db, projectId: string): Promise<void>;
+}
+
+/**
+ * What an `issues`, `issue_comment`, `pull_request`, `pull_request_review_comment` or `release`
+ * delivery changes in the stored metadata, validated field by field like a listing's items
+ * (a payload is hostile until checked: one that fails validation changes nothing). Rows are
+ * upserted newest-wins, so a redelivery or a listing that arrives later cannot undo a newer state.
+ * Null for other events.
+ */
+export function metadataUpdateFor(event: string, payload: WebhookPayload): MetadataEventUpdate | null {
+  const body = payload as unknown as Record<string, unknown>;
+  const action = typeof body.action === 'string' ? body.action : '';
+  try {
+    switch (event) {
+      case 'issues': {
+        const issue = issueFromGitHub(body.issue);
+        if (action === 'deleted') return { name: 'issue-deleted', apply: (db, id) => deleteIssue(db, id, issue.number) };
+        return { name: 'issue-stored', apply: async (db, id) => void (await issuesRepository(db).upsert(id, [issue])) };
+      }
+      case 'issue_comment': {
+        const comment = issueCommentFromGitHub(body.comment);
+        if (action === 'deleted') return { name: 'comment-deleted', apply: (db, id) => commentsRepository(db).remove(id, 'issue', comment.github_id) };
+        return { name: 'comment-stored', apply: async (db, id) => void (await commentsRepository(db).upsert(id, [comment])) };
+      }
+      case 'pull_request_review_comment': {
+        const comment = reviewCommentFromGitHub(body.comment);
+        if (action === 'deleted') return { name: 'comment-deleted', apply: (db, id) => commentsRepository(db).remove(id, 'review', comment.github_id) };
+        return { name: 'comment-stored', apply: async (db, id) => void (await commentsRepository(db).upsert(id, [comment])) };
+      }
+      case 'pull_request': {
+        // The payload's pull request has no issue-comment count, so only its pull-request side is stored here.
+        const { pull } = pullRequestFromGitHub(body.pull_request);
+        return { name: 'pull-request-stored', apply: async (db, id) => void (await issuesRepository(db).upsertPullRequests(id, [pull])) };
+      }
+      case 'release': {
+        const release = releaseFromGitHub(body.release);
+        if (action === 'deleted') return { name: 'release-deleted', apply: (db, id) => releasesRepository(db).remove(id, release.github_id) };
+        return { name: 'release-stored', apply: (db, id) => releasesRepository(db).upsert(id, [release]) };
+      }
+      default:
+        return null;
+    }
+  } catch (error) {
+    if (!(error instanceof InvalidGitHubItemError)) throw error;
+    return { name: 'rejected-invalid-payload', apply: async () => {} };
+  }
+}
+
+async function deleteIssue(db: Db, projectId: string, number: number): Promise<void> {
+  await db.deleteFrom('issues').where('project_id', '=', projectId).where('number', '=', number).execute();
+  await db.deleteFrom('comments').where('project_id', '=', projectId).where('issue_number', '=', number).execute();
+}

@@ -1,0 +1,19 @@
+import { proxyActivities } from '@temporalio/workflow';
+import type { Activities } from '../activities/index.js';
+import { METADATA_PHASES, type MetadataPhaseResult, type MetadataSyncInput, type MetadataSyncResult } from '../shared/metadata-sync.js';
+import { streaming } from './activity-options.js';
+
+/**
+ * MetadataSync (`metadata/<projectId>`) brings a project's refs, commits, issues, pull requests,
+ * comments and releases up to date, one phase after the other. It is a sibling of the project's
+ * writer, not a child: it never reads or writes files, so the two cannot race. Every phase
+ * stores its rows and advances its cursor together, so a run started after a crash (or the next
+ * poll) goes on from the last stored page. Phases are activities with heartbeats between pages:
+ * a lost worker is noticed within the heartbeat timeout and the phase resumes on another.
+ */
+export async function metadataSync(input: MetadataSyncInput): Promise<MetadataSyncResult> {
+  const { syncMetadataPhase } = proxyActivities<Activities>(streaming(input.maximumAttempts ?? 8));
+  const phases: MetadataPhaseResult[] = [];
+  for (const phase of METADATA_PHASES) phases.push(await syncMetadataPhase({ projectId: input.projectId, phase }));
+  return { phases };
+}
