@@ -12,7 +12,7 @@ import { findConflicts } from '../outbound/find-conflicts.js';
 import { readOutboundRequest, type OutboundRequest, type RecordedCommit } from '../outbound/outbound-request.js';
 import { changesNothing, chunkTreeEntries, planChanges, type PlannedChange, type TreeFact, type TreeRequestEntry } from '../outbound/tree-plan.js';
 import type { SyncErrorCode } from '../shared/error-codes.js';
-import { outboundBranch, type OutboundOutcome, type OutboundSyncResult } from '../shared/outbound-sync.js';
+import { outboundBranch, PAYLOAD_LIST_LIMIT, type OutboundOutcome, type OutboundSyncResult } from '../shared/outbound-sync.js';
 import type { ActivityDeps } from './deps.js';
 import { endedStatus } from './ended-status.js';
 import { moveSnapshotToOutboundCommit } from './outbound-snapshot.js';
@@ -193,7 +193,9 @@ export function createOutboundSyncActivities(deps: ActivityDeps) {
             // Force is only ever used on reposync's own branch of this operation, never on the project's; and logged.
             if ((await ensureOwnBranch(octokit, target, headBranch, commit.sha)) === 'moved') log.warn('force-moved the operation branch to this attempt’s commit', { projectId, operationId, headBranch, commit: commit.sha.slice(0, 7) });
             const pull = await ensurePullRequest(octokit, target, { head: headBranch, base: branch, title: request.message.split('\n')[0]!.slice(0, 250), body: pullRequestBody(request, operationId, reason, conflicts) });
-            return { kind: 'pull-request', branch, headBranch, commitSha: commit.sha, parentSha: commit.parentSha, number: pull.number, url: pull.url, conflicts, reason };
+            // Every conflicting path is stored on the operation; the outcome, a workflow payload, carries the first few.
+          if (conflicts.length > 0) await withDatabase(() => outbound.mergeMetadata(operationId, { conflicts }));
+          return { kind: 'pull-request', branch, headBranch, commitSha: commit.sha, parentSha: commit.parentSha, number: pull.number, url: pull.url, conflicts: conflicts.slice(0, PAYLOAD_LIST_LIMIT), conflictCount: conflicts.length, reason };
           };
 
           const landed = async (commit: RecordedCommit): Promise<{ outcome: OutboundOutcome; snapshotMoved: boolean }> => {

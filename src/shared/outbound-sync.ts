@@ -42,8 +42,13 @@ export type OutboundOutcome =
       parentSha: string;
       number: number;
       url: string;
-      /** Paths changed both here and on GitHub since the edit's base (the reason for the PR, if any). */
+      /**
+       * Paths changed both here and on GitHub since the edit's base (the reason for the PR, if
+       * any): the first `PAYLOAD_LIST_LIMIT` of them; the operation's `conflicts` holds them all.
+       */
       conflicts: string[];
+      /** How many paths conflict in all. */
+      conflictCount: number;
       /** Why a pull request rather than a direct commit. */
       reason: 'mode' | 'protected' | 'conflict';
     };
@@ -54,6 +59,13 @@ export interface OutboundSyncResult {
   /** True when our snapshot now holds the new commit (the echo push imports nothing). */
   snapshotMoved: boolean;
 }
+
+/**
+ * The most entries a list carried in a workflow payload (an activity's result, a workflow's
+ * result) may hold: payloads and the history that records them stay small however large the
+ * edit; the full list is stored in the database and served by the API.
+ */
+export const PAYLOAD_LIST_LIMIT = 100;
 
 /** The trailer that marks a commit as the work of one operation: looked for before creating another. */
 export const OPERATION_TRAILER = 'Reposync-Operation';
