@@ -54,6 +54,12 @@ export interface Config {
    * the work resumes on another (SYNC_HEARTBEAT_TIMEOUT_SECONDS).
    */
   syncHeartbeatTimeoutSeconds: number;
+  /**
+   * Streaming activities (imports, incremental syncs, outbound commits, verifies) one worker runs
+   * at once, on their own task queue (STREAMING_ACTIVITY_SLOTS); bookkeeping and polls never wait
+   * behind them.
+   */
+  streamingActivitySlots: number;
   /** The polling failsafe's Schedule: interval (0 disables it) and GitHub requests in flight. */
   poll: { intervalSeconds: number; concurrency: number };
   /** Where GitHub reaches this API (PUBLIC_URL); linking registers `<PUBLIC_URL>/api/webhooks/github`. */
@@ -120,6 +126,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     syncMaxAttempts: read.positiveInt('SYNC_MAX_ATTEMPTS') ?? 8,
     syncHeartbeatTimeoutSeconds: read.positiveInt('SYNC_HEARTBEAT_TIMEOUT_SECONDS') ?? 20,
+    streamingActivitySlots: read.positiveInt('STREAMING_ACTIVITY_SLOTS') ?? 4,
     poll: {
       intervalSeconds: read.nonNegativeInt('POLL_INTERVAL_SECONDS') ?? 300,
       concurrency: read.positiveInt('POLL_CONCURRENCY') ?? 8,

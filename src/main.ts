@@ -10,7 +10,7 @@ import { stopOnSignals } from './stop-on-signals.js';
 import { createTemporalClient } from './temporal/client.js';
 import { ensurePollSchedule } from './temporal/poll-schedule.js';
 import { checkSearchAttributes } from './temporal/search-attribute-check.js';
-import { activityDepsFor, createWorker, stopWorker, WORKER_STOP_MS } from './worker.js';
+import { activityDepsFor, createWorkers, stopWorkers, WORKER_STOP_MS } from './worker.js';
 
 /**
  * `npm start`: everything in one command on embedded defaults — a local Temporal dev server
@@ -47,14 +47,15 @@ async function main(): Promise<void> {
   await checkSearchAttributes(temporal, config.temporal.namespace, log);
   const connection = await NativeConnection.connect({ address });
   stopper.defer({ name: 'worker connection', timeoutMs: 2_000, run: () => connection.close() });
-  const worker = await createWorker({
+  const workers = await createWorkers({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     activities: activityDepsFor(config, services, temporal, log),
+    streamingActivitySlots: config.streamingActivitySlots,
   });
-  const workerRun = worker.run();
-  stopper.defer({ name: 'worker', timeoutMs: WORKER_STOP_MS, run: () => stopWorker(worker, workerRun) });
+  const workerRun = workers.run();
+  stopper.defer({ name: 'worker', timeoutMs: WORKER_STOP_MS, run: () => stopWorkers(workers, workerRun) });
   await ensurePollSchedule(temporal, config);
   const server = await buildServer({ config, db: services.db, blobs: services.blobs, temporal, secrets: services.secrets });
   // The API stops first: no request starts work the stopping worker would not take.
