@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { DEFAULT_TASK_QUEUE } from './shared/task-queue.js';
+import type { SetCurrentVersion } from './temporal/deployment-version.js';
 
 /**
  * Every setting reposync reads, from the environment, once, at start-up.
@@ -27,6 +28,21 @@ export interface Config {
      * own UI when Temporal is embedded, and no link at all otherwise.
      */
     uiUrl: string | undefined;
+    /**
+     * `host:port` where workers serve the Temporal SDK's Prometheus metrics (TEMPORAL_METRICS_ADDRESS);
+     * absent, a standalone worker serves none and `npm start` picks a free loopback port, whose
+     * metrics its API's `/metrics` includes.
+     */
+    metricsAddress: string | undefined;
+    /**
+     * Worker Versioning: workers join the deployment `deploymentName` (TEMPORAL_DEPLOYMENT_NAME) as
+     * version `buildId` (TEMPORAL_WORKER_BUILD_ID; absent, the package version and the workflow
+     * bundle's content hash). With `enabled` (TEMPORAL_WORKER_VERSIONING), every run stays on the
+     * version that started it (`behavior` pinned, TEMPORAL_VERSIONING_BEHAVIOR) or moves to the
+     * current one at its next task (auto-upgrade); a worker makes its version the current one
+     * `setCurrentVersion` (TEMPORAL_SET_CURRENT_VERSION: always, if-unset, never).
+     */
+    versioning: { deploymentName: string; buildId: string | undefined; enabled: boolean; behavior: 'pinned' | 'auto-upgrade'; setCurrentVersion: SetCurrentVersion };
     tls: { certPath: string | undefined; keyPath: string | undefined; caPath: string | undefined; enabled: boolean };
   };
   /** Absent: filesystem blob store under `dataDir/blobs`. */
@@ -103,6 +119,14 @@ export function loadConfig(env: Env = process.env): Config {
       devServerPort: read.port('TEMPORAL_DEV_SERVER_PORT', 7233),
       uiPort: read.port('TEMPORAL_UI_PORT', 8233),
       uiUrl: undefined,
+      metricsAddress: read.hostPort('TEMPORAL_METRICS_ADDRESS'),
+      versioning: {
+        deploymentName: read.string('TEMPORAL_DEPLOYMENT_NAME') ?? 'reposync',
+        buildId: read.buildId('TEMPORAL_WORKER_BUILD_ID'),
+        enabled: read.boolean('TEMPORAL_WORKER_VERSIONING', true),
+        behavior: read.oneOf('TEMPORAL_VERSIONING_BEHAVIOR', ['pinned', 'auto-upgrade'], 'pinned'),
+        setCurrentVersion: read.oneOf('TEMPORAL_SET_CURRENT_VERSION', ['always', 'if-unset', 'never'], 'if-unset'),
+      },
       tls: {
         enabled: read.boolean('TEMPORAL_TLS', false),
         certPath: read.string('TEMPORAL_TLS_CERT_PATH'),
@@ -243,6 +267,14 @@ class EnvReader {
     const raw = this.string(name);
     if (raw === undefined) return undefined;
     if (!/^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/.test(raw)) return this.problem(name, `must be host:port, got "${raw}"`);
+    return raw;
+  }
+
+  /** Temporal joins deployment name and build id with a dot, so a build id has none. */
+  buildId(name: string): string | undefined {
+    const raw = this.string(name);
+    if (raw === undefined) return undefined;
+    if (!/^[A-Za-z0-9_+-]{1,255}$/.test(raw)) return this.problem(name, `must be letters, digits, _, + or - (no dots), at most 255 characters, got "${raw}"`);
     return raw;
   }
 

@@ -1,7 +1,8 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Client } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
+import type { WorkerDeploymentVersion } from '@temporalio/common';
+import { bundleWorkflowCode, NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from './activities/index.js';
 import { loadConfig, type Config } from './config.js';
 import { createGitHubClients } from './github/project-client.js';
@@ -9,6 +10,8 @@ import { createLogger, type Logger } from './logger.js';
 import { openServices, type Services } from './services.js';
 import { createTemporalClient } from './temporal/client.js';
 import { ensurePollSchedule } from './temporal/poll-schedule.js';
+import { buildIdOf, makeCurrentVersion, versionLabel } from './temporal/deployment-version.js';
+import { installWorkerRuntime } from './temporal/runtime.js';
 import { checkSearchAttributes } from './temporal/search-attribute-check.js';
 import { temporalTls } from './temporal/connection-options.js';
 import { runMain } from './run-main.js';
@@ -26,6 +29,8 @@ export interface CreateWorkerOptions {
   streamingActivitySlots: number;
   /** A prebuilt bundle (production); absent bundles src/workflows at start. */
   workflowBundlePath?: string | undefined;
+  /** The deployment the workers join, and whether runs are routed by version. */
+  versioning: Pick<Config['temporal']['versioning'], 'deploymentName' | 'buildId' | 'enabled' | 'behavior'>;
   /** Extra options for both workers, e.g. a shutdown grace time for tests. */
   options?: Partial<WorkerOptions>;
 }
@@ -38,16 +43,24 @@ export interface CreateWorkerOptions {
 export interface ReposyncWorkers {
   main: Worker;
   streaming: Worker;
+  /** The deployment version both serve. */
+  version: WorkerDeploymentVersion;
   /** Runs both until they stop; ends with the first one's error. */
   run(): Promise<void>;
 }
 
 export async function createWorkers(options: CreateWorkerOptions): Promise<ReposyncWorkers> {
-  const { connection, namespace, taskQueue, workflowBundlePath } = options;
+  const { connection, namespace, taskQueue, workflowBundlePath, versioning } = options;
   const activities = createActivities(options.activities);
+  const code = workflowBundlePath ? readFileSync(workflowBundlePath, 'utf8') : (await bundleWorkflowCode({ workflowsPath, logger: bundlerLogger })).code;
+  const version: WorkerDeploymentVersion = { deploymentName: versioning.deploymentName, buildId: versioning.buildId ?? buildIdOf(code) };
   const shared = {
     connection,
     namespace,
+    // Both workers are one version of the deployment: a run's activities go to its own version.
+    workerDeploymentOptions: versioning.enabled
+      ? { version, useWorkerVersioning: true, defaultVersioningBehavior: versioning.behavior === 'pinned' ? 'PINNED' : 'AUTO_UPGRADE' }
+      : { version, useWorkerVersioning: false },
     // On shutdown, running activities get this long to finish before they are cancelled, and
     // the worker is torn down regardless at the force time: a stop never waits on a stuck task.
     shutdownGraceTime: '8 seconds',
@@ -59,7 +72,7 @@ export async function createWorkers(options: CreateWorkerOptions): Promise<Repos
     // Every activity, the long ones too: a run scheduled them here before they had a queue of
     // their own, and such a run may still be open.
     activities,
-    ...(workflowBundlePath ? { workflowBundle: { codePath: workflowBundlePath } } : { workflowsPath }),
+    workflowBundle: { code },
     // A workflow's next task waits this long for the worker that ran its last one before any
     // worker may take it. A live worker polls its sticky queue all the time, so the wait only
     // matters when that worker died (a deploy, OOM): the default 10 s then stalls every one of
@@ -77,6 +90,7 @@ export async function createWorkers(options: CreateWorkerOptions): Promise<Repos
   return {
     main,
     streaming,
+    version,
     run: async () => {
       const runs = [main.run(), streaming.run()];
       try {
@@ -90,6 +104,16 @@ export async function createWorkers(options: CreateWorkerOptions): Promise<Repos
     },
   };
 }
+
+/** The bundler's own chatter stays out of our logs; its warnings and errors do not. */
+const bundlerLogger = {
+  trace: () => {},
+  debug: () => {},
+  info: () => {},
+  warn: (message: string) => console.warn(message),
+  error: (message: string) => console.error(message),
+  log: () => {},
+};
 
 /** The longest a worker's shutdown may take: its force time, and a margin. */
 export const WORKER_STOP_MS = 15_000;
@@ -118,7 +142,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config, { component: 'worker' });
   // We stop the worker ourselves, in order, on SIGINT/SIGTERM (see stopOnSignals).
-  Runtime.install({ logger: new DefaultLogger(config.logLevel === 'debug' || config.logLevel === 'trace' ? 'DEBUG' : 'WARN'), shutdownSignals: [] });
+  installWorkerRuntime({ logLevel: config.logLevel === 'debug' || config.logLevel === 'trace' ? 'DEBUG' : 'WARN', metricsAddress: config.temporal.metricsAddress });
   if (!config.temporal.address) throw new Error('TEMPORAL_ADDRESS is required for a standalone worker (npm start runs an embedded one)');
   const stopper = stopOnSignals(log);
   const services = await openServices(config);
@@ -137,11 +161,16 @@ async function main(): Promise<void> {
     activities: activityDepsFor(config, services, temporal, log),
     streamingActivitySlots: config.streamingActivitySlots,
     workflowBundlePath: bundle && existsSync(bundle) ? bundle : undefined,
+    versioning: config.temporal.versioning,
   });
   const poll = await ensurePollSchedule(temporal, config);
   log.info({ taskQueue: config.temporal.taskQueue, streamingActivitySlots: config.streamingActivitySlots, pollSchedule: poll, pollIntervalSeconds: config.poll.intervalSeconds }, 'worker started');
   const running = workers.run();
   stopper.defer({ name: 'worker', timeoutMs: WORKER_STOP_MS, run: () => stopWorkers(workers, running) });
+  if (config.temporal.versioning.enabled) {
+    const current = await makeCurrentVersion(temporal, config.temporal.namespace, workers.version, config.temporal.versioning.setCurrentVersion);
+    log.info({ version: versionLabel(workers.version), current }, current ? 'serving the current deployment version' : 'serving a version that is not current: new runs go to the current one');
+  }
   // A worker that fails on its own (not stopped by a signal) ends the process with its error.
   await running.catch((error: unknown) => {
     if (!stopper.stopping) throw error;

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { IllegalStateError } from '@temporalio/common';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { createGitHubClients } from '../../src/github/project-client.js';
@@ -10,6 +11,7 @@ import type { BlobStore } from '../../src/storage/blob-store.js';
 import type { ArchiveLimits } from '../../src/sync/archive-limits.js';
 import { ensurePollSchedule, pollScheduleId } from '../../src/temporal/poll-schedule.js';
 import { createWorkers, stopWorkers, type ReposyncWorkers } from '../../src/worker.js';
+import { makeCurrentVersion } from '../../src/temporal/deployment-version.js';
 import { startGitHubEmulator, type GitHubEmulator } from './github-emulator/index.js';
 import { startApiHarness, type ApiHarness } from './api-harness.js';
 
@@ -76,9 +78,11 @@ export async function startSyncHarness(options: SyncHarnessOptions = {}): Promis
       log: silent,
     },
     streamingActivitySlots: api.config.streamingActivitySlots,
+    versioning: api.config.temporal.versioning,
     options: { shutdownGraceTime: '2 seconds' },
   });
   const running = workers?.run();
+  if (workers && api.config.temporal.versioning.enabled) await makeCurrentVersion(api.temporal, 'default', workers.version, api.config.temporal.versioning.setCurrentVersion);
   if (options.pollSchedule) await ensurePollSchedule(api.temporal, api.config);
 
   const workerProcesses: ChildProcess[] = [];
@@ -148,5 +152,10 @@ let runtimeInstalled = false;
 function installQuietRuntime(): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch (error) {
+    // A test file that installed a runtime of its own (to read the SDK's metrics) keeps it.
+    if (!(error instanceof IllegalStateError)) throw error;
+  }
 }

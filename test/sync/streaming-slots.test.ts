@@ -72,5 +72,4 @@ describe('streaming activities on a task queue of their own', () => {
       expect(status.status).toBe('synced');
     }
   }, 90_000);
-
 });
