@@ -121,8 +121,8 @@ export function loadConfig(env: Env = process.env): Config {
       uiUrl: undefined,
       metricsAddress: read.hostPort('TEMPORAL_METRICS_ADDRESS'),
       versioning: {
-        deploymentName: read.string('TEMPORAL_DEPLOYMENT_NAME') ?? 'reposync',
-        buildId: read.buildId('TEMPORAL_WORKER_BUILD_ID'),
+        deploymentName: read.deploymentName('TEMPORAL_DEPLOYMENT_NAME') ?? 'reposync',
+        buildId: read.maxLength('TEMPORAL_WORKER_BUILD_ID', 255),
         enabled: read.boolean('TEMPORAL_WORKER_VERSIONING', true),
         behavior: read.oneOf('TEMPORAL_VERSIONING_BEHAVIOR', ['pinned', 'auto-upgrade'], 'pinned'),
         setCurrentVersion: read.oneOf('TEMPORAL_SET_CURRENT_VERSION', ['always', 'if-unset', 'never'], 'if-unset'),
@@ -270,11 +270,17 @@ class EnvReader {
     return raw;
   }
 
-  /** Temporal joins deployment name and build id with a dot, so a build id has none. */
-  buildId(name: string): string | undefined {
+  /** Temporal writes a version `<deployment name>.<build id>`, so a deployment name has no dot. */
+  deploymentName(name: string): string | undefined {
     const raw = this.string(name);
     if (raw === undefined) return undefined;
-    if (!/^[A-Za-z0-9_+-]{1,255}$/.test(raw)) return this.problem(name, `must be letters, digits, _, + or - (no dots), at most 255 characters, got "${raw}"`);
+    if (raw.includes('.') || raw.length > 255) return this.problem(name, `must have no dot and at most 255 characters, got "${raw}"`);
+    return raw;
+  }
+
+  maxLength(name: string, max: number): string | undefined {
+    const raw = this.string(name);
+    if (raw !== undefined && raw.length > max) return this.problem(name, `must be at most ${max} characters`);
     return raw;
   }
 
