@@ -18,6 +18,7 @@ export default defineConfig({
       'test/github/rate-limit-failure.test.ts',
       'test/github-emulator/**/*.test.ts',
       'test/outbound/outbound-modules.test.ts',
+      'test/replay/replay.test.ts',
       'test/sync/zip-entries.test.ts',
       'test/webhooks/drain-loop.test.ts',
       'test/webhooks/repository-events.test.ts',

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { DEFAULT_TASK_QUEUE } from './shared/task-queue.js';
+import type { SetCurrentVersion } from './temporal/deployment-version.js';
 
 /**
  * Every setting reposync reads, from the environment, once, at start-up.
@@ -27,6 +28,21 @@ export interface Config {
      * own UI when Temporal is embedded, and no link at all otherwise.
      */
     uiUrl: string | undefined;
+    /**
+     * `host:port` where workers serve the Temporal SDK's Prometheus metrics (TEMPORAL_METRICS_ADDRESS);
+     * absent, a standalone worker serves none and `npm start` picks a free loopback port, whose
+     * metrics its API's `/metrics` includes.
+     */
+    metricsAddress: string | undefined;
+    /**
+     * Worker Versioning: workers join the deployment `deploymentName` (TEMPORAL_DEPLOYMENT_NAME) as
+     * version `buildId` (TEMPORAL_WORKER_BUILD_ID; absent, the package version and the workflow
+     * bundle's content hash). With `enabled` (TEMPORAL_WORKER_VERSIONING), every run stays on the
+     * version that started it (`behavior` pinned, TEMPORAL_VERSIONING_BEHAVIOR) or moves to the
+     * current one at its next task (auto-upgrade); a worker makes its version the current one
+     * `setCurrentVersion` (TEMPORAL_SET_CURRENT_VERSION: always, if-unset, never).
+     */
+    versioning: { deploymentName: string; buildId: string | undefined; enabled: boolean; behavior: 'pinned' | 'auto-upgrade'; setCurrentVersion: SetCurrentVersion };
     tls: { certPath: string | undefined; keyPath: string | undefined; caPath: string | undefined; enabled: boolean };
   };
   /** Absent: filesystem blob store under `dataDir/blobs`. */
@@ -59,6 +75,12 @@ export interface Config {
    * the work resumes on another (SYNC_HEARTBEAT_TIMEOUT_SECONDS).
    */
   syncHeartbeatTimeoutSeconds: number;
+  /**
+   * Streaming activities (imports, incremental syncs, outbound commits, verifies) one worker runs
+   * at once, on their own task queue (STREAMING_ACTIVITY_SLOTS); bookkeeping and polls never wait
+   * behind them.
+   */
+  streamingActivitySlots: number;
   /** The polling failsafe's Schedule: interval (0 disables it) and GitHub requests in flight. */
   poll: { intervalSeconds: number; concurrency: number };
   /** Where GitHub reaches this API (PUBLIC_URL); linking registers `<PUBLIC_URL>/api/webhooks/github`. */
@@ -102,6 +124,14 @@ export function loadConfig(env: Env = process.env): Config {
       devServerPort: read.port('TEMPORAL_DEV_SERVER_PORT', 7233),
       uiPort: read.port('TEMPORAL_UI_PORT', 8233),
       uiUrl: undefined,
+      metricsAddress: read.hostPort('TEMPORAL_METRICS_ADDRESS'),
+      versioning: {
+        deploymentName: read.deploymentName('TEMPORAL_DEPLOYMENT_NAME') ?? 'reposync',
+        buildId: read.maxLength('TEMPORAL_WORKER_BUILD_ID', 255),
+        enabled: read.boolean('TEMPORAL_WORKER_VERSIONING', true),
+        behavior: read.oneOf('TEMPORAL_VERSIONING_BEHAVIOR', ['pinned', 'auto-upgrade'], 'pinned'),
+        setCurrentVersion: read.oneOf('TEMPORAL_SET_CURRENT_VERSION', ['always', 'if-unset', 'never'], 'if-unset'),
+      },
       tls: {
         enabled: read.boolean('TEMPORAL_TLS', false),
         certPath: read.string('TEMPORAL_TLS_CERT_PATH'),
@@ -126,6 +156,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     syncMaxAttempts: read.positiveInt('SYNC_MAX_ATTEMPTS') ?? 8,
     syncHeartbeatTimeoutSeconds: read.positiveInt('SYNC_HEARTBEAT_TIMEOUT_SECONDS') ?? 20,
+    streamingActivitySlots: read.positiveInt('STREAMING_ACTIVITY_SLOTS') ?? 4,
     poll: {
       intervalSeconds: read.nonNegativeInt('POLL_INTERVAL_SECONDS') ?? 300,
       concurrency: read.positiveInt('POLL_CONCURRENCY') ?? 8,
@@ -242,6 +273,20 @@ class EnvReader {
     const raw = this.string(name);
     if (raw === undefined) return undefined;
     if (!/^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/.test(raw)) return this.problem(name, `must be host:port, got "${raw}"`);
+    return raw;
+  }
+
+  /** Temporal writes a version `<deployment name>.<build id>`, so a deployment name has no dot. */
+  deploymentName(name: string): string | undefined {
+    const raw = this.string(name);
+    if (raw === undefined) return undefined;
+    if (raw.includes('.') || raw.length > 255) return this.problem(name, `must have no dot and at most 255 characters, got "${raw}"`);
+    return raw;
+  }
+
+  maxLength(name: string, max: number): string | undefined {
+    const raw = this.string(name);
+    if (raw !== undefined && raw.length > max) return this.problem(name, `must be at most ${max} characters`);
     return raw;
   }
 

@@ -1,16 +1,19 @@
 import path from 'node:path';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import { buildServer } from './api/server.js';
 import { loadConfig } from './config.js';
 import { startTemporalDevServer, type TemporalDevServer } from './embedded/temporal-dev-server.js';
+import { freePort } from './embedded/wait-for-port.js';
 import { createLogger } from './logger.js';
 import { runMain } from './run-main.js';
 import { ensureAdminApiKey, openServices } from './services.js';
 import { stopOnSignals } from './stop-on-signals.js';
 import { createTemporalClient } from './temporal/client.js';
 import { ensurePollSchedule } from './temporal/poll-schedule.js';
+import { makeCurrentVersion } from './temporal/deployment-version.js';
+import { installWorkerRuntime, workerMetricsUrl } from './temporal/runtime.js';
 import { checkSearchAttributes } from './temporal/search-attribute-check.js';
-import { activityDepsFor, createWorker, stopWorker, WORKER_STOP_MS } from './worker.js';
+import { activityDepsFor, createWorkers, stopWorkers, WORKER_STOP_MS } from './worker.js';
 
 /**
  * `npm start`: everything in one command on embedded defaults — a local Temporal dev server
@@ -21,8 +24,9 @@ import { activityDepsFor, createWorker, stopWorker, WORKER_STOP_MS } from './wor
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config, { component: 'reposync' });
-  // We stop the worker ourselves, in order, on Ctrl-C; the SDK's own logs only from warnings up.
-  Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
+  // The SDK's own logs only from warnings up; its metrics join the API's at /metrics.
+  const metricsAddress = config.temporal.metricsAddress ?? `127.0.0.1:${await freePort()}`;
+  installWorkerRuntime({ logLevel: 'WARN', metricsAddress });
   const stopper = stopOnSignals(log);
   let devServer: TemporalDevServer | undefined;
   if (!config.temporal.address) {
@@ -47,16 +51,20 @@ async function main(): Promise<void> {
   await checkSearchAttributes(temporal, config.temporal.namespace, log);
   const connection = await NativeConnection.connect({ address });
   stopper.defer({ name: 'worker connection', timeoutMs: 2_000, run: () => connection.close() });
-  const worker = await createWorker({
+  const workers = await createWorkers({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     activities: activityDepsFor(config, services, temporal, log),
+    streamingActivitySlots: config.streamingActivitySlots,
+    versioning: config.temporal.versioning,
   });
-  const workerRun = worker.run();
-  stopper.defer({ name: 'worker', timeoutMs: WORKER_STOP_MS, run: () => stopWorker(worker, workerRun) });
+  const workerRun = workers.run();
+  stopper.defer({ name: 'worker', timeoutMs: WORKER_STOP_MS, run: () => stopWorkers(workers, workerRun) });
+  // An embedded Temporal has no worker but ours: it always serves the current version.
+  if (config.temporal.versioning.enabled) await makeCurrentVersion(temporal, config.temporal.namespace, workers.version, devServer ? 'always' : config.temporal.versioning.setCurrentVersion);
   await ensurePollSchedule(temporal, config);
-  const server = await buildServer({ config, db: services.db, blobs: services.blobs, temporal, secrets: services.secrets });
+  const server = await buildServer({ config, db: services.db, blobs: services.blobs, temporal, secrets: services.secrets, workerMetricsUrl: workerMetricsUrl(metricsAddress) });
   // The API stops first: no request starts work the stopping worker would not take.
   stopper.defer({ name: 'api', timeoutMs: 5_000, run: () => server.close() });
   await server.listen({ port: config.port, host: config.host });

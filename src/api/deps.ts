@@ -11,4 +11,6 @@ export interface ApiDeps {
   blobs: BlobStore;
   temporal: Client;
   secrets: SecretBox;
+  /** The Temporal SDK's Prometheus exposition of the workers in this process, which `/metrics` includes. */
+  workerMetricsUrl?: string | undefined;
 }

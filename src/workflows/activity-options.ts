@@ -1,4 +1,5 @@
-import { ActivityCancellationType, type ActivityOptions } from '@temporalio/workflow';
+import { ActivityCancellationType, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
+import { streamingTaskQueue } from '../shared/task-queue.js';
 
 /** Retries with backoff up to a budget of a few minutes; outages past it fail the sync with a code. */
 const retryPolicy = (maximumAttempts: number) => ({ initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts });
@@ -14,11 +15,16 @@ export const bookkeeping = (maximumAttempts: number): ActivityOptions => ({ star
  * minutes of backoff, and the whole call, waits included, is bounded in time.
  */
 export const githubCall = (maximumAttempts: number): ActivityOptions => ({ startToCloseTimeout: '2 minutes', scheduleToCloseTimeout: '3 hours', retry: retryPolicy(maximumAttempts) });
+/** Where long activities run: the workflow's own task queue's streaming queue, with slots of its own. */
+const onStreamingQueue = () => ({ taskQueue: streamingTaskQueue(workflowInfo().taskQueue) });
+
 /**
  * Long imports: a silent worker is presumed dead after the heartbeat timeout, and the work resumes
- * elsewhere. Rate limits are waited out between attempts, as for `githubCall`.
+ * elsewhere. They run on the streaming task queue, apart from bookkeeping and polling. Rate limits
+ * are waited out between attempts, as for `githubCall`.
  */
 export const streaming = (maximumAttempts: number, heartbeatTimeoutSeconds = DEFAULT_HEARTBEAT_TIMEOUT_SECONDS): ActivityOptions => ({
+  ...onStreamingQueue(),
   startToCloseTimeout: '4 hours',
   scheduleToCloseTimeout: '12 hours',
   heartbeatTimeout: `${heartbeatTimeoutSeconds} seconds`,
@@ -29,6 +35,7 @@ export const streaming = (maximumAttempts: number, heartbeatTimeoutSeconds = DEF
  * keeping lost workers apart from outages.
  */
 export const resumableAttempt = (heartbeatTimeoutSeconds = DEFAULT_HEARTBEAT_TIMEOUT_SECONDS): ActivityOptions => ({
+  ...onStreamingQueue(),
   startToCloseTimeout: '4 hours',
   heartbeatTimeout: `${heartbeatTimeoutSeconds} seconds`,
   retry: { maximumAttempts: 1 },

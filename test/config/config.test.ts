@@ -84,6 +84,32 @@ describe('loadConfig', () => {
     expect(problemsOf({ TEMPORAL_UI_URL: 'temporal.example.com' })).toEqual([expect.stringMatching(/^TEMPORAL_UI_URL /)]);
   });
 
+  it('reads the worker settings: streaming slots, the SDK metrics address and the deployment version', () => {
+    const defaults = loadConfig({});
+    expect(defaults.streamingActivitySlots).toBe(4);
+    expect(defaults.temporal.metricsAddress).toBeUndefined();
+    expect(defaults.temporal.versioning).toEqual({ deploymentName: 'reposync', buildId: undefined, enabled: true, behavior: 'pinned', setCurrentVersion: 'if-unset' });
+    const set = loadConfig({
+      STREAMING_ACTIVITY_SLOTS: '2',
+      TEMPORAL_METRICS_ADDRESS: '0.0.0.0:9464',
+      TEMPORAL_DEPLOYMENT_NAME: 'sync',
+      TEMPORAL_WORKER_BUILD_ID: '1.2.0-abc123',
+      TEMPORAL_WORKER_VERSIONING: 'false',
+      TEMPORAL_VERSIONING_BEHAVIOR: 'auto-upgrade',
+      TEMPORAL_SET_CURRENT_VERSION: 'never',
+    });
+    expect(set.streamingActivitySlots).toBe(2);
+    expect(set.temporal.metricsAddress).toBe('0.0.0.0:9464');
+    expect(set.temporal.versioning).toEqual({ deploymentName: 'sync', buildId: '1.2.0-abc123', enabled: false, behavior: 'auto-upgrade', setCurrentVersion: 'never' });
+    expect(problemsOf({ STREAMING_ACTIVITY_SLOTS: '0', TEMPORAL_DEPLOYMENT_NAME: 'sync.eu', TEMPORAL_WORKER_BUILD_ID: 'x'.repeat(256), TEMPORAL_VERSIONING_BEHAVIOR: 'sticky', TEMPORAL_METRICS_ADDRESS: '9464' })).toEqual([
+      expect.stringMatching(/^TEMPORAL_METRICS_ADDRESS must be host:port/),
+      'TEMPORAL_DEPLOYMENT_NAME must have no dot and at most 255 characters, got "sync.eu"',
+      'TEMPORAL_WORKER_BUILD_ID must be at most 255 characters',
+      expect.stringMatching(/^TEMPORAL_VERSIONING_BEHAVIOR must be one of pinned, auto-upgrade/),
+      expect.stringMatching(/^STREAMING_ACTIVITY_SLOTS must be a positive integer/),
+    ]);
+  });
+
   it('accepts a private key with escaped newlines, as .env files carry it', () => {
     const config = loadConfig({ GITHUB_APP_ID: '1', GITHUB_APP_PRIVATE_KEY: '-----BEGIN RSA PRIVATE KEY-----\\nabc\\n-----END RSA PRIVATE KEY-----' });
     expect(config.github.appPrivateKey).toContain('\nabc\n');

@@ -2,22 +2,24 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { IllegalStateError } from '@temporalio/common';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { inject } from 'vitest';
-import { createActivities } from '../../src/activities/index.js';
 import { createGitHubClients } from '../../src/github/project-client.js';
 import type { Db } from '../../src/db/connection.js';
 import type { BlobStore } from '../../src/storage/blob-store.js';
 import type { ArchiveLimits } from '../../src/sync/archive-limits.js';
 import { ensurePollSchedule, removePollSchedule } from '../../src/temporal/poll-schedule.js';
+import { createWorkers, stopWorkers, type ReposyncWorkers } from '../../src/worker.js';
+import { makeCurrentVersion } from '../../src/temporal/deployment-version.js';
 import { startGitHubEmulator, type GitHubEmulator } from './github-emulator/index.js';
 import { startApiHarness, type ApiHarness } from './api-harness.js';
 import { childRun } from './child-run.js';
 
 export interface SyncHarness extends ApiHarness {
   github: GitHubEmulator;
-  /** The in-process worker; absent when the test runs its own worker processes. */
-  worker: Worker | undefined;
+  /** The in-process workers (main and streaming); absent when the test runs its own worker processes. */
+  workers: ReposyncWorkers | undefined;
   /** Environment for a production worker process (`src/worker.ts`) serving this harness. */
   workerProcessEnv(): Record<string, string>;
   /** Starts the production worker entry point (`npm run worker`) as its own process; killed at close. */
@@ -64,11 +66,12 @@ export async function startSyncHarness(options: SyncHarnessOptions = {}): Promis
   const api = await startApiHarness({ GITHUB_API_URL: github.url, ...env });
   installQuietRuntime();
   const connection = await NativeConnection.connect({ address: inject('temporalAddress') });
-  const worker = !inProcessWorker ? undefined : await Worker.create({
+  const workers = !inProcessWorker ? undefined : await createWorkers({
     connection,
+    namespace: 'default',
     taskQueue: api.config.temporal.taskQueue,
-    workflowBundle: { codePath: inject('workflowBundlePath') },
-    activities: createActivities({
+    workflowBundlePath: inject('workflowBundlePath'),
+    activities: {
       db: options.workerDb ?? api.db,
       blobs: options.workerBlobs ?? api.blobs,
       github: createGitHubClients({ config: api.config.github, secrets: api.secrets }),
@@ -76,10 +79,13 @@ export async function startSyncHarness(options: SyncHarnessOptions = {}): Promis
       temporal: api.temporal,
       ...(options.archiveLimits ? { archiveLimits: options.archiveLimits } : {}),
       log: options.workerLog ?? silent,
-    }),
-    shutdownGraceTime: '2 seconds',
+    },
+    streamingActivitySlots: api.config.streamingActivitySlots,
+    versioning: api.config.temporal.versioning,
+    options: { shutdownGraceTime: '2 seconds' },
   });
-  const running = worker?.run();
+  const running = workers?.run();
+  if (workers && api.config.temporal.versioning.enabled) await makeCurrentVersion(api.temporal, 'default', workers.version, api.config.temporal.versioning.setCurrentVersion);
   if (options.pollSchedule) await ensurePollSchedule(api.temporal, api.config);
 
   const workerProcesses: ChildProcess[] = [];
@@ -94,7 +100,7 @@ export async function startSyncHarness(options: SyncHarnessOptions = {}): Promis
   const harness: SyncHarness = {
     ...api,
     github,
-    worker,
+    workers,
     workerProcessEnv: () => ({
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '',
@@ -135,8 +141,7 @@ export async function startSyncHarness(options: SyncHarnessOptions = {}): Promis
     async close() {
       await killWorkerProcesses();
       if (options.pollSchedule) await removePollSchedule(api.temporal, api.config.temporal.taskQueue).catch(() => {});
-      worker?.shutdown();
-      await running;
+      if (workers && running) await stopWorkers(workers, running);
       await connection.close();
       await api.close();
       await github.close();
@@ -151,5 +156,10 @@ let runtimeInstalled = false;
 export function installQuietRuntime(): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch (error) {
+    // A test file that installed a runtime of its own (to read the SDK's metrics) keeps it.
+    if (!(error instanceof IllegalStateError)) throw error;
+  }
 }

@@ -16,7 +16,7 @@ beforeAll(async () => {
 });
 afterEach(async () => {
   for (const poll of polls.splice(0)) await poll.terminate('test over').catch(() => {});
-  await waitFor(async () => h.worker!.getStatus().numInFlightActivities === 0, 'the last poll activity to end', 15_000);
+  await waitFor(async () => h.workers!.main.getStatus().numInFlightActivities === 0, 'the last poll activity to end', 15_000);
   // Each test polls its own projects, from a fresh cursor.
   await h.db.updateTable('projects').set({ enabled: false }).execute();
   await h.db.deleteFrom('poll_cursors').execute();
@@ -114,7 +114,7 @@ describe('the poll spread over its interval', () => {
     await waitFor(async () => ((await cursor())?.round_checked ?? 0) >= 6, 'a third of the round', 20_000);
     // The poll stops mid-round (a crash, a termination); its last activity ends on its own.
     await first.terminate('simulated crash');
-    await waitFor(async () => h.worker!.getStatus().numInFlightActivities === 0, 'the stopped poll activity to end', 15_000);
+    await waitFor(async () => h.workers!.main.getStatus().numInFlightActivities === 0, 'the stopped poll activity to end', 15_000);
     const stopped = (await cursor())!;
     expect(stopped.rounds_completed).toBe(0);
     expect(stopped.round_checked).toBeGreaterThanOrEqual(6);

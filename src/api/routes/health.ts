@@ -22,6 +22,20 @@ async function check(probe: () => Promise<unknown>): Promise<{ ok: boolean; erro
   }
 }
 
+/**
+ * The Temporal SDK's metrics of the workers in this process, from its own Prometheus exporter;
+ * a comment instead when it does not answer, so the API's own metrics are still scraped.
+ */
+async function workerMetrics(url: string): Promise<string> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+    if (!response.ok) return `# Temporal SDK metrics unavailable: ${url} answered ${response.status}\n`;
+    return await response.text();
+  } catch (error) {
+    return `# Temporal SDK metrics unavailable: ${(error as Error).message}\n`;
+  }
+}
+
 /** Liveness, readiness (each dependency checked and reported) and Prometheus metrics. */
 export const healthRoutes: FastifyPluginAsync = async (fastify) => {
   const { db, temporal, blobs } = fastify.deps;
@@ -39,6 +53,8 @@ export const healthRoutes: FastifyPluginAsync = async (fastify) => {
   });
 
   fastify.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
-    return reply.type(fastify.metrics.contentType).send(await fastify.metrics.metrics());
+    const own = await fastify.metrics.metrics();
+    const { workerMetricsUrl } = fastify.deps;
+    return reply.type(fastify.metrics.contentType).send(workerMetricsUrl ? `${own}\n${await workerMetrics(workerMetricsUrl)}` : own);
   });
 };
