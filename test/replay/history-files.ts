@@ -12,6 +12,13 @@ const { History } = temporal.api.history.v1;
  */
 export const historiesDir = fileURLToPath(new URL('./histories/', import.meta.url));
 
+/**
+ * Histories recorded from the previous release's workflow code, kept when it changes: runs of that
+ * code may still be open when the new code deploys, so the new code must replay them too. Drop a
+ * file here once no run of that release can be open (see docs/changing-workflows.md).
+ */
+export const previousHistoriesDir = fileURLToPath(new URL('./histories-previous/', import.meta.url));
+
 export interface RecordedHistory {
   /** The scenario, from the file name (`outbound-direct.json` → `outbound-direct`). */
   name: string;
@@ -32,11 +39,11 @@ export async function writeHistory(name: string, workflowId: string, history: Hi
 }
 
 /** Every recorded history, sorted by scenario name. */
-export async function readHistories(): Promise<RecordedHistory[]> {
-  const files = (await readdir(historiesDir)).filter((file) => file.endsWith('.json')).sort();
+export async function readHistories(dir = historiesDir): Promise<RecordedHistory[]> {
+  const files = (await readdir(dir)).filter((file) => file.endsWith('.json')).sort();
   return Promise.all(
     files.map(async (file) => {
-      const { workflowId, ...json } = JSON.parse(await readFile(path.join(historiesDir, file), 'utf8')) as { workflowId?: unknown };
+      const { workflowId, ...json } = JSON.parse(await readFile(path.join(dir, file), 'utf8')) as { workflowId?: unknown };
       const name = file.slice(0, -'.json'.length);
       if (typeof workflowId !== 'string') throw new Error(`${file}: no workflowId field; record it again with npm run record:histories`);
       const history = History.fromObject(json);

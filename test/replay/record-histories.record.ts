@@ -3,6 +3,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { followProject } from '../../src/temporal/project-writer.js';
 import { incrementalSyncWorkflowId } from '../../src/shared/workflow-ids.js';
+import { childRun } from '../support/child-run.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 import { writeHistory } from './history-files.js';
 
@@ -52,19 +53,21 @@ async function imported(name: string, files: Record<string, string>): Promise<{ 
   await h.github.repos.create('octo', name, {});
   await h.github.repos.commit('octo', name, { message: 'initial', files });
   const { id } = await h.link('octo', name);
+  const since = new Date();
   const started = await h.app.inject({ method: 'POST', url: `/api/projects/${id}/sync/initial`, headers: h.auth() });
   expect(started.statusCode, started.body).toBe(202);
-  const { workflowId, syncId } = started.json();
-  const initial = h.temporal.workflow.getHandle(workflowId, syncId);
+  // Accepted at once: the child starts when the writer takes the request up.
+  const initial = await childRun(h.temporal, started.json().workflowId, since);
   await initial.result();
   return { id, initial };
 }
 
 /** Posts an edit and waits for its OutboundSync child to end, however it ends. */
 async function outbound(id: string, payload: Record<string, unknown>): Promise<WorkflowHandle> {
+  const since = new Date();
   const response = await h.app.inject({ method: 'POST', url: `/api/projects/${id}/outbound`, headers: h.auth(), payload });
   expect(response.statusCode, response.body).toBe(202);
-  const child = h.temporal.workflow.getHandle(response.json().workflowId);
+  const child = await childRun(h.temporal, response.json().workflowId, since);
   await child.result().catch(() => {});
   return child;
 }
@@ -121,23 +124,37 @@ it('outbound: a direct commit, a pull request, a conflict', async () => {
 
 it('verify', async () => {
   const { id } = await imported('verify', { 'a.txt': 'a\n' });
+  const since = new Date();
   const started = await h.app.inject({ method: 'POST', url: `/api/projects/${id}/verify`, headers: h.auth() });
   expect(started.statusCode, started.body).toBe(202);
-  const child = h.temporal.workflow.getHandle(started.json().workflowId);
+  const child = await childRun(h.temporal, started.json().workflowId, since);
   await child.result();
   await recordWithParent('verify', 'writer-verify', child);
 });
 
-it('the poll', async () => {
+it('the poll, through one continue-as-new', async () => {
   const { id } = await imported('poll', { 'a.txt': 'a\n' });
   await h.github.repos.commit('octo', 'poll', { message: 'unannounced', files: { 'b.txt': 'b\n' } });
+  // The poll runs for good; a short interval and two stretches per run make it continue as new soon.
   const poll = await h.temporal.workflow.start('pollProjects', {
     workflowId: `poll-projects/${h.config.temporal.taskQueue}`,
     taskQueue: h.config.temporal.taskQueue,
-    args: [{ concurrency: 4, spreadMs: 0, maximumAttempts: 3 }],
+    args: [{ concurrency: 4, maximumAttempts: 3, intervalMs: 1_000, stretchMs: 500, stretchesPerRun: 2 }],
   });
-  // Every imported project is polled; this one (at least) moved.
-  expect((await poll.result()).moved).toBeGreaterThanOrEqual(1);
-  await record('poll', poll);
+  const firstRun = h.temporal.workflow.getHandle(poll.workflowId, poll.firstExecutionRunId);
+  await closed(firstRun);
+  expect((await firstRun.describe()).status.name).toBe('CONTINUED_AS_NEW');
+  await record('poll', firstRun);
+  await h.temporal.workflow.getHandle(poll.workflowId).terminate('recorded');
+  // The moved project's writer followed the head.
   await closed(h.temporal.workflow.getHandle(incrementalSyncWorkflowId(id)));
+});
+
+it('a metadata sync', async () => {
+  const { id } = await imported('metadata', { 'a.txt': 'a\n' });
+  const started = await h.app.inject({ method: 'POST', url: `/api/projects/${id}/metadata/sync`, headers: h.auth() });
+  expect(started.statusCode, started.body).toBe(202);
+  const run = h.temporal.workflow.getHandle(started.json().workflowId);
+  await run.result();
+  await record('metadata-sync', run);
 });

@@ -3,7 +3,7 @@ import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import * as workflows from '../../src/workflows/index.js';
-import { readHistories, type RecordedHistory } from './history-files.js';
+import { previousHistoriesDir, readHistories, type RecordedHistory } from './history-files.js';
 
 /**
  * Replays histories recorded from real runs (npm run record:histories) against the current
@@ -27,6 +27,7 @@ const SCENARIOS = [
   'verify',
   'writer-verify',
   'poll',
+  'metadata-sync',
 ];
 
 let histories: RecordedHistory[];
@@ -43,12 +44,29 @@ describe('recorded histories', () => {
     expect(new Set(histories.map((h) => h.workflowType))).toEqual(new Set(Object.keys(workflows)));
   });
 
-  it('include a writer run that continued as new and one whose pushes coalesced', () => {
+  it('include a writer run that continued as new, one whose pushes coalesced, and a poll that continued as new', () => {
     const last = (name: string) => histories.find((h) => h.name === name)!.history.events!.at(-1)!;
     expect(last('writer-continue-as-new').workflowExecutionContinuedAsNewEventAttributes).toBeTruthy();
+    expect(last('poll').workflowExecutionContinuedAsNewEventAttributes).toBeTruthy();
     const coalesced = histories.find((h) => h.name === 'writer-pushes-coalesced')!.history.events!;
-    expect(coalesced.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'push').length).toBeGreaterThanOrEqual(3);
+    // Pushes wake the writer with the followHead update; those refused while one is pending leave no event.
+    const wakes = coalesced.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name === 'followHead');
+    const signals = coalesced.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'push');
+    expect(wakes.length + signals.length).toBeGreaterThanOrEqual(1);
+    expect(wakes.length + signals.length).toBeLessThanOrEqual(3);
   });
+
+  it("replay the previous release's histories too, so its open runs survive the deploy", async () => {
+    const previous = await readHistories(previousHistoriesDir);
+    expect(previous.length).toBeGreaterThan(0);
+    const bundlePath = inject('workflowBundlePath');
+    const options = bundlePath ? { workflowBundle: { codePath: bundlePath } } : { workflowsPath: fileURLToPath(new URL('../../src/workflows/index.ts', import.meta.url)) };
+    const failures: string[] = [];
+    for await (const result of Worker.runReplayHistories(options, previous.map(({ workflowId, history }) => ({ workflowId, history })))) {
+      if (result.error) failures.push(`${result.workflowId}: ${result.error.name}: ${result.error.message}`);
+    }
+    expect(failures).toEqual([]);
+  }, 120_000);
 
   it('replay against the current workflow code without nondeterminism', async () => {
     const bundlePath = inject('workflowBundlePath');
