@@ -57,6 +57,10 @@ const OPTIONAL: Record<string, string> = {
   PUBLIC_URL: 'operator',
   OUTBOUND_MAX_BODY_BYTES: 'default',
   OUTBOUND_MAX_CONCURRENT_PER_TENANT: 'default',
+  STREAMING_ACTIVITY_SLOTS: 'default',
+  TEMPORAL_DEPLOYMENT_NAME: 'default',
+  TEMPORAL_WORKER_BUILD_ID: 'default',
+  TEMPORAL_WORKER_VERSIONING: 'default',
 };
 
 /** What an operator's `.env` holds at the least: the two secrets compose requires. */

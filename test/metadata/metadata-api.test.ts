@@ -45,7 +45,7 @@ describe('metadata API', () => {
   });
 
   it('answers a bad query parameter with 400 naming it', async () => {
-    for (const [query, name] of [['since=yesterday', 'since'], ['state=shut', 'state'], ['cursor=abc', 'cursor'], ['limit=0', 'limit']]) {
+    for (const [query, name] of [['since=yesterday', 'since'], ['state=shut', 'state'], ['cursor=abc', 'cursor'], ['cursor=586477819790217', 'cursor'], ['limit=0', 'limit']]) {
       const res = await get(`/api/projects/${projectId}/issues?${query}`);
       expect(res.statusCode).toBe(400);
       expect(res.json<{ message: string }>().message).toContain(name);

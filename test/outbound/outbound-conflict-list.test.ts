@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OutboundSyncResult } from '../../src/shared/outbound-sync.js';
+import { childRun } from '../support/child-run.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 
 let h: SyncHarness;
@@ -21,6 +22,7 @@ describe('an outbound edit with more conflicting paths than a workflow payload c
     // Every path changes on GitHub after the import, and here too: all of them conflict.
     await h.github.repos.commit('octo', 'many-conflicts', { message: 'theirs', files: Object.fromEntries(paths.map((path) => [path, 'theirs\n'])) });
 
+    const since = new Date();
     const accepted = await h.app.inject({
       method: 'POST',
       url: `/api/projects/${id}/outbound`,
@@ -29,7 +31,8 @@ describe('an outbound edit with more conflicting paths than a workflow payload c
     });
     expect(accepted.statusCode, accepted.body).toBe(202);
     const { operationId, workflowId } = accepted.json();
-    const result = (await h.temporal.workflow.getHandle(workflowId).result()) as OutboundSyncResult;
+    // Accepted at once: the child starts when the writer takes the request up.
+    const result = (await (await childRun(h.temporal, workflowId, since)).result()) as OutboundSyncResult;
 
     expect(result.outcome).toMatchObject({ kind: 'pull-request', reason: 'conflict', conflictCount: PATHS });
     const carried = result.outcome.kind === 'pull-request' ? result.outcome.conflicts : [];

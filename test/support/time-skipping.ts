@@ -4,6 +4,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporal } from '@temporalio/proto';
 import { Worker, type WorkerOptions } from '@temporalio/worker';
 import { allSearchAttributes } from '../../src/shared/search-attributes.js';
+import { streamingTaskQueue } from '../../src/shared/task-queue.js';
 import { inject } from 'vitest';
 import { installQuietRuntime } from './sync-harness.js';
 import { uniqueName } from './test-stack.js';
@@ -27,19 +28,36 @@ export async function startTimeSkipping(): Promise<TestWorkflowEnvironment> {
   return env;
 }
 
+/** The workers of one test: the workflows' own task queue and its streaming queue, run together. */
+export interface StubWorkers {
+  run(): Promise<void>;
+  runUntil<T>(until: Promise<T>): Promise<T>;
+  shutdown(): void;
+}
+
 /**
- * A worker on the test server running the real workflow bundle with the activities given: the
+ * Workers on the test server running the real workflow bundle with the activities given: the
  * workflows are the code under test, the activities are the stand-ins that script what the
- * outside world does.
+ * outside world does. As in production, long activities go to the streaming task queue, so a
+ * second worker serves that queue with the same stand-ins.
  */
-export async function createStubWorker(env: TestWorkflowEnvironment, activities: WorkerOptions['activities']): Promise<{ worker: Worker; taskQueue: string }> {
+export async function createStubWorker(env: TestWorkflowEnvironment, activities: WorkerOptions['activities']): Promise<{ worker: StubWorkers; taskQueue: string }> {
   const taskQueue = uniqueName('time-skipping');
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
-    namespace: env.namespace ?? 'default',
-    taskQueue,
-    workflowBundle: { codePath: inject('workflowBundlePath') },
-    activities,
-  });
+  const common = { connection: env.nativeConnection, namespace: env.namespace ?? 'default', activities };
+  const main = await Worker.create({ ...common, taskQueue, workflowBundle: { codePath: inject('workflowBundlePath') } });
+  const streaming = await Worker.create({ ...common, taskQueue: streamingTaskQueue(taskQueue) });
+  const worker: StubWorkers = {
+    run: async () => {
+      await Promise.all([main.run(), streaming.run()]);
+    },
+    runUntil: async (until) => {
+      const [result] = await Promise.all([main.runUntil(until), streaming.runUntil(until.catch(() => undefined))]);
+      return result;
+    },
+    shutdown: () => {
+      main.shutdown();
+      streaming.shutdown();
+    },
+  };
   return { worker, taskQueue };
 }

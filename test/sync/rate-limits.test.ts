@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Octokit } from '@octokit/rest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { childRun } from '../support/child-run.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 
 let h: SyncHarness;
@@ -41,10 +42,12 @@ describe('a primary rate limit during a sync', () => {
     const resetAt = Date.now() + resetInSeconds * 1000;
     h.github.rateLimit.exhaust(resetInSeconds);
 
+    const since = new Date();
     const started = await h.app.inject({ method: 'POST', url: `/api/projects/${id}/sync/initial`, headers: h.auth() });
     expect(started.statusCode, started.body).toBe(202);
     const { workflowId } = started.json();
-    const ended = h.temporal.workflow.getHandle(workflowId).result().then(() => 'completed', () => 'failed');
+    // Accepted at once: the child starts when the writer takes the request up.
+    const ended = childRun(h.temporal, workflowId, since).then((run) => run.result()).then(() => 'completed', () => 'failed');
 
     // While the limit lasts, no attempt sleeps inside the worker: the failed attempt is on record
     // and the server holds the next one until GitHub said to come back.

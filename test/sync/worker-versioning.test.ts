@@ -1,3 +1,4 @@
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { temporal as proto } from '@temporalio/proto';
 import { NativeConnection } from '@temporalio/worker';
@@ -6,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGitHubClients } from '../../src/github/project-client.js';
 import { buildIdOf, currentBuildId, makeCurrentVersion } from '../../src/temporal/deployment-version.js';
 import { createWorkers, stopWorkers } from '../../src/worker.js';
+import { childRun } from '../support/child-run.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 import { uniqueName } from '../support/test-stack.js';
 
@@ -49,7 +51,13 @@ async function versioningOf(workflowId: string) {
 }
 
 async function importStarted(workflowId: string): Promise<boolean> {
-  const { raw } = await h.temporal.workflow.getHandle(workflowId).describe();
+  // Requests are accepted at once: the child starts when the writer takes the request up.
+  const described = await h.temporal.workflow.getHandle(workflowId).describe().catch((error: unknown) => {
+    if (error instanceof WorkflowNotFoundError) return undefined;
+    throw error;
+  });
+  if (!described) return false;
+  const { raw } = described;
   return raw.pendingActivities?.some((activity) => activity.activityType?.name === 'importSnapshot' && activity.state === PENDING_ACTIVITY_STATE_STARTED) ?? false;
 }
 
@@ -86,8 +94,9 @@ describe('worker deployment versions', () => {
       expect(await currentBuildId(h.temporal, 'default', DEPLOYMENT)).toBe('v2');
 
       const fresh = await repository('fresh');
+      const since = new Date();
       const freshImport = await startImport(fresh);
-      await h.temporal.workflow.getHandle(freshImport).result();
+      await (await childRun(h.temporal, freshImport, since)).result();
       expect(await versioningOf(freshImport)).toEqual({ buildId: 'v2', behavior: VERSIONING_BEHAVIOR_PINNED });
 
       // The v1 run finishes where it started, on v1, and ends synced.

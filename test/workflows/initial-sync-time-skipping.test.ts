@@ -2,9 +2,8 @@ import { Context } from '@temporalio/activity';
 import { WorkflowFailedError } from '@temporalio/client';
 import type { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStubWorker, startTimeSkipping } from '../support/time-skipping.js';
+import { createStubWorker, startTimeSkipping, type StubWorkers } from '../support/time-skipping.js';
 
 /**
  * InitialSync cancelled from outside, on the time-skipping server: the import never finishes by
@@ -23,7 +22,7 @@ async function until(check: () => boolean): Promise<void> {
 
 describe('initialSync cancelled from outside (time-skipping)', () => {
   let env: TestWorkflowEnvironment;
-  let worker: Worker;
+  let worker: StubWorkers;
   let taskQueue: string;
   let running: Promise<void>;
   const failures = new Map<string, { code: string; message: string }>();

@@ -2,11 +2,10 @@ import { Context } from '@temporalio/activity';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FOLLOW_UP_ALREADY_PENDING, followHeadUpdate, type IncrementalSyncInput } from '../../src/shared/incremental-sync.js';
 import { requestWorkSignal } from '../../src/shared/project-writer.js';
-import { createStubWorker, startTimeSkipping } from '../support/time-skipping.js';
+import { createStubWorker, startTimeSkipping, type StubWorkers } from '../support/time-skipping.js';
 
 /**
  * The project's writer (`incrementalSync`) at its real intervals — the 2 s linger, retry backoff,
@@ -54,7 +53,7 @@ interface Scripted {
 
 describe('the project writer at real intervals (time-skipping)', () => {
   let env: TestWorkflowEnvironment;
-  let worker: Worker;
+  let worker: StubWorkers;
   let taskQueue: string;
   let running: Promise<void>;
   const scripts = new Map<string, Scripted>();

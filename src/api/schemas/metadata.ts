@@ -1,7 +1,10 @@
 import { Type, type Static } from '@sinclair/typebox';
 
-/** Opaque page cursor: the number (issues) or id (releases) to continue below. */
-const CursorSchema = Type.String({ pattern: '^[0-9]{1,15}$', description: 'nextCursor of the previous page' });
+/**
+ * Opaque page cursor: the issue number to continue below. Nine digits at most, so every cursor the
+ * schema lets through fits the 32-bit column it is compared with (GitHub numbers are far smaller).
+ */
+const CursorSchema = Type.String({ pattern: '^[0-9]{1,9}$', description: 'nextCursor of the previous page' });
 const LimitSchema = Type.Integer({ minimum: 1, maximum: 100, default: 50 });
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 
