@@ -1,6 +1,7 @@
 import {
   allHandlersFinished,
   ApplicationFailure,
+  CancellationScope,
   condition,
   continueAsNew,
   isCancellation,
@@ -38,6 +39,9 @@ interface ChildJob extends WorkRequest {
   startError?: string;
   done: boolean;
 }
+
+/** Runs that began before a cancelled incremental sync was recorded replay without that activity. */
+const RECORD_CANCELLED_SYNC_PATCH = 'record-cancelled-incremental-sync';
 
 /** Runs that began before the writer released `writer_jobs` rows replay without that activity. */
 const RELEASE_WRITER_JOBS_PATCH = 'release-writer-jobs';
@@ -143,7 +147,19 @@ export async function incrementalSync(input: IncrementalSyncInput): Promise<void
       await syncToHead({ projectId, operationId: status.operationId, head: { ...head, commitSha: head.commitSha, treeSha: head.treeSha } });
       recordErrorCode(null);
     } catch (error) {
-      if (isCancellation(error)) throw error;
+      if (isCancellation(error)) {
+        // The writer itself was cancelled mid-sync: record how the sync ended before the run
+        // ends, from a scope the cancellation does not reach, so the project is not left
+        // `syncing`. Runs older than this recording replay without it.
+        if (patched(RECORD_CANCELLED_SYNC_PATCH)) {
+          const cancelled = { code: 'cancelled' as const, message: 'the sync was cancelled before it finished' };
+          status.lastError = cancelled;
+          await CancellationScope.nonCancellable(() => failSync({ projectId, operationId: status.operationId!, ...cancelled })).catch(() => {
+            // The database is what failed: the status API reads the cancelled run from Temporal.
+          });
+        }
+        throw error;
+      }
       const failure = describeFailure(error);
       status.lastError = failure;
       recordErrorCode(failure.code);

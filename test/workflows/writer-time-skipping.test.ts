@@ -190,6 +190,20 @@ describe('the project writer at real intervals (time-skipping)', () => {
     expect(script.verifies[0]!).toBeGreaterThanOrEqual(script.imports[0]!);
   });
 
+  it('records a sync cut short by cancelling the writer as cancelled, so the project is not left syncing', async () => {
+    const handle = await startWriter('cancelled');
+    const script = scriptFor('cancelled');
+    const held = latch();
+    script.holdSync = held;
+    expect(await push(handle)).toBe(true);
+    await until(() => script.syncs.length === 1, 'the sync');
+    await handle.cancel();
+    await handle.result().catch(() => undefined);
+    expect(script.failures).toEqual([{ code: 'cancelled', message: 'the sync was cancelled before it finished' }]);
+    expect((await handle.describe()).status.name).toBe('CANCELLED');
+    held.open();
+  });
+
   it('records a sync that GitHub failed through every retry, at real backoff, and keeps serving', async () => {
     const handle = await startWriter('outage', { maximumAttempts: 4 });
     const script = scriptFor('outage');
