@@ -1,6 +1,6 @@
 import type { FileFilter } from '../db/schema/projects.js';
 
-/** Seed 000's defaults; a project's filter replaces any list it sets. */
+/** Defaults: dependency and build output folders, and binary extensions, are not stored; a project's filter replaces any list it sets. */
 export const DEFAULT_SKIP_DIRECTORIES = ['node_modules', '.git', 'vendor', 'dist', 'build', '__pycache__'];
 export const DEFAULT_BINARY_EXTENSIONS = [
   '.png', '.jpg', '.jpeg', '.gif', '.bmp', '.ico', '.webp', '.tiff', '.psd', '.avif', '.heic',
