@@ -21,6 +21,7 @@ echo "== typecheck"; npx tsc --noEmit -p .
 echo "== lint"; npx eslint .
 
 passed=0; failed=0; skipped=0; status=0
+failures="$(mktemp)"
 # Runs vitest with the given PATH prefix and arguments, and adds its counts to the totals.
 run_vitest() {
   local label="$1" path_prefix="$2"; shift 2
@@ -30,6 +31,7 @@ run_vitest() {
   PATH="$search_path" npx vitest run --reporter=default --reporter=json --outputFile.json="$results" "$@" || status=$?
   if [ -s "$results" ]; then
     read -r p f s < <(node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); console.log(r.numPassedTests, r.numFailedTests, r.numPendingTests + r.numTodoTests)' "$results")
+    npx tsx scripts/list-failed-tests.ts "$label" "$results" >>"$failures" || echo "$label: could not list its failed tests" >>"$failures"
     echo "$label: $p passed, $f failed, $s skipped"
     passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
   else
@@ -46,6 +48,9 @@ if [ $# -eq 0 ]; then
     *) run_vitest "service-free tests, the machine's Node" "" --config vitest.fast.config.ts ;;
   esac
 fi
+# Failed tests are repeated here, next to the summary, because CI keeps only the end of the output.
+if [ -s "$failures" ]; then echo "== failed tests"; cat "$failures"; fi
+rm -f "$failures"
 echo "== npm test finished in $(( $(date +%s) - started ))s"
 # One plain summary line, whatever the reporters printed above it, and always the last line: CI
 # reads the closing line of the output for the counts.
