@@ -16,6 +16,7 @@ export default defineConfig({
       'test/deploy/**/*.test.ts',
       'test/embedded/**/*.test.ts',
       'test/github/rate-limit-failure.test.ts',
+      'test/github/request-timeouts.test.ts',
       'test/github-emulator/**/*.test.ts',
       'test/outbound/outbound-modules.test.ts',
       'test/replay/replay.test.ts',
@@ -26,6 +27,10 @@ export default defineConfig({
     ],
     pool: 'forks',
     testTimeout: 60_000,
+    // One retry of a failed test: with real services on two cores, a rare scheduling stall is not
+    // a defect of the code under test. Tests that pass only on retry are listed at the end of
+    // \`npm test\` (test/support/flaky-reporter.ts), so flakiness stays visible and gets fixed.
+    retry: 1,
     hookTimeout: 120_000,
   },
 });

@@ -21,14 +21,14 @@ echo "== typecheck"; npx tsc --noEmit -p .
 echo "== lint"; npx eslint .
 
 passed=0; failed=0; skipped=0; status=0
-failures="$(mktemp)"
+failures="$(mktemp)"; flaky="$(mktemp)"
 # Runs vitest with the given PATH prefix and arguments, and adds its counts to the totals.
 run_vitest() {
   local label="$1" path_prefix="$2"; shift 2
   local results search_path="$PATH"; results="$(mktemp)"
   [ -z "$path_prefix" ] || search_path="$path_prefix:$PATH"
   echo "== tests: $label on Node $(PATH="$search_path" node --version)"
-  PATH="$search_path" npx vitest run --reporter=default --reporter=json --outputFile.json="$results" "$@" || status=$?
+  PATH="$search_path" REPOSYNC_FLAKY_REPORT="$flaky" npx vitest run --reporter=default --reporter=json --reporter=./test/support/flaky-reporter.ts --outputFile.json="$results" "$@" || status=$?
   if [ -s "$results" ]; then
     read -r p f s < <(node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); console.log(r.numPassedTests, r.numFailedTests, r.numPendingTests + r.numTodoTests)' "$results")
     npx tsx scripts/list-failed-tests.ts "$label" "$results" >>"$failures" || echo "$label: could not list its failed tests" >>"$failures"
@@ -50,7 +50,8 @@ if [ $# -eq 0 ]; then
 fi
 # Failed tests are repeated here, next to the summary, because CI keeps only the end of the output.
 if [ -s "$failures" ]; then echo "== failed tests"; cat "$failures"; fi
-rm -f "$failures"
+if [ -s "$flaky" ]; then echo "== tests that failed once and passed on retry (flaky: fix them)"; cat "$flaky"; fi
+rm -f "$failures" "$flaky"
 echo "== npm test finished in $(( $(date +%s) - started ))s"
 # One plain summary line, whatever the reporters printed above it, and always the last line: CI
 # reads the closing line of the output for the counts.

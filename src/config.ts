@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { DEFAULT_REQUEST_TIMEOUTS, type RequestTimeouts } from './github/timed-fetch.js';
 import { DEFAULT_TASK_QUEUE } from './shared/task-queue.js';
 import type { SetCurrentVersion } from './temporal/deployment-version.js';
 
@@ -52,6 +53,12 @@ export interface Config {
     appId: number | undefined;
     appPrivateKey: string | undefined;
     webhookSecret: string | undefined;
+    /**
+     * Deadlines of every request to GitHub: for the answer's headers (GITHUB_ANSWER_TIMEOUT_SECONDS)
+     * and for each wait on a body that went quiet (GITHUB_IDLE_TIMEOUT_SECONDS), so a hung
+     * connection frees its activity in seconds rather than at the activity's timeout.
+     */
+    requestTimeouts: RequestTimeouts;
   };
   /** 32-byte AES-256-GCM key; absent in embedded mode: generated under DATA_DIR. */
   encryptionKey: Buffer | undefined;
@@ -94,6 +101,8 @@ export interface S3Config {
   forcePathStyle: boolean;
   accessKeyId: string | undefined;
   secretAccessKey: string | undefined;
+  /** Seconds a request may wait on a silent socket before it fails (S3_REQUEST_TIMEOUT_SECONDS). */
+  requestTimeoutSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -145,6 +154,10 @@ export function loadConfig(env: Env = process.env): Config {
       appId: read.positiveInt('GITHUB_APP_ID'),
       appPrivateKey: read.pem('GITHUB_APP_PRIVATE_KEY'),
       webhookSecret: read.string('GITHUB_WEBHOOK_SECRET'),
+      requestTimeouts: {
+        answerMs: (read.positiveInt('GITHUB_ANSWER_TIMEOUT_SECONDS') ?? DEFAULT_REQUEST_TIMEOUTS.answerMs / 1000) * 1000,
+        idleMs: (read.positiveInt('GITHUB_IDLE_TIMEOUT_SECONDS') ?? DEFAULT_REQUEST_TIMEOUTS.idleMs / 1000) * 1000,
+      },
     },
     encryptionKey: read.key32('REPOSYNC_ENCRYPTION_KEY'),
     previousEncryptionKeys: read.key32List('REPOSYNC_PREVIOUS_ENCRYPTION_KEYS'),
@@ -185,6 +198,7 @@ function readS3(read: EnvReader): S3Config | undefined {
   const region = read.string('S3_REGION') ?? read.string('AWS_REGION') ?? 'us-east-1';
   const accessKeyId = read.string('AWS_ACCESS_KEY_ID');
   const secretAccessKey = read.string('AWS_SECRET_ACCESS_KEY');
+  const requestTimeoutSeconds = read.positiveInt('S3_REQUEST_TIMEOUT_SECONDS') ?? 60;
   if (bucket === undefined) {
     if (endpoint !== undefined) read.problem('S3_BUCKET', 'is required when S3_ENDPOINT is set');
     return undefined;
@@ -192,7 +206,7 @@ function readS3(read: EnvReader): S3Config | undefined {
   if ((accessKeyId === undefined) !== (secretAccessKey === undefined)) {
     read.problem('AWS_ACCESS_KEY_ID', 'and AWS_SECRET_ACCESS_KEY must be set together');
   }
-  return { bucket, endpoint, region, forcePathStyle, accessKeyId, secretAccessKey };
+  return { bucket, endpoint, region, forcePathStyle, accessKeyId, secretAccessKey, requestTimeoutSeconds };
 }
 
 class EnvReader {

@@ -12,6 +12,7 @@ export async function createBucket(services: BenchServices, label: string): Prom
     forcePathStyle: true,
     accessKeyId: services.s3.accessKeyId,
     secretAccessKey: services.s3.secretAccessKey,
+    requestTimeoutSeconds: 60,
   };
   const client = new S3Client({
     region: config.region,

@@ -15,6 +15,7 @@ import type { ActivityDeps } from './deps.js';
 import { githubSources } from './github-sources.js';
 import type { RepositoryHead } from './initial-sync.js';
 import { guardBlobStore, withDatabase } from './outage.js';
+import { heartbeatWhileProgressing, SYNC_STALL_MS } from './progress-heartbeat.js';
 
 /** Above this many changed files the zipball is cheaper than one blob request per file. */
 const BLOB_BY_BLOB_MAX = 50;
@@ -83,13 +84,16 @@ export function createIncrementalSyncActivities(deps: ActivityDeps) {
         throw githubFailure(error, `${project.owner}/${project.repo}`);
       });
       const { owner, repo, commitSha, treeSha } = head;
-      const heartbeat = setInterval(() => context.heartbeat(), 2_000);
+      // Heartbeats only while the sync moves, so a wedged attempt is retried within minutes.
+      const beat = heartbeatWhileProgressing(context, { stallMs: SYNC_STALL_MS });
       try {
         const tree = await readRecursiveTree(client.octokit, owner, repo, treeSha);
+        beat.progressed();
         const previous = await withDatabase(() => db.selectFrom('snapshot_files').select(['path', 'sha', 'mode']).where('snapshot_id', '=', current.id).execute());
         const change = diffTree(previous, tree);
         const snapshot = await withDatabase(() => snapshots.openForCommit(projectId, commitSha, treeSha, filter));
         const carried = await withDatabase(() => carryOverUnchanged(db, { from: current, to: snapshot.id, paths: change.unchanged, filter: project.filter }));
+        beat.progressed();
         const changed = change.added.length + change.modified.length + carried.refetched;
         const result = await importCommit({
           db,
@@ -101,6 +105,7 @@ export function createIncrementalSyncActivities(deps: ActivityDeps) {
           ...(deps.archiveLimits ? { archiveLimits: deps.archiveLimits } : {}),
           signal: context.cancellationSignal,
           sources: githubSources(client, deps.githubApiUrl, { owner, repo, commitSha }),
+          onProgress: () => beat.progressed(),
         });
         const counts = { added: change.added.length, modified: change.modified.length, removed: change.removed.length };
         await completeSnapshot(db, {
@@ -126,7 +131,7 @@ export function createIncrementalSyncActivities(deps: ActivityDeps) {
         if (error instanceof UnsafeArchiveError) throw permanentFailure('unsafe-archive', error.message, error);
         throw githubFailure(error, `${owner}/${repo}@${commitSha.slice(0, 7)}`);
       } finally {
-        clearInterval(heartbeat);
+        beat.stop();
       }
     },
   };

@@ -18,6 +18,7 @@ import type { ActivityDeps } from './deps.js';
 import { endedStatus } from './ended-status.js';
 import { githubSources } from './github-sources.js';
 import { guardBlobStore, withDatabase } from './outage.js';
+import { heartbeatWhileProgressing, SYNC_STALL_MS } from './progress-heartbeat.js';
 
 export interface RepositoryHead {
   owner: string;
@@ -30,14 +31,6 @@ export interface RepositoryHead {
 
 /** How often the import stores how far it got, for the status API. */
 const PROGRESS_INTERVAL_MS = 1_000;
-const HEARTBEAT_INTERVAL_MS = 2_000;
-const STALL_MS = 120_000;
-
-/** Often enough that a heartbeat timeout only ever means a lost worker or a stalled import. */
-function heartbeatIntervalMs(context: Context): number {
-  const timeoutMs = context.info.heartbeatTimeoutMs;
-  return timeoutMs ? Math.min(HEARTBEAT_INTERVAL_MS, timeoutMs / 4) : HEARTBEAT_INTERVAL_MS;
-}
 
 export function createInitialSyncActivities(deps: ActivityDeps) {
   const { db, github, log } = deps;
@@ -117,16 +110,11 @@ export function createInitialSyncActivities(deps: ActivityDeps) {
       const client = await connect(project);
       const { owner, repo, commitSha, treeSha } = head;
       const reportProgress = progressReporter(db, operationId);
-      // Heartbeat on a clock too, so long steps between files (the tree of a huge repository,
-      // a large blob's upload) never look like a dead worker — but only while the import moves:
-      // a stream stalled for STALL_MS stops the heartbeats, and the workflow re-runs the import.
-      // The details are the checkpoint: how many manifest rows are saved.
-      let checkpoint: ImportCheckpoint | undefined;
+      // Heartbeats only while the import moves: a stream stalled for SYNC_STALL_MS stops them,
+      // and the workflow re-runs the import. The details are the checkpoint: how many manifest
+      // rows are saved.
       let reportedCheckpoint = false;
-      let lastProgressAt = Date.now();
-      const ticker = setInterval(() => {
-        if (Date.now() - lastProgressAt < STALL_MS) context.heartbeat(checkpoint);
-      }, heartbeatIntervalMs(context));
+      const beat = heartbeatWhileProgressing(context, { stallMs: SYNC_STALL_MS });
       try {
         const tree = await readRecursiveTree(client.octokit, owner, repo, treeSha).catch((error: unknown) => {
           throw githubFailure(error, `the tree of ${owner}/${repo}@${commitSha}`);
@@ -143,10 +131,10 @@ export function createInitialSyncActivities(deps: ActivityDeps) {
           signal: context.cancellationSignal,
           sources: githubSources(client, deps.githubApiUrl, { owner, repo, commitSha }),
           onProgress: (progress) => {
-            checkpoint = { phase: progress.phase, filesSaved: progress.filesSaved };
+            const checkpoint: ImportCheckpoint = { phase: progress.phase, filesSaved: progress.filesSaved };
             if (!reportedCheckpoint) context.heartbeat(checkpoint);
             reportedCheckpoint = true;
-            lastProgressAt = Date.now();
+            beat.progressed(checkpoint);
             reportProgress(progress);
           },
         });
@@ -175,7 +163,7 @@ export function createInitialSyncActivities(deps: ActivityDeps) {
       } catch (error) {
         throw importFailure(error, `${owner}/${repo}@${commitSha.slice(0, 7)}`);
       } finally {
-        clearInterval(ticker);
+        beat.stop();
       }
     },
 

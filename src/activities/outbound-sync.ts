@@ -17,10 +17,10 @@ import type { ActivityDeps } from './deps.js';
 import { endedStatus } from './ended-status.js';
 import { moveSnapshotToOutboundCommit } from './outbound-snapshot.js';
 import { guardBlobStore, withDatabase } from './outage.js';
+import { heartbeatWhileProgressing, SYNC_STALL_MS } from './progress-heartbeat.js';
 
 /** Rounds of "someone pushed meanwhile, read the head again" before the attempt gives up (and Temporal retries). */
 const MAX_REBUILDS = 5;
-const HEARTBEAT_INTERVAL_MS = 2_000;
 const BLOB_READ_CONCURRENCY = 16;
 
 interface BranchHead {
@@ -126,11 +126,11 @@ export function createOutboundSyncActivities(deps: ActivityDeps) {
      */
     async commitOutbound({ projectId, operationId }: { projectId: string; operationId: string }): Promise<{ outcome: OutboundOutcome; snapshotMoved: boolean }> {
       const context = Context.current();
-      const heartbeat = setInterval(() => context.heartbeat(), HEARTBEAT_INTERVAL_MS);
+      const beat = heartbeatWhileProgressing(context, { stallMs: SYNC_STALL_MS });
       try {
         return await commit(context);
       } finally {
-        clearInterval(heartbeat);
+        beat.stop();
       }
 
       async function commit(context: Context): Promise<{ outcome: OutboundOutcome; snapshotMoved: boolean }> {
@@ -177,7 +177,7 @@ export function createOutboundSyncActivities(deps: ActivityDeps) {
                   entries.push({ path: change.path, mode, type: 'blob', sha });
                 }
               }
-              context.heartbeat();
+              beat.progressed();
             }
             const treeSha = entries.length > 0 ? await writeTrees(octokit, target, parent.treeSha, chunkTreeEntries(entries)) : parent.treeSha;
             // The author date is fixed at request time, so a retry writes the very same commit object.
@@ -205,7 +205,7 @@ export function createOutboundSyncActivities(deps: ActivityDeps) {
           };
 
           for (let round = 0; round < MAX_REBUILDS; round += 1) {
-            context.heartbeat();
+            beat.progressed();
             const head = await readBranch(client, owner, repo, branch);
             // Look before creating: an earlier attempt's commit already on the branch ends the work.
             if (hasOperationTrailer(head.message, operationId) && head.parentSha) return await landed({ sha: head.sha, treeSha: head.treeSha, parentSha: head.parentSha });

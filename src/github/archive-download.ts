@@ -29,7 +29,7 @@ export async function openZipball(github: ProjectGitHub, owner: string, repo: st
   const location = (response.headers as Record<string, string | undefined>).location;
   if (!location) throw new HttpStatusError(502, `GitHub gave no archive location for ${owner}/${repo}@${ref} (status ${response.status})`);
   github.requests.count += 1;
-  const archive = await fetch(location, { redirect: 'follow' });
+  const archive = await github.fetch(location, { redirect: 'follow' });
   if (!archive.ok || !archive.body) {
     throw new HttpStatusError(archive.status, `archive download for ${owner}/${repo}@${ref} failed with HTTP ${archive.status}`, Object.fromEntries(archive.headers));
   }
@@ -41,7 +41,7 @@ export async function openBlob(github: ProjectGitHub, apiUrl: string, owner: str
   // Octokit would buffer the body, so this request goes around it and is counted by hand.
   github.requests.count += 1;
   const url = `${apiUrl.replace(/\/$/, '')}/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}/git/blobs/${sha}`;
-  const response = await fetch(url, { headers: { authorization: await github.authorization(), accept: 'application/vnd.github.raw+json', 'user-agent': 'reposync' } });
+  const response = await github.fetch(url, { headers: { authorization: await github.authorization(), accept: 'application/vnd.github.raw+json', 'user-agent': 'reposync' } });
   if (!response.ok || !response.body) {
     throw new HttpStatusError(response.status, `blob ${sha} of ${owner}/${repo}: HTTP ${response.status}`, Object.fromEntries(response.headers));
   }

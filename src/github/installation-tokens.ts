@@ -1,5 +1,6 @@
 import { App } from '@octokit/app';
 import { Octokit } from '@octokit/rest';
+import { DEFAULT_REQUEST_TIMEOUTS, timedFetch, type RequestTimeouts } from './timed-fetch.js';
 
 export interface InstallationTokens {
   /** A token for the installation, from cache while it has more than `refreshMarginMs` to live. */
@@ -14,9 +15,9 @@ export interface InstallationTokens {
  * starts a request with a token about to lapse.
  * https://docs.github.com/apps/creating-github-apps/authenticating-with-a-github-app/generating-an-installation-access-token-for-a-github-app
  */
-export function createInstallationTokens(options: { appId: number; privateKey: string; baseUrl: string; refreshMarginMs?: number; now?: () => number }): InstallationTokens {
-  const { appId, privateKey, baseUrl, refreshMarginMs = 10 * 60_000, now = Date.now } = options;
-  const app = new App({ appId, privateKey, Octokit: Octokit.defaults({ baseUrl, userAgent: 'reposync' }) });
+export function createInstallationTokens(options: { appId: number; privateKey: string; baseUrl: string; refreshMarginMs?: number; now?: () => number; requestTimeouts?: RequestTimeouts }): InstallationTokens {
+  const { appId, privateKey, baseUrl, refreshMarginMs = 10 * 60_000, now = Date.now, requestTimeouts = DEFAULT_REQUEST_TIMEOUTS } = options;
+  const app = new App({ appId, privateKey, Octokit: Octokit.defaults({ baseUrl, userAgent: 'reposync', request: { fetch: timedFetch(requestTimeouts) } }) });
   const cache = new Map<number, { token: string; expiresAt: number }>();
   const inFlight = new Map<number, Promise<string>>();
 

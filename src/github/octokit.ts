@@ -1,6 +1,7 @@
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
+import { DEFAULT_REQUEST_TIMEOUTS, timedFetch, type RequestTimeouts } from './timed-fetch.js';
 
 /** Octokit with GitHub's recommended throttling and retries of 5xx and dropped connections. */
 export const ReposyncOctokit = Octokit.plugin(throttling, retry);
@@ -16,6 +17,8 @@ export interface OctokitOptions {
    */
   maxRateLimitWaitSeconds?: number;
   log?: { warn(message: string): void };
+  /** Deadlines for an answer and for a quiet body; GitHub's defaults when absent. */
+  requestTimeouts?: RequestTimeouts;
 }
 
 /**
@@ -27,7 +30,7 @@ export interface OctokitOptions {
  * The retry plugin leaves 429 alone for the same reason (it would retry on its own clock).
  */
 export function createOctokit(options: OctokitOptions): ReposyncOctokit {
-  const { baseUrl, auth, maxRateLimitWaitSeconds = 5, log } = options;
+  const { baseUrl, auth, maxRateLimitWaitSeconds = 5, log, requestTimeouts = DEFAULT_REQUEST_TIMEOUTS } = options;
   const warn = (message: string) => log?.warn(message);
   const waitHere = (kind: string, retryAfter: number, request: { method: string; url: string }, retryCount: number) => {
     const wait = retryCount === 0 && retryAfter <= maxRateLimitWaitSeconds;
@@ -38,6 +41,7 @@ export function createOctokit(options: OctokitOptions): ReposyncOctokit {
     baseUrl,
     ...(auth ? { auth } : {}),
     userAgent: 'reposync',
+    request: { fetch: timedFetch(requestTimeouts) },
     log: { debug: () => {}, info: () => {}, warn, error: warn },
     throttle: {
       onRateLimit: (retryAfter, request, _octokit, retryCount) => waitHere('rate limit', retryAfter, request, retryCount),

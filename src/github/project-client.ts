@@ -4,6 +4,7 @@ import type { Project } from '../db/repositories/projects.js';
 import { createInstallationTokens, type InstallationTokens } from './installation-tokens.js';
 import { createOctokit, type ReposyncOctokit } from './octokit.js';
 import { countRequests, type RequestCounter } from './request-counter.js';
+import { timedFetch } from './timed-fetch.js';
 
 export class NoCredentialsError extends Error {
   readonly code = 'no-credentials';
@@ -18,6 +19,8 @@ export interface ProjectGitHub {
   requests: RequestCounter;
   /** Headers for requests made outside Octokit (the archive download). */
   authorization(): Promise<string>;
+  /** `fetch` with the same deadlines as Octokit's requests, for the downloads made around it. */
+  fetch: typeof fetch;
 }
 
 export type GitHubClients = (project: Pick<Project, 'auth_kind' | 'installation_id' | 'token_ciphertext'>) => Promise<ProjectGitHub>;
@@ -29,21 +32,23 @@ export type GitHubClients = (project: Pick<Project, 'auth_kind' | 'installation_
  */
 export function createGitHubClients(options: { config: Config['github']; secrets: SecretBox; log?: { warn(message: string): void } }): GitHubClients {
   const { config, secrets, log } = options;
+  const { requestTimeouts } = config;
+  const fetch = timedFetch(requestTimeouts);
   const installationTokens: InstallationTokens | undefined =
     config.appId !== undefined && config.appPrivateKey !== undefined
-      ? createInstallationTokens({ appId: config.appId, privateKey: config.appPrivateKey, baseUrl: config.apiUrl })
+      ? createInstallationTokens({ appId: config.appId, privateKey: config.appPrivateKey, baseUrl: config.apiUrl, requestTimeouts })
       : undefined;
 
   return async (project) => {
     if (project.auth_kind === 'token' && project.token_ciphertext) {
       const token = secrets.open(project.token_ciphertext);
-      const octokit = createOctokit({ baseUrl: config.apiUrl, auth: token, ...(log ? { log } : {}) });
-      return { octokit, requests: countRequests(octokit), authorization: async () => `token ${token}` };
+      const octokit = createOctokit({ baseUrl: config.apiUrl, auth: token, requestTimeouts, ...(log ? { log } : {}) });
+      return { octokit, requests: countRequests(octokit), authorization: async () => `token ${token}`, fetch };
     }
     if (project.auth_kind === 'app' && project.installation_id !== null) {
       if (!installationTokens) throw new NoCredentialsError('the project uses a GitHub App installation, but GITHUB_APP_ID / GITHUB_APP_PRIVATE_KEY are not configured');
       const installationId = project.installation_id;
-      const octokit = createOctokit({ baseUrl: config.apiUrl, ...(log ? { log } : {}) });
+      const octokit = createOctokit({ baseUrl: config.apiUrl, requestTimeouts, ...(log ? { log } : {}) });
       octokit.hook.wrap('request', async (request, options) => {
         options.headers.authorization = `token ${await installationTokens.get(installationId)}`;
         try {
@@ -55,7 +60,7 @@ export function createGitHubClients(options: { config: Config['github']; secrets
           return request(options);
         }
       });
-      return { octokit, requests: countRequests(octokit), authorization: async () => `token ${await installationTokens.get(installationId)}` };
+      return { octokit, requests: countRequests(octokit), authorization: async () => `token ${await installationTokens.get(installationId)}`, fetch };
     }
     throw new NoCredentialsError('the project has no GitHub credentials: set a token or an installationId');
   };

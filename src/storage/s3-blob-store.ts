@@ -42,6 +42,10 @@ export function createS3BlobStore(options: S3BlobStoreOptions): BlobStore {
     region: config.region,
     ...(config.endpoint ? { endpoint: config.endpoint } : {}),
     forcePathStyle: config.forcePathStyle,
+    // A storage server that stops answering fails the request instead of holding its activity:
+    // the connection must open within seconds, and a socket may sit silent only so long. (The
+    // handler's `requestTimeout` would bound a whole request, and a large part may rightly take long.)
+    requestHandler: { connectionTimeout: 10_000, socketTimeout: config.requestTimeoutSeconds * 1000 },
     // Every blob is verified against its git SHA-1 before it is sent and when it is read back by
     // callers that care; the SDK's own CRC32 on each request only costs CPU (measured: 330 → 399
     // PUT/s against SeaweedFS on 2 cores).

@@ -50,13 +50,17 @@ const WAKE_TIMEOUT_MS = 10_000;
  * pending: a writer busy with a long child keeps a history bounded by the syncs it runs, not by
  * the pushes it receives. An update needs a worker to answer it; when none does in time, or the
  * run ends under it, the push goes as a signal, which the server alone records.
+ *
+ * With `updateId` (a client's idempotency key), a request repeated against the same run is the
+ * same update to Temporal, which answers the first outcome again and records nothing new.
  */
-export async function followProject(temporal: Client, config: WriterConfig, project: WriterProject, push: PushNotice) {
+export async function followProject(temporal: Client, config: WriterConfig, project: WriterProject, push: PushNotice, options: { updateId?: string } = {}) {
   const start = writerStart(config, project);
   try {
     const wake = await temporal.connection.withDeadline(Date.now() + WAKE_TIMEOUT_MS, () =>
       temporal.workflow.startUpdateWithStart(followHeadUpdate, {
         args: [push],
+        ...(options.updateId !== undefined ? { updateId: options.updateId } : {}),
         waitForStage: WorkflowUpdateStage.ACCEPTED,
         startWorkflowOperation: new WithStartWorkflowOperation('incrementalSync', { ...start, workflowIdConflictPolicy: 'USE_EXISTING' }),
       }),

@@ -72,8 +72,15 @@ describe('loadConfig', () => {
     ['OUTBOUND_MAX_BODY_BYTES', '0'],
     ['OUTBOUND_MAX_CONCURRENT_PER_TENANT', '-1'],
     ['OUTBOUND_MAX_CONCURRENT_PER_TENANT', '0'],
+    ['GITHUB_ANSWER_TIMEOUT_SECONDS', '30s'],
+    ['GITHUB_IDLE_TIMEOUT_SECONDS', '0'],
   ])('refuses %s=%s, naming it', (variable, value) => {
     expect(problemsOf({ [variable]: value })).toEqual([expect.stringMatching(new RegExp(`^${variable} must be a positive integer`))]);
+  });
+
+  it('gives every request to GitHub deadlines: 30 s for an answer, 60 s on a quiet body, unless configured', () => {
+    expect(loadConfig({}).github.requestTimeouts).toEqual({ answerMs: 30_000, idleMs: 60_000 });
+    expect(loadConfig({ GITHUB_ANSWER_TIMEOUT_SECONDS: '5', GITHUB_IDLE_TIMEOUT_SECONDS: '7' }).github.requestTimeouts).toEqual({ answerMs: 5_000, idleMs: 7_000 });
   });
 
   it('links the Temporal UI: TEMPORAL_UI_URL when set, the embedded dev server\'s UI when Temporal is embedded, nothing otherwise', () => {

@@ -42,6 +42,7 @@ export async function createTestBucket(): Promise<S3Config> {
     forcePathStyle: true,
     accessKeyId: inject('s3AccessKeyId'),
     secretAccessKey: inject('s3SecretAccessKey'),
+    requestTimeoutSeconds: 60,
   };
   const client = new S3Client({
     region: config.region,

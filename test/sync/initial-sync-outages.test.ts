@@ -20,7 +20,7 @@ describe('InitialSync when our own storage is down', () => {
   it('retries, then fails with storage-unavailable, and makes nothing visible', async () => {
     // An S3 endpoint nothing listens on: every call is refused, like an outage.
     const deadStore = createS3BlobStore({
-      config: { bucket: 'gone', endpoint: `http://127.0.0.1:${await freePort()}`, region: 'us-east-1', forcePathStyle: true, accessKeyId: 'a', secretAccessKey: 'b' },
+      config: { bucket: 'gone', endpoint: `http://127.0.0.1:${await freePort()}`, region: 'us-east-1', forcePathStyle: true, accessKeyId: 'a', secretAccessKey: 'b', requestTimeoutSeconds: 60 },
     });
     const { h, id, status } = await syncAgainstOutage({ workerBlobs: deadStore }, 'storage-outage');
     expect(status).toMatchObject({ status: 'failed', error: { code: 'storage-unavailable' } });

@@ -4,6 +4,7 @@ import { WithStartWorkflowOperation } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lsTree } from '../support/git-cli.js';
 import { requestInitialSyncUpdate } from '../../src/shared/project-writer.js';
+import { syncStatusQuery } from '../../src/shared/sync-status.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 import { childRun } from '../support/child-run.js';
 
@@ -150,5 +151,33 @@ describe('one writer per project', () => {
     expect(a!.json().syncId).toBe(b!.json().syncId);
     await (await childRun(h.temporal, a!.json().workflowId, asked)).result();
     expect((await operations(id)).filter((operation) => operation.kind === 'initial')).toHaveLength(1);
+  }, 60_000);
+
+  it('hands a retried POST /sync whose stored answer was lost to the writer as the same update, so it is recorded once', async () => {
+    await h.github.repos.create('octo', 'retried-sync', {});
+    await h.github.repos.commit('octo', 'retried-sync', { message: 'x', files: { 'a.txt': 'a\n' } });
+    const { id } = await h.link('octo', 'retried-sync');
+    expect((await h.initialSync(id)).status).toBe('synced');
+    const writer = h.temporal.workflow.getHandle(`incremental-sync/${id}`);
+    const acceptedUpdates = async () =>
+      (await writer.fetchHistory()).events!.filter((event) => event.workflowExecutionUpdateAcceptedEventAttributes).map((event) => event.workflowExecutionUpdateAcceptedEventAttributes!.acceptedRequest!.meta!.updateId);
+    const post = (key: string) => h.app.inject({ method: 'POST', url: `/api/projects/${id}/sync`, headers: { ...h.auth(), 'idempotency-key': key } });
+    // Idle: no sync pending, so the writer would accept any new wake.
+    const idle = () => until(async () => (await writer.query(syncStatusQuery).catch(() => undefined))?.phase === 'idle', 'the writer to go idle');
+
+    expect((await post('sync-once')).statusCode).toBe(202);
+    await idle();
+    const before = await acceptedUpdates();
+    expect(before.filter((updateId) => updateId?.endsWith(':sync-once'))).toHaveLength(1);
+    // The stored answer is gone, as when the first attempt's answer failed with a 5xx: the retry runs the route again.
+    await h.db.deleteFrom('idempotency_keys').where('key', '=', 'sync-once').execute();
+    const retried = await post('sync-once');
+    expect(retried.statusCode).toBe(202);
+    expect(retried.headers['idempotent-replayed']).toBeUndefined();
+    expect(await acceptedUpdates()).toEqual(before);
+    await idle();
+    // A new key is a new request, and the writer records it.
+    expect((await post('sync-twice')).statusCode).toBe(202);
+    expect((await acceptedUpdates()).filter((updateId) => updateId?.endsWith(':sync-twice'))).toHaveLength(1);
   }, 60_000);
 });

@@ -205,6 +205,8 @@ export interface FaultRule {
   holdUntil?: Promise<unknown>;
   /** Let the handler answer, then cut the connection after this many body bytes. */
   cutAfterBytes?: number;
+  /** Let the handler answer, then send nothing more after this many body bytes, keeping the connection open. */
+  stallAfterBytes?: number;
   /** Destroy the socket without answering (ECONNRESET on the client). */
   reset?: true;
 }

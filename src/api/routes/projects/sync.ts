@@ -68,7 +68,9 @@ export const syncRoutes: FastifyPluginAsync = async (fastify) => {
     async (request, reply) => {
       const project = await loadProject(db, request);
       if (!project.current_snapshot_id) throw httpError(409, 'conflict', 'initial sync required: POST /api/projects/:id/sync/initial first');
-      const { workflowId, runId } = await followProject(temporal, config, project, { source: 'api' });
+      // A retry whose first answer was lost (the key is freed on a 5xx) is the same update again.
+      const key = request.idempotencyKey;
+      const { workflowId, runId } = await followProject(temporal, config, project, { source: 'api' }, key === undefined ? {} : { updateId: `idempotency-key:${request.caller.tenantId}:${key}` });
       return reply.status(202).send({ syncId: runId, workflowId, status: 'pending', alreadyRunning: false });
     },
   );

@@ -8,7 +8,7 @@ import { HttpError } from './http-error.js';
 import { rateHeaders } from './rate-limiter.js';
 import { readJsonBody } from './read-body.js';
 import type { Router } from './router.js';
-import { COMMON_HEADERS, etagMatches, etagOf, serialise, writeReply } from './write-reply.js';
+import { COMMON_HEADERS, etagMatches, etagOf, serialise, writeReply, type ReplyCut } from './write-reply.js';
 
 export type Host = 'api' | 'codeload';
 
@@ -132,9 +132,15 @@ async function handle(core: EmulatorCore, router: Router, host: Host, req: Incom
       Object.assign(headers, fault.headers);
     }
     if (Buffer.isBuffer(body)) headers['content-length'] = String(body.length);
-    writeReply(res, status, headers, body, head, fault?.cutAfterBytes);
+    writeReply(res, status, headers, body, head, replyCut(fault));
     record({ route, status, cost, rateLimited, faulted: fault !== null });
   }
+}
+
+function replyCut(fault: FaultRule | null): ReplyCut | undefined {
+  if (fault?.cutAfterBytes !== undefined) return { afterBytes: fault.cutAfterBytes, then: 'drop' };
+  if (fault?.stallAfterBytes !== undefined) return { afterBytes: fault.stallAfterBytes, then: 'stall' };
+  return undefined;
 }
 
 function faultReply(fault: FaultRule): Reply {

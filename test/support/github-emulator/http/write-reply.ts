@@ -39,35 +39,43 @@ export function etagMatches(header: string | undefined, etag: string): boolean {
   return header.split(',').some((tag) => tag.trim() === '*' || strip(tag) === strip(etag));
 }
 
+/** What happens to a reply after its first `afterBytes` body bytes: the connection drops, or goes silent. */
+export interface ReplyCut {
+  afterBytes: number;
+  then: 'drop' | 'stall';
+}
+
 /**
- * Writes a reply. With `cutAfterBytes` the connection is destroyed after that many body bytes,
- * as a dropped connection would do mid-download.
+ * Writes a reply. With a cut, the connection is destroyed after that many body bytes, as a
+ * dropped connection would do mid-download, or left open with nothing more sent, as a server
+ * that hung would do (the client's own deadline must end it).
  */
-export function writeReply(res: ServerResponse, status: number, headers: Record<string, string>, body: Buffer | Reply['stream'] | null, head: boolean, cutAfterBytes?: number): void {
+export function writeReply(res: ServerResponse, status: number, headers: Record<string, string>, body: Buffer | Reply['stream'] | null, head: boolean, cut?: ReplyCut): void {
   res.writeHead(status, headers);
   if (head || body === null || body === undefined) {
     if (body && !Buffer.isBuffer(body)) body.destroy();
     res.end();
     return;
   }
+  const finish = () => (cut?.then === 'stall' ? undefined : res.destroy());
   if (Buffer.isBuffer(body)) {
-    if (cutAfterBytes !== undefined && cutAfterBytes < body.length) {
-      res.write(body.subarray(0, cutAfterBytes), () => res.destroy());
+    if (cut !== undefined && cut.afterBytes < body.length) {
+      res.write(body.subarray(0, cut.afterBytes), finish);
       return;
     }
     res.end(body);
     return;
   }
-  if (cutAfterBytes === undefined) {
+  if (cut === undefined) {
     // pipeline propagates backpressure from the socket to the source and destroys the source when the client goes away.
     pipeline(body, res, () => undefined);
     return;
   }
-  cutStream(body, res, cutAfterBytes);
+  cutStream(body, res, cut.afterBytes, finish);
 }
 
-/** Forwards a stream until `limit` bytes went out, flushes them, then drops the connection. */
-function cutStream(body: Readable, res: ServerResponse, limit: number): void {
+/** Forwards a stream until `limit` bytes went out, flushes them, then calls `finish`. */
+function cutStream(body: Readable, res: ServerResponse, limit: number, finish: () => void): void {
   let sent = 0;
   body.on('data', (chunk: Buffer) => {
     const piece = chunk.subarray(0, limit - sent);
@@ -80,7 +88,7 @@ function cutStream(body: Readable, res: ServerResponse, limit: number): void {
       return;
     }
     body.destroy();
-    res.write(piece, () => res.destroy());
+    res.write(piece, finish);
   });
   body.on('end', () => res.end());
   body.on('error', () => res.destroy());

@@ -1,0 +1,70 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
+
+// Every request to GitHub gets one second to answer and one second per quiet wait on a body.
+let h: SyncHarness;
+let releaseHeld!: () => void;
+const held = new Promise<void>((resolve) => (releaseHeld = resolve));
+
+beforeAll(async () => {
+  h = await startSyncHarness({ env: { GITHUB_ANSWER_TIMEOUT_SECONDS: '1', GITHUB_IDLE_TIMEOUT_SECONDS: '1' } });
+});
+afterAll(async () => {
+  releaseHeld();
+  await h.close();
+});
+
+async function project(id: string) {
+  return (await h.app.inject({ method: 'GET', url: `/api/projects/${id}`, headers: h.auth() })).json();
+}
+
+async function syncedTo(id: string, sha: string, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const current = await project(id);
+    if (current.sync.lastSyncedSha === sha && current.sync.status === 'synced') return current;
+    await sleep(100);
+  }
+  throw new Error(`project ${id} never synced to ${sha}: ${JSON.stringify((await project(id)).sync)}`);
+}
+
+function manyFiles(count: number, tag: string): Record<string, string> {
+  return Object.fromEntries(Array.from({ length: count }, (_, i) => [`docs/file-${i}.md`, `# ${tag} ${i}\n${'text '.repeat(200 + i)}\n`]));
+}
+
+describe('a GitHub connection that stops answering', () => {
+  it('fails the import attempt whose archive went quiet halfway, and the retry imports the repository', async () => {
+    await h.github.repos.create('octo', 'quiet-archive', {});
+    const { sha } = await h.github.repos.commit('octo', 'quiet-archive', { message: 'initial', files: manyFiles(150, 'a') });
+    // The archive sends 8 KiB, then nothing, on a connection it keeps open.
+    const stall = h.github.faults.add({ path: '/octo/quiet-archive/legacy.zip', stallAfterBytes: 8 * 1024, times: 1 });
+    const { id } = await h.link('octo', 'quiet-archive');
+    const result = await h.initialSync(id);
+    expect(result).toMatchObject({ status: 'synced', lastSyncedCommitSha: sha });
+    expect(stall.hits).toBe(1);
+    const files = (await h.app.inject({ method: 'GET', url: `/api/projects/${id}/files?limit=1000`, headers: h.auth() })).json();
+    expect(files.files).toHaveLength(150);
+  });
+
+  it('gives up on a tree request and a blob download that never answer, and the sync of the push still lands', async () => {
+    await h.github.repos.create('octo', 'hung-push', {});
+    await h.github.repos.commit('octo', 'hung-push', { message: 'initial', files: { 'a.md': '# a\n' } });
+    const { id } = await h.link('octo', 'hung-push');
+    expect((await h.initialSync(id)).status).toBe('synced');
+
+    const { sha } = await h.github.repos.commit('octo', 'hung-push', { message: 'edit', files: { 'a.md': '# a, edited\n', 'b.md': '# b\n' } });
+    // Both requests are received and never answered while the test runs.
+    const tree = h.github.faults.add({ path: '/repos/octo/hung-push/git/trees', holdUntil: held, times: 1 });
+    const blob = h.github.faults.add({ path: '/repos/octo/hung-push/git/blobs', holdUntil: held, times: 1 });
+    const started = Date.now();
+    expect((await h.app.inject({ method: 'POST', url: `/api/projects/${id}/sync`, headers: h.auth() })).statusCode).toBe(202);
+    await syncedTo(id, sha);
+    expect(tree.hits).toBe(1);
+    expect(blob.hits).toBe(1);
+    // Seconds, not the hours of the activity's own timeout.
+    expect(Date.now() - started).toBeLessThan(60_000);
+    const content = await h.app.inject({ method: 'GET', url: `/api/projects/${id}/files/a.md`, headers: h.auth() });
+    expect(content.body).toBe('# a, edited\n');
+  });
+});
