@@ -12,6 +12,7 @@ import { runBounded } from '../sync/run-bounded.js';
 import type { ActivityDeps } from './deps.js';
 import { githubSources } from './github-sources.js';
 import { guardBlobStore, withDatabase } from './outage.js';
+import { endedStatus } from './ended-status.js';
 
 /** Blobs read back and hashed at once: each is a whole GET, so fewer than an import's HEADs. */
 const CHECK_CONCURRENCY = 8;
@@ -78,7 +79,7 @@ export function createVerifyActivities(deps: ActivityDeps) {
     },
 
     async failVerify({ operationId, code, message }: { operationId: string; code: SyncErrorCode; message: string }): Promise<void> {
-      await withDatabase(() => operations.finish(operationId, { status: 'failed', error_code: code, error_message: message }));
+      await withDatabase(() => operations.finish(operationId, { status: endedStatus(code), error_code: code, error_message: message }));
     },
   };
 

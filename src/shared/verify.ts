@@ -3,6 +3,8 @@ export interface VerifyInput {
   projectId: string;
   /** Attempts per activity before an outage fails the verify. */
   maximumAttempts?: number;
+  /** Overrides how long the verify may run before it stops and records `timed-out` (for tests). */
+  deadlineSeconds?: number;
 }
 
 /** What a verify found among the current snapshot's stored blobs, and what it fetched again. */

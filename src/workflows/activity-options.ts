@@ -61,6 +61,8 @@ export const cancellableCommit = (maximumAttempts: number): ActivityOptions => (
  * timeout its writer gives it, which is only the backstop for bookkeeping that itself hangs.
  */
 export const INITIAL_SYNC_DEADLINE = '345 minutes';
+/** How long a verify may run before it stops and records `timed-out`, inside its writer's execution timeout. */
+export const VERIFY_DEADLINE = '345 minutes';
 /** How long an outbound commit may run before it stops and records `timed-out`. */
 export const OUTBOUND_SYNC_DEADLINE = '2 hours';
 

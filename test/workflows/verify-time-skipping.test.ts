@@ -1,3 +1,4 @@
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { WorkflowFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -55,5 +56,58 @@ describe('verifyProject at real retry intervals (time-skipping)', () => {
     const outcome = await worker.runUntil(env.client.workflow.execute('verifyProject', { taskQueue, workflowId: 'verify/ok', args: [{ projectId: 'p-2' }] }));
     expect(outcome).toMatchObject({ checked: 3, missing: 1, repaired: 1 });
     expect(outcome.operationId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('stops a verify that outlives its deadline and records it timed-out', async () => {
+    const failures: Array<{ code: string }> = [];
+    const { worker, taskQueue } = await createStubWorker(env, {
+      startVerify: async () => undefined,
+      verifyBlobs: async () => {
+        throw ApplicationFailure.retryable('the blob store answered 503', 'storage-unavailable');
+      },
+      failVerify: async (failure: { code: string }) => {
+        failures.push(failure);
+      },
+    });
+    const run = worker.runUntil(env.client.workflow.execute('verifyProject', { taskQueue, workflowId: 'verify/deadline', args: [{ projectId: 'p-3', maximumAttempts: 100, deadlineSeconds: 30 }] }));
+    const error = await run.then(() => undefined, (failure: unknown) => failure);
+    expect(((error as WorkflowFailedError).cause as ApplicationFailure).type).toBe('timed-out');
+    expect(failures).toEqual([expect.objectContaining({ code: 'timed-out' })]);
+  });
+
+  it('records a cancelled verify as cancelled, after its running activity was told to stop', async () => {
+    const failures: Array<{ code: string }> = [];
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    let activityCancelled = false;
+    const { worker, taskQueue } = await createStubWorker(env, {
+      startVerify: async () => undefined,
+      verifyBlobs: async () => {
+        const context = Context.current();
+        const beat = setInterval(() => context.heartbeat(), 100);
+        started();
+        try {
+          await context.cancelled;
+        } catch (error) {
+          activityCancelled = true;
+          throw error;
+        } finally {
+          clearInterval(beat);
+        }
+      },
+      failVerify: async (failure: { code: string }) => {
+        failures.push(failure);
+      },
+    });
+    const outcome = worker.runUntil((async () => {
+      const handle = await env.client.workflow.start('verifyProject', { taskQueue, workflowId: 'verify/cancel', args: [{ projectId: 'p-4' }] });
+      await running;
+      await handle.cancel();
+      return handle.result().then(() => undefined, (failure: unknown) => failure);
+    })());
+    const error = await outcome;
+    expect(((error as WorkflowFailedError).cause as ApplicationFailure).type).toBe('cancelled');
+    expect(failures).toEqual([expect.objectContaining({ code: 'cancelled' })]);
+    expect(activityCancelled).toBe(true);
   });
 });

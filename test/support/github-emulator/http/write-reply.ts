@@ -51,6 +51,11 @@ export interface ReplyCut {
  * that hung would do (the client's own deadline must end it).
  */
 export function writeReply(res: ServerResponse, status: number, headers: Record<string, string>, body: Buffer | Reply['stream'] | null, head: boolean, cut?: ReplyCut): void {
+  // The client may have given up while the reply was held or delayed: nobody is left to answer.
+  if (res.destroyed) {
+    if (body && !Buffer.isBuffer(body)) body.destroy();
+    return;
+  }
   res.writeHead(status, headers);
   if (head || body === null || body === undefined) {
     if (body && !Buffer.isBuffer(body)) body.destroy();
