@@ -88,13 +88,16 @@ export function createPollActivities(deps: ActivityDeps) {
         const due = rows.slice(0, pageSize).filter((project) => project.poll_slot <= dueSlot);
         const upcoming = rows[due.length];
         if (due.length > 0) {
-          // A poll that was taken over stops before its next page, not after it.
-          if (!(await cursors.owns(taskQueue, owner))) return done({ roundEnded: null, superseded: true });
-          await checkAll(due, options, counts, beat);
+          // The page is claimed before it is polled: a poll that takes the cursor over meanwhile
+          // starts after it, so no project is read twice in a round. A poll that was taken over
+          // stops here, before its next page. Until the page is done the heartbeat still carries
+          // the cursor before it, so this poll's own retry after a crash polls the page again.
           const last = due.at(-1)!;
-          cursor = { ...cursor, after: { slot: last.poll_slot, id: last.id } };
+          const after = { slot: last.poll_slot, id: last.id };
           const nextDueAt = new Date(roundStart + (upcoming ? slotDueOffsetMs(upcoming.poll_slot, intervalMs) : intervalMs));
-          if ((await cursors.advance(taskQueue, owner, { after: cursor.after!, checked: due.length, nextDueAt })) === undefined) return done({ roundEnded: null, superseded: true });
+          if ((await cursors.advance(taskQueue, owner, { after, checked: due.length, nextDueAt })) === undefined) return done({ roundEnded: null, superseded: true });
+          await checkAll(due, options, counts, beat);
+          cursor = { ...cursor, after };
           beat();
         }
         if (!upcoming) {

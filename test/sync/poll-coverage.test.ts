@@ -129,4 +129,23 @@ describe('the poll spread over its interval', () => {
       expect(inRound, `project ${project.id}`).toHaveLength(1);
     }
   }, 90_000);
+
+  it('reads no project twice when a second poll takes the cursor over in the middle of a page', async () => {
+    const projects = await seedPolledProjects(h, { count: 16, repositories: 16, owner: 'takeover', etags: true });
+    // Reads slower than the interval: the first poll is always in the middle of a page.
+    h.github.faults.add({ method: 'GET', path: /^\/repos\/takeover\/[^/]+\/branches\//, delayMs: 300 });
+    const intervalMs = 2_000;
+    await startPoll({ intervalMs, stretchMs: 1_000, concurrency: 1 });
+    await waitFor(async () => h.github.requests.count('GET /repos/{owner}/{repo}/branches/{branch}') >= 3, 'the first poll to be reading', 20_000);
+    const { round_started_at: roundStart } = (await cursor())!;
+    await startPoll({ intervalMs, stretchMs: 1_000, concurrency: 1 });
+    await waitFor(async () => ((await cursor())?.rounds_completed ?? 0) >= 1, 'the round to end', 40_000);
+    // The next round starts when this one ended (it overran): every read before that belongs to this round.
+    const nextRound = (await cursor())!.round_started_at.getTime();
+    expect(nextRound).toBeGreaterThan(roundStart.getTime());
+    const times = pollTimes(projects);
+    for (const project of projects) {
+      expect(times.get(project.id)!.filter((at) => at < nextRound), `project ${project.id}`).toHaveLength(1);
+    }
+  }, 90_000);
 });

@@ -64,11 +64,6 @@ export function pollCursorsRepository(db: Db) {
       return finished.numUpdatedRows > 0n ? { checked: current.round_checked } : undefined;
     },
 
-    async owns(taskQueue: string, owner: string): Promise<boolean> {
-      const row = await db.selectFrom('poll_cursors').select('owner').where('task_queue', '=', taskQueue).executeTakeFirst();
-      return row?.owner === owner;
-    },
-
     list(): Promise<PollCursorRow[]> {
       return db.selectFrom('poll_cursors').selectAll().orderBy('task_queue').execute();
     },
