@@ -4,7 +4,7 @@ import { syncStatesRepository } from '../db/repositories/sync-states.js';
 import { githubFailure, permanentFailure } from '../github/sync-failure.js';
 import { PHASES } from '../metadata/phases/index.js';
 import type { PhaseContext } from '../metadata/phase-context.js';
-import { PHASE_SETTING, type MetadataPhaseInput, type MetadataPhaseResult } from '../shared/metadata-sync.js';
+import { metadataEnabled, PHASE_SETTING, type MetadataPhaseInput, type MetadataPhaseResult } from '../shared/metadata-sync.js';
 import type { ActivityDeps } from './deps.js';
 
 /** Commits stored per run when the deployment does not say otherwise. */
@@ -23,7 +23,7 @@ export function createMetadataSyncActivities(deps: ActivityDeps) {
       const result: MetadataPhaseResult = { phase, skipped: false, requests: 0, notModified: 0, rowsWritten: 0, rejected: 0 };
       const project = await projectsRepository(db).findById(projectId);
       if (!project) throw permanentFailure('not-found', `project ${projectId} no longer exists`);
-      if (project.metadata[PHASE_SETTING[phase]] === false) return { ...result, skipped: true };
+      if (!metadataEnabled(project.metadata, PHASE_SETTING[phase])) return { ...result, skipped: true };
       const states = syncStatesRepository(db);
       let context: Context | undefined;
       try {

@@ -1,8 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { ReposyncOctokit } from './octokit.js';
 
-/** The events a repository hook sends us: pushes, branch create/delete, repository changes. */
-export const WEBHOOK_EVENTS = ['push', 'create', 'delete', 'repository'];
+/**
+ * The events a repository hook sends us: pushes, branch create/delete and repository changes for
+ * the files; issues, pull requests, their reviews and comments, and releases for the metadata.
+ */
+export const WEBHOOK_EVENTS = ['push', 'create', 'delete', 'repository', 'issues', 'issue_comment', 'pull_request', 'pull_request_review', 'pull_request_review_comment', 'release'];
 
 export type WebhookRegistration =
   | { registered: true; hookId: number; secret: string; reused: boolean }

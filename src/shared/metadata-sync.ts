@@ -24,6 +24,11 @@ export const PHASE_SETTING: Record<MetadataPhase, keyof MetadataSettings> = {
   releases: 'releases',
 };
 
+/** True when the project syncs that part of the metadata (every part is on unless switched off). */
+export function metadataEnabled(settings: MetadataSettings | null | undefined, setting: keyof MetadataSettings): boolean {
+  return settings?.[setting] !== false;
+}
+
 export interface MetadataSyncInput {
   projectId: string;
   maximumAttempts?: number;

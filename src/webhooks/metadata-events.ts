@@ -1,4 +1,5 @@
 import type { Db } from '../db/connection.js';
+import type { MetadataSettings } from '../db/schema/projects.js';
 import { commentsRepository } from '../db/repositories/comments.js';
 import { issuesRepository } from '../db/repositories/issues.js';
 import { releasesRepository } from '../db/repositories/releases.js';
@@ -8,12 +9,15 @@ import type { WebhookPayload } from './repository-events.js';
 export interface MetadataEventUpdate {
   /** The outcome the delivery is recorded with. */
   name: string;
+  /** The project setting that must be on for the update to apply: a part switched off stays as it was. */
+  setting: keyof MetadataSettings;
   apply(db: Db, projectId: string): Promise<void>;
 }
 
+
 /**
- * What an `issues`, `issue_comment`, `pull_request`, `pull_request_review_comment` or `release`
- * delivery changes in the stored metadata, validated field by field like a listing's items
+ * What an `issues`, `issue_comment`, `pull_request`, `pull_request_review`,
+ * `pull_request_review_comment` or `release` delivery changes in the stored metadata, validated field by field like a listing's items
  * (a payload is hostile until checked: one that fails validation changes nothing). Rows are
  * upserted newest-wins, so a redelivery or a listing that arrives later cannot undo a newer state.
  * Null for other events.
@@ -25,35 +29,37 @@ export function metadataUpdateFor(event: string, payload: WebhookPayload): Metad
     switch (event) {
       case 'issues': {
         const issue = issueFromGitHub(body.issue);
-        if (action === 'deleted') return { name: 'issue-deleted', apply: (db, id) => deleteIssue(db, id, issue.number) };
-        return { name: 'issue-stored', apply: async (db, id) => void (await issuesRepository(db).upsert(id, [issue])) };
+        if (action === 'deleted') return { name: 'issue-deleted', setting: 'issues', apply: (db, id) => deleteIssue(db, id, issue.number) };
+        return { name: 'issue-stored', setting: 'issues', apply: async (db, id) => void (await issuesRepository(db).upsert(id, [issue])) };
       }
       case 'issue_comment': {
         const comment = issueCommentFromGitHub(body.comment);
-        if (action === 'deleted') return { name: 'comment-deleted', apply: (db, id) => commentsRepository(db).remove(id, 'issue', comment.github_id) };
-        return { name: 'comment-stored', apply: async (db, id) => void (await commentsRepository(db).upsert(id, [comment])) };
+        if (action === 'deleted') return { name: 'comment-deleted', setting: 'comments', apply: (db, id) => commentsRepository(db).remove(id, 'issue', comment.github_id) };
+        return { name: 'comment-stored', setting: 'comments', apply: async (db, id) => void (await commentsRepository(db).upsert(id, [comment])) };
       }
       case 'pull_request_review_comment': {
         const comment = reviewCommentFromGitHub(body.comment);
-        if (action === 'deleted') return { name: 'comment-deleted', apply: (db, id) => commentsRepository(db).remove(id, 'review', comment.github_id) };
-        return { name: 'comment-stored', apply: async (db, id) => void (await commentsRepository(db).upsert(id, [comment])) };
+        if (action === 'deleted') return { name: 'comment-deleted', setting: 'comments', apply: (db, id) => commentsRepository(db).remove(id, 'review', comment.github_id) };
+        return { name: 'comment-stored', setting: 'comments', apply: async (db, id) => void (await commentsRepository(db).upsert(id, [comment])) };
       }
-      case 'pull_request': {
-        // The payload's pull request has no issue-comment count, so only its pull-request side is stored here.
+      case 'pull_request':
+      case 'pull_request_review': {
+        // The payload's pull request has no issue-comment count, so only its pull-request side is
+        // stored here. A review moves the pull request's update time, and newest wins.
         const { pull } = pullRequestFromGitHub(body.pull_request);
-        return { name: 'pull-request-stored', apply: async (db, id) => void (await issuesRepository(db).upsertPullRequests(id, [pull])) };
+        return { name: 'pull-request-stored', setting: 'pullRequests', apply: async (db, id) => void (await issuesRepository(db).upsertPullRequests(id, [pull])) };
       }
       case 'release': {
         const release = releaseFromGitHub(body.release);
-        if (action === 'deleted') return { name: 'release-deleted', apply: (db, id) => releasesRepository(db).remove(id, release.github_id) };
-        return { name: 'release-stored', apply: (db, id) => releasesRepository(db).upsert(id, [release]) };
+        if (action === 'deleted') return { name: 'release-deleted', setting: 'releases', apply: (db, id) => releasesRepository(db).remove(id, release.github_id) };
+        return { name: 'release-stored', setting: 'releases', apply: (db, id) => releasesRepository(db).upsert(id, [release]) };
       }
       default:
         return null;
     }
   } catch (error) {
     if (!(error instanceof InvalidGitHubItemError)) throw error;
-    return { name: 'rejected-invalid-payload', apply: async () => {} };
+    return { name: 'rejected-invalid-payload', setting: 'issues', apply: async () => {} };
   }
 }
 

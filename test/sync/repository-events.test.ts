@@ -42,14 +42,14 @@ async function until<T>(read: () => Promise<T>, check: (value: T) => boolean, wh
 const hooksOf = (owner: string, repo: string) => new Octokit({ baseUrl: h.github.url, auth: h.github.token }).rest.repos.listWebhooks({ owner, repo }).then((response) => response.data);
 
 describe('linking registers the repository webhook', () => {
-  it('creates a hook with its own secret for push, create, delete and repository events, and removes it on unlink', async () => {
+  it('creates a hook with its own secret for the file and metadata events, and removes it on unlink', async () => {
     await h.github.repos.create('octo', 'hooked', {});
     await h.github.repos.commit('octo', 'hooked', { message: 'x', files: { 'a.txt': 'a\n' } });
     const linked = (await h.link('octo', 'hooked')) as unknown as { id: string; webhook: { id: number } };
     expect(linked).toMatchObject({ webhook: { registered: true, id: expect.any(Number), problem: null } });
     const [hook] = await hooksOf('octo', 'hooked');
     expect(hook).toMatchObject({ id: linked.webhook.id, active: true, config: { url: `${publicUrl}/api/webhooks/github`, content_type: 'json' } });
-    expect([...hook!.events].sort()).toEqual(['create', 'delete', 'push', 'repository']);
+    expect([...hook!.events].sort()).toEqual(['create', 'delete', 'issue_comment', 'issues', 'pull_request', 'pull_request_review', 'pull_request_review_comment', 'push', 'release', 'repository']);
     // The secret is stored sealed, never in the clear, and never shown.
     const row = await h.db.selectFrom('projects').select('webhook_secret_ciphertext').where('id', '=', linked.id).executeTakeFirstOrThrow();
     expect(row.webhook_secret_ciphertext).toMatch(/\S{40,}/);
@@ -93,6 +93,34 @@ describe('linking registers the repository webhook', () => {
     const linked = await h.link('octo', 'readonly', { token: 'ghp_reader_only_token_0000000000000000' });
     expect(linked).toMatchObject({ webhook: { registered: false, id: null, problem: expect.stringMatching(/GitHub answered 40[34].*admin:repo_hook.*poll/) } });
     expect(await hooksOf('octo', 'readonly')).toEqual([]);
+  }, 60_000);
+});
+
+describe('metadata events through the registered hook', () => {
+  it('stores issues, comments and releases GitHub reports, and leaves a part switched off as it was', async () => {
+    await h.github.repos.create('octo', 'meta-hooked', {});
+    await h.github.repos.commit('octo', 'meta-hooked', { message: 'x', files: { 'a.txt': 'a\n' } });
+    const { id } = await h.link('octo', 'meta-hooked');
+    const octokit = new Octokit({ baseUrl: h.github.url, auth: h.github.token });
+    const repo = { owner: 'octo', repo: 'meta-hooked' };
+    const issue = () => h.app.inject({ method: 'GET', url: `/api/projects/${id}/issues/1`, headers: h.auth() });
+
+    await octokit.rest.issues.create({ ...repo, title: 'Found by webhook', body: 'first' });
+    await until(issue, (response) => response.statusCode === 200 && response.json().issue.title === 'Found by webhook', 'the opened issue');
+    await octokit.rest.issues.createComment({ ...repo, issue_number: 1, body: 'a comment' });
+    await until(issue, (response) => response.json().comments?.some((comment: { body: string }) => comment.body === 'a comment'), 'the comment');
+    await octokit.rest.repos.createRelease({ ...repo, tag_name: 'v1.0.0', name: 'One' });
+    await until(() => h.db.selectFrom('releases').select('tag_name').where('project_id', '=', id).execute(), (rows) => rows.some((row) => row.tag_name === 'v1.0.0'), 'the release');
+
+    // Issues switched off: the next edit's delivery is recorded and changes nothing.
+    await h.db.updateTable('projects').set({ metadata: JSON.stringify({ issues: false }) }).where('id', '=', id).execute();
+    await octokit.rest.issues.update({ ...repo, issue_number: 1, title: 'Edited while off' });
+    await until(
+      () => h.db.selectFrom('webhook_deliveries').select(['event', 'outcome']).where('project_id', '=', id).execute(),
+      (rows) => rows.some((row) => row.event === 'issues' && row.outcome === 'metadata-switched-off'),
+      'the delivery of the edit',
+    );
+    expect((await issue()).json().issue.title).toBe('Found by webhook');
   }, 60_000);
 });
 

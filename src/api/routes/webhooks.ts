@@ -5,6 +5,7 @@ import { projectsRepository, type Project } from '../../db/repositories/projects
 import { createGitHubClients } from '../../github/project-client.js';
 import { webhookDeliveriesRepository } from '../../db/repositories/webhook-deliveries.js';
 import { syncOperationsRepository } from '../../db/repositories/sync-operations.js';
+import { metadataEnabled } from '../../shared/metadata-sync.js';
 import { metadataUpdateFor } from '../../webhooks/metadata-events.js';
 import { projectUpdateFor, storedRepository, type ProjectUpdate, type WebhookPayload } from '../../webhooks/repository-events.js';
 import { startRepositoryStateRefresher } from '../../webhooks/repository-state-refresher.js';
@@ -89,7 +90,11 @@ export const webhookRoutes: FastifyPluginAsync = async (fastify) => {
   async function handle(event: string, payload: WebhookPayload, targets: Project[]): Promise<{ name: string; apply(): Promise<void> }> {
     if (event === 'ping') return { name: 'pong', apply: async () => {} };
     const metadata = metadataUpdateFor(event, payload);
-    if (metadata) return { name: metadata.name, apply: async () => void (await Promise.all(targets.map((project) => metadata.apply(db, project.id)))) };
+    if (metadata) {
+      const enabled = targets.filter((project) => metadataEnabled(project.metadata, metadata.setting));
+      if (enabled.length === 0 && targets.length > 0) return { name: 'metadata-switched-off', apply: async () => {} };
+      return { name: metadata.name, apply: async () => void (await Promise.all(enabled.map((project) => metadata.apply(db, project.id)))) };
+    }
     const updates = await Promise.all(
       targets.flatMap((project) => {
         const update = projectUpdateFor(event, payload, project);
