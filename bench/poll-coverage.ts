@@ -47,7 +47,7 @@ function options(argv: string[]) {
 
 runBench('bench/poll-coverage.ts', options, async (opts, { services, cleanup, command }) => {
   const intervalMs = opts.intervalS * 1000;
-  const stack = await openImportStack(services, 'poll-coverage', { env: { POLL_INTERVAL_SECONDS: String(opts.intervalS), POLL_CONCURRENCY: String(opts.concurrency) } });
+  const stack = await openImportStack(services, 'poll-coverage', { env: { POLL_INTERVAL_SECONDS: String(opts.intervalS), POLL_CONCURRENCY: String(opts.concurrency), METADATA_POLL_INTERVAL_SECONDS: '0' } });
   cleanup.add('stack', stack.close);
   const taskQueue = stack.env.TEMPORAL_TASK_QUEUE!;
 

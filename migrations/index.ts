@@ -12,6 +12,7 @@ import * as idempotencyKeys from './2026-11-30T1310-idempotency-keys.js';
 import * as operationProgress from './2026-11-30T1400-operation-progress.js';
 import * as pollCursor from './2026-11-30T1600-poll-cursor.js';
 import * as repositoryMetadata from './2026-12-01T0900-repository-metadata.js';
+import * as metadataRequestedAt from './2026-12-01T1000-metadata-requested-at.js';
 
 /**
  * Every migration, by name, in order. Listed statically rather than read from the folder so the
@@ -31,6 +32,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-30T1400-operation-progress': operationProgress,
   '2026-11-30T1600-poll-cursor': pollCursor,
   '2026-12-01T0900-repository-metadata': repositoryMetadata,
+  '2026-12-01T1000-metadata-requested-at': metadataRequestedAt,
 };
 
 export const migrationProvider: MigrationProvider = {

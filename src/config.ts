@@ -88,8 +88,12 @@ export interface Config {
    * behind them.
    */
   streamingActivitySlots: number;
-  /** The polling failsafe's Schedule: interval (0 disables it) and GitHub requests in flight. */
-  poll: { intervalSeconds: number; concurrency: number };
+  /**
+   * The polling failsafe's Schedule: interval (0 disables it) and GitHub requests in flight; and
+   * how often the poll starts each project's metadata sync (METADATA_POLL_INTERVAL_SECONDS, 0: only
+   * webhooks and `POST …/metadata/sync` keep the metadata current).
+   */
+  poll: { intervalSeconds: number; concurrency: number; metadataIntervalSeconds: number };
   /** Where GitHub reaches this API (PUBLIC_URL); linking registers `<PUBLIC_URL>/api/webhooks/github`. */
   publicUrl: string | undefined;
 }
@@ -173,6 +177,7 @@ export function loadConfig(env: Env = process.env): Config {
     poll: {
       intervalSeconds: read.nonNegativeInt('POLL_INTERVAL_SECONDS') ?? 300,
       concurrency: read.positiveInt('POLL_CONCURRENCY') ?? 8,
+      metadataIntervalSeconds: read.nonNegativeInt('METADATA_POLL_INTERVAL_SECONDS') ?? 3600,
     },
     publicUrl: read.url('PUBLIC_URL', ['http:', 'https:'])?.replace(/\/+$/, ''),
   };

@@ -1,6 +1,8 @@
 import { Context } from '@temporalio/activity';
 import { pollCursorsRepository } from '../db/repositories/poll-cursors.js';
 import { projectsRepository, type Project } from '../db/repositories/projects.js';
+import { metadataEnabled, PHASE_SETTING } from '../shared/metadata-sync.js';
+import { startMetadataSyncOn } from '../temporal/metadata-sync.js';
 import type { ClaimPollCursorInput, PollCounts, PollCursor, PollStretchInput, PollStretchResult } from '../shared/poll-projects.js';
 import { lastDueSlot, nextRoundStart, slotDueOffsetMs } from '../sync/poll-slots.js';
 import type { ActivityDeps } from './deps.js';
@@ -44,6 +46,26 @@ export function createPollActivities(deps: ActivityDeps) {
       }
     };
     await Promise.all(Array.from({ length: Math.min(options.concurrency, page.length) }, worker));
+  }
+
+  /**
+   * Starts the metadata sync of each project of the page that syncs any metadata and whose last
+   * one the poll started over an interval ago. A start that fails is left to the next round; it
+   * never fails the poll.
+   */
+  async function startDueMetadataSyncs(page: Project[], intervalMs: number, queue: { taskQueue: string; maximumAttempts: number }): Promise<void> {
+    const settings = [...new Set(Object.values(PHASE_SETTING))];
+    const candidates = page.filter((project) => settings.some((setting) => metadataEnabled(project.metadata, setting)));
+    const due = await projects.claimMetadataDue(candidates.map((project) => project.id), intervalMs);
+    for (const projectId of due) {
+      try {
+        if (!deps.temporal) throw new Error('the poll needs a Temporal client to start metadata syncs');
+        await startMetadataSyncOn(deps.temporal, queue, projectId);
+      } catch (error) {
+        await projects.releaseMetadataClaim(projectId).catch(() => {});
+        log.warn('could not start a metadata sync from the poll; the next round tries again', { projectId, error: (error as Error).message });
+      }
+    }
   }
 
   return {
@@ -97,6 +119,7 @@ export function createPollActivities(deps: ActivityDeps) {
           const nextDueAt = new Date(roundStart + (upcoming ? slotDueOffsetMs(upcoming.poll_slot, intervalMs) : intervalMs));
           if ((await cursors.advance(taskQueue, owner, { after, checked: due.length, nextDueAt })) === undefined) return done({ roundEnded: null, superseded: true });
           await checkAll(due, options, counts, beat);
+          if (input.metadataIntervalMs) await startDueMetadataSyncs(due, input.metadataIntervalMs, input.writer);
           cursor = { ...cursor, after };
           beat();
         }

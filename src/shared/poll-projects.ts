@@ -25,6 +25,8 @@ export interface PollProjectsInput {
   pageSize?: number;
   /** Ignored; kept so Schedules created before the poll spread by slot still start. */
   spreadMs?: number;
+  /** How often a project's metadata sync is started by the poll; absent or 0: never. */
+  metadataIntervalMs?: number;
 }
 
 export interface ClaimPollCursorInput {
@@ -46,6 +48,8 @@ export interface PollStretchInput {
   retryBaseMs?: number;
   /** How to start a project's writer when a head moved. */
   writer: { taskQueue: string; maximumAttempts: number };
+  /** Start the metadata sync of a polled project whose last one began longer ago than this; absent: never. */
+  metadataIntervalMs?: number;
 }
 
 export interface PollCounts {

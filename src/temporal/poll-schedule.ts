@@ -12,13 +12,19 @@ export const pollScheduleId = (taskQueue: string) => `poll-projects/${taskQueue}
 export async function ensurePollSchedule(temporal: Client, config: Pick<Config, 'temporal' | 'poll' | 'syncMaxAttempts'>): Promise<'created' | 'updated' | 'disabled'> {
   const { taskQueue } = config.temporal;
   const scheduleId = pollScheduleId(taskQueue);
-  const { intervalSeconds, concurrency } = config.poll;
+  const { intervalSeconds, concurrency, metadataIntervalSeconds } = config.poll;
   if (intervalSeconds === 0) {
     await removePollSchedule(temporal, taskQueue);
     return 'disabled';
   }
   const intervalMs = intervalSeconds * 1000;
-  const input: PollProjectsInput = { intervalMs, concurrency, maximumAttempts: config.syncMaxAttempts, retryBaseMs: intervalMs };
+  const input: PollProjectsInput = {
+    intervalMs,
+    concurrency,
+    maximumAttempts: config.syncMaxAttempts,
+    retryBaseMs: intervalMs,
+    ...(metadataIntervalSeconds > 0 ? { metadataIntervalMs: metadataIntervalSeconds * 1000 } : {}),
+  };
   const options = {
     scheduleId,
     // The poll runs for good (continue-as-new) and the Schedule only starts it again when it has

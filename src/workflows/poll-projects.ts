@@ -41,6 +41,7 @@ export async function pollProjects(input: PollProjectsInput): Promise<PollProjec
       pageSize,
       concurrency: input.concurrency,
       ...(input.retryBaseMs !== undefined ? { retryBaseMs: input.retryBaseMs } : {}),
+      ...(input.metadataIntervalMs ? { metadataIntervalMs: input.metadataIntervalMs } : {}),
       writer: { taskQueue, maximumAttempts: input.maximumAttempts ?? 8 },
     });
     for (const key of Object.keys(total) as Array<keyof PollCounts>) total[key] += result[key];

@@ -158,4 +158,41 @@ describe('MetadataSync', () => {
     expect(h.github.requests.entries.filter((e) => e.host === 'api')).toEqual([]);
     expect(await count('issues', id)).toBe(issues);
   });
+
+  it('is started by the poll for imported projects, once per metadata interval, and never for a project with metadata switched off', async () => {
+    const repo = await busyRepository('polled-metadata');
+    const { id } = await h.link(repo.owner, repo.repo);
+    expect((await h.initialSync(id)).status).toBe('synced');
+    await h.github.repos.create('octo', 'polled-off');
+    await h.github.repos.commit('octo', 'polled-off', { message: 'initial', files: { 'a.txt': 'a\n' } });
+    const { id: off } = await h.link('octo', 'polled-off');
+    expect((await h.initialSync(off)).status).toBe('synced');
+    await h.db.updateTable('projects').set({ metadata: JSON.stringify({ refs: false, commits: false, issues: false, pullRequests: false, comments: false, releases: false }) }).where('id', '=', off).execute();
+
+    const intervalMs = 1_500;
+    const poll = await h.temporal.workflow.start('pollProjects', {
+      taskQueue: h.config.temporal.taskQueue,
+      workflowId: `poll-projects/metadata-${id}`,
+      args: [{ intervalMs, concurrency: 2, stretchMs: 1_000, metadataIntervalMs: 3_600_000 }],
+    });
+    try {
+      const requestedAt = async (projectId: string) => (await h.db.selectFrom('projects').select('metadata_requested_at').where('id', '=', projectId).executeTakeFirstOrThrow()).metadata_requested_at;
+      const deadline = Date.now() + 30_000;
+      while ((await count('issues', id)) === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(await count('issues', id)).toBeGreaterThan(0);
+      expect(await count('releases', id)).toBe(1);
+      const first = await requestedAt(id);
+      expect(first).toBeInstanceOf(Date);
+      // Two more rounds: within the metadata interval, the poll starts nothing again.
+      const rounds = async () => (await h.db.selectFrom('poll_cursors').select('rounds_completed').where('task_queue', '=', h.config.temporal.taskQueue).executeTakeFirst())?.rounds_completed ?? 0;
+      const target = (await rounds()) + 2;
+      while ((await rounds()) < target && Date.now() < deadline + 15_000) await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(await rounds()).toBeGreaterThanOrEqual(target);
+      expect(await requestedAt(id)).toEqual(first);
+      expect(await requestedAt(off)).toBeNull();
+      expect(await count('issues', off)).toBe(0);
+    } finally {
+      await poll.terminate('test over').catch(() => {});
+    }
+  }, 90_000);
 });

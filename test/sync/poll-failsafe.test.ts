@@ -3,6 +3,7 @@ import { Octokit } from '@octokit/rest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensurePollSchedule, pollScheduleId } from '../../src/temporal/poll-schedule.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
+import { until } from '../support/until.js';
 
 const SECRET = 'poll-webhook-secret';
 const INTERVAL_SECONDS = 3;
@@ -10,7 +11,8 @@ let h: SyncHarness;
 let apiUrl: string;
 
 beforeAll(async () => {
-  h = await startSyncHarness({ env: { GITHUB_WEBHOOK_SECRET: SECRET, POLL_INTERVAL_SECONDS: String(INTERVAL_SECONDS) }, pollSchedule: true });
+  // Metadata syncs off: these tests count every request the poll makes for a repository.
+  h = await startSyncHarness({ env: { GITHUB_WEBHOOK_SECRET: SECRET, POLL_INTERVAL_SECONDS: String(INTERVAL_SECONDS), METADATA_POLL_INTERVAL_SECONDS: '0' }, pollSchedule: true });
   apiUrl = await h.app.listen({ port: 0, host: '127.0.0.1' });
 });
 afterAll(() => h.close());
@@ -31,16 +33,6 @@ async function sync(id: string): Promise<{ status: string; lastSyncedSha: string
 
 async function lastSyncedSha(id: string): Promise<string | null> {
   return (await sync(id)).lastSyncedSha;
-}
-
-async function until<T>(read: () => Promise<T>, check: (value: T) => boolean, what: string, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (check(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
-    await sleep(200);
-  }
 }
 
 describe('the polling failsafe', () => {

@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Octokit } from '@octokit/rest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
+import { until } from '../support/until.js';
 
 let h: SyncHarness;
 let publicUrl: string;
@@ -27,16 +28,6 @@ afterAll(() => h.close());
 
 async function project(id: string) {
   return (await h.app.inject({ method: 'GET', url: `/api/projects/${id}`, headers: h.auth() })).json();
-}
-
-async function until<T>(read: () => Promise<T>, check: (value: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (check(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
-    await sleep(100);
-  }
 }
 
 const hooksOf = (owner: string, repo: string) => new Octokit({ baseUrl: h.github.url, auth: h.github.token }).rest.repos.listWebhooks({ owner, repo }).then((response) => response.data);

@@ -103,7 +103,7 @@ describe('workflows are findable in the Temporal UI', () => {
   }, 60_000);
 
   it('labels the polling failsafe as kind poll, with a summary', async () => {
-    await ensurePollSchedule(h.temporal, { ...h.config, poll: { intervalSeconds: 3600, concurrency: 1 } });
+    await ensurePollSchedule(h.temporal, { ...h.config, poll: { intervalSeconds: 3600, concurrency: 1, metadataIntervalSeconds: 0 } });
     const schedule = h.temporal.schedule.getHandle(pollScheduleId(h.config.temporal.taskQueue));
     try {
       await schedule.trigger();

@@ -1,8 +1,8 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { temporal as proto } from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
+import { until } from '../support/until.js';
 
 const { PENDING_ACTIVITY_STATE_STARTED, PENDING_ACTIVITY_STATE_SCHEDULED } = proto.api.enums.v1.PendingActivityState;
 const ARCHIVE_DELAY_MS = 8_000;
@@ -12,16 +12,6 @@ beforeAll(async () => {
   h = await startSyncHarness({ env: { STREAMING_ACTIVITY_SLOTS: '1' } });
 });
 afterAll(() => h.close());
-
-async function until<T>(read: () => Promise<T>, check: (value: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (check(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
-    await sleep(100);
-  }
-}
 
 async function repository(name: string) {
   await h.github.repos.create('octo', name, {});

@@ -1,5 +1,4 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { temporal as proto } from '@temporalio/proto';
 import { NativeConnection } from '@temporalio/worker';
 import { inject } from 'vitest';
@@ -10,6 +9,7 @@ import { createWorkers, stopWorkers } from '../../src/worker.js';
 import { childRun } from '../support/child-run.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 import { uniqueName } from '../support/test-stack.js';
+import { until } from '../support/until.js';
 
 const DEPLOYMENT = uniqueName('reposync-versioning');
 const { VERSIONING_BEHAVIOR_PINNED } = proto.api.enums.v1.VersioningBehavior;
@@ -20,16 +20,6 @@ beforeAll(async () => {
   h = await startSyncHarness({ env: { TEMPORAL_DEPLOYMENT_NAME: DEPLOYMENT, TEMPORAL_WORKER_BUILD_ID: 'v1', TEMPORAL_SET_CURRENT_VERSION: 'always' } });
 });
 afterAll(() => h.close());
-
-async function until<T>(read: () => Promise<T>, check: (value: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (check(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
-    await sleep(100);
-  }
-}
 
 async function repository(name: string) {
   await h.github.repos.create('octo', name, {});

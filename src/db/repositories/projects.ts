@@ -76,6 +76,27 @@ export function projectsRepository(db: Db) {
       return query.orderBy('poll_slot').orderBy('id').limit(limit).execute();
     },
 
+    /**
+     * Of `ids`, the projects whose metadata sync the poll has never started or started longer than
+     * `intervalMs` ago, marked as started now in the same statement, so two polls never both start one.
+     */
+    async claimMetadataDue(ids: string[], intervalMs: number): Promise<string[]> {
+      if (ids.length === 0) return [];
+      const rows = await db
+        .updateTable('projects')
+        .set({ metadata_requested_at: sql<Date>`now()` })
+        .where('id', 'in', ids)
+        .where((eb) => eb.or([eb('metadata_requested_at', 'is', null), eb('metadata_requested_at', '<', sql<Date>`now() - make_interval(secs => ${intervalMs / 1000})`)]))
+        .returning('id')
+        .execute();
+      return rows.map((row) => row.id);
+    },
+
+    /** Forgets a start that did not happen, so the next poll tries again. */
+    async releaseMetadataClaim(id: string): Promise<void> {
+      await db.updateTable('projects').set({ metadata_requested_at: null }).where('id', '=', id).execute();
+    },
+
     findById(id: string): Promise<Project | undefined> {
       return db.selectFrom('projects').selectAll().where('id', '=', id).executeTakeFirst();
     },

@@ -54,6 +54,8 @@ export interface ProjectsTable {
   sync_completed_at: Date | null;
   /** Inbound syncs failed in a row since the last success; the poll backs off its retries by it. */
   sync_failures: Generated<number>;
+  /** When the poll last started the project's metadata sync. */
+  metadata_requested_at: Date | null;
 
   last_remote_sha: string | null;
   last_synced_sha: string | null;
