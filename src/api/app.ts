@@ -8,6 +8,7 @@ import { errorHandlerPlugin } from './plugins/error-handler.js';
 import { metricsPlugin } from './plugins/metrics.js';
 import { routeContractPlugin } from './plugins/route-contract.js';
 import { healthRoutes } from './routes/health.js';
+import { commitRoutes } from './routes/projects/commits.js';
 import { projectCrudRoutes } from './routes/projects/crud.js';
 import { fileRoutes } from './routes/projects/files.js';
 import { issueRoutes } from './routes/projects/issues.js';
@@ -15,6 +16,8 @@ import { metadataRoutes } from './routes/projects/metadata.js';
 import { refRoutes } from './routes/projects/refs.js';
 import { operationRoutes } from './routes/projects/operations.js';
 import { outboundRoutes } from './routes/projects/outbound.js';
+import { pullRoutes } from './routes/projects/pulls.js';
+import { releaseRoutes } from './routes/projects/releases.js';
 import { syncRoutes } from './routes/projects/sync.js';
 import { verifyRoutes } from './routes/projects/verify.js';
 import { statusPageRoutes } from './routes/status-page.js';
@@ -22,6 +25,7 @@ import { webhookRoutes } from './routes/webhooks.js';
 import { ErrorSchema } from './schemas/common.js';
 import { IssueSchema } from './schemas/metadata.js';
 import { ProjectSchema } from './schemas/projects.js';
+import { PullSchema } from './schemas/pulls.js';
 import { OperationSchema } from './schemas/sync.js';
 
 /** Plugin order: external plugins, then our decorators, then routes (fastify/demo's layout). */
@@ -38,6 +42,7 @@ export async function registerApp(fastify: FastifyInstance, deps: ApiDeps): Prom
   fastify.addSchema(ProjectSchema);
   fastify.addSchema(OperationSchema);
   fastify.addSchema(IssueSchema);
+  fastify.addSchema(PullSchema);
 
   await fastify.register(routeContractPlugin);
   await fastify.register(depsPlugin, { deps });
@@ -55,6 +60,9 @@ export async function registerApp(fastify: FastifyInstance, deps: ApiDeps): Prom
   await fastify.register(metadataRoutes);
   await fastify.register(issueRoutes);
   await fastify.register(refRoutes);
+  await fastify.register(commitRoutes);
+  await fastify.register(pullRoutes);
+  await fastify.register(releaseRoutes);
   await fastify.register(webhookRoutes);
   await fastify.register(statusPageRoutes);
 }

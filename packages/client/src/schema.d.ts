@@ -194,7 +194,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a project */
+        /** Get a project, with counts of its issues and pull requests */
         get: {
             parameters: {
                 query?: never;
@@ -212,7 +212,16 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-1"];
+                        "application/json": components["schemas"]["def-1"] & {
+                            counts: {
+                                openIssues: number;
+                                closedIssues: number;
+                                openPullRequests: number;
+                                /** @description Closed pull requests, merged or not */
+                                closedPullRequests: number;
+                                mergedPullRequests: number;
+                            };
+                        };
                     };
                 };
                 /** @description Default Response */
@@ -1637,6 +1646,7 @@ export interface paths {
                                 openIssues: number;
                                 closedIssues: number;
                                 openPullRequests: number;
+                                /** @description Closed pull requests, merged or not */
                                 closedPullRequests: number;
                                 mergedPullRequests: number;
                             };
@@ -2085,6 +2095,437 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/projects/{id}/commits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Commits, filterable by ref, commit date and author
+         * @description Only commits the metadata sync has stored; `ref` follows their stored parents from the commit the branch or tag points at.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description A branch or tag name: only commits reachable from it through the stored history */
+                    ref?: string;
+                    /** @description Committed at or after */
+                    since?: string;
+                    /** @description Committed at or before */
+                    until?: string;
+                    /** @description Author login, name or email, case-insensitive */
+                    author?: string;
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    limit: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            commits: {
+                                sha: string;
+                                message: string;
+                                author: {
+                                    /** @description The GitHub account of the author email, when GitHub knows one */
+                                    login: string | null;
+                                    name: string | null;
+                                    email: string | null;
+                                    /** Format: date-time */
+                                    date: string | null;
+                                };
+                                committer: {
+                                    name: string | null;
+                                    email: string | null;
+                                    /** Format: date-time */
+                                    date: string | null;
+                                };
+                                parents: string[];
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{id}/pulls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Pull requests, filterable by state and base branch */
+        get: {
+            parameters: {
+                query: {
+                    /** @description closed includes merged */
+                    state: "open" | "closed" | "all";
+                    /** @description Only pull requests into this branch */
+                    base?: string;
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    limit: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            pulls: components["schemas"]["def-4"][];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{id}/pulls/{number}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One pull request with its comments and review comments */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    number: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            pull: components["schemas"]["def-4"];
+                            /** @description The conversation, oldest first */
+                            comments: {
+                                id: number;
+                                author: string | null;
+                                body: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                            /** @description Comments on lines of the diff, oldest first */
+                            reviewComments: {
+                                id: number;
+                                author: string | null;
+                                body: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                                path: string | null;
+                                line: number | null;
+                                commitSha: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{id}/releases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Releases with their asset names and sizes */
+        get: {
+            parameters: {
+                query: {
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    limit: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            releases: {
+                                id: number;
+                                tagName: string;
+                                name: string | null;
+                                body: string | null;
+                                draft: boolean;
+                                prerelease: boolean;
+                                author: string | null;
+                                /** @description Described, never downloaded */
+                                assets: {
+                                    name: string;
+                                    /** @description Bytes */
+                                    size: number;
+                                    contentType: string;
+                                }[];
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                publishedAt: string | null;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/webhooks/github": {
         parameters: {
             query?: never;
@@ -2307,6 +2748,39 @@ export interface components {
             updatedAt: string;
             /** Format: date-time */
             closedAt: string | null;
+        };
+        /** PullRequest */
+        "def-4": {
+            number: number;
+            state: string;
+            stateReason: string | null;
+            title: string;
+            body: string | null;
+            labels: string[];
+            assignees: string[];
+            milestone: string | null;
+            author: string | null;
+            comments: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: date-time */
+            closedAt: string | null;
+            head: {
+                ref: string;
+                sha: string;
+            } | null;
+            base: {
+                ref: string;
+                sha: string;
+            } | null;
+            merged: boolean;
+            /** Format: date-time */
+            mergedAt: string | null;
+            mergeCommitSha: string | null;
+            draft: boolean;
+            reviewComments: number;
         };
     };
     responses: never;

@@ -1,12 +1,13 @@
 import { Type, type Static } from '@sinclair/typebox';
 
 /**
- * Opaque page cursor: the issue number to continue below. Nine digits at most, so every cursor the
- * schema lets through fits the 32-bit column it is compared with (GitHub numbers are far smaller).
+ * Opaque page cursor: the issue or pull request number to continue below. Nine digits at most, so
+ * every cursor the schema lets through fits the 32-bit column it is compared with (GitHub numbers
+ * are far smaller).
  */
-const CursorSchema = Type.String({ pattern: '^[0-9]{1,9}$', description: 'nextCursor of the previous page' });
-const LimitSchema = Type.Integer({ minimum: 1, maximum: 100, default: 50 });
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
+export const CursorSchema = Type.String({ pattern: '^[0-9]{1,9}$', description: 'nextCursor of the previous page' });
+export const LimitSchema = Type.Integer({ minimum: 1, maximum: 100, default: 50 });
+export const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 
 export const IssueQuerySchema = Type.Object(
   {
@@ -65,6 +66,15 @@ export const RefPageSchema = Type.Object({
   nextCursor: Nullable(Type.String()),
 });
 
+/** Derived from the stored rows; a merged pull request is closed too, as GitHub counts it. */
+export const MetadataCountsSchema = Type.Object({
+  openIssues: Type.Integer(),
+  closedIssues: Type.Integer(),
+  openPullRequests: Type.Integer(),
+  closedPullRequests: Type.Integer({ description: 'Closed pull requests, merged or not' }),
+  mergedPullRequests: Type.Integer(),
+});
+
 export const MetadataStatusSchema = Type.Object({
   phases: Type.Array(
     Type.Object({
@@ -76,13 +86,7 @@ export const MetadataStatusSchema = Type.Object({
       lastErrorAt: Nullable(Type.String({ format: 'date-time' })),
     }),
   ),
-  counts: Type.Object({
-    openIssues: Type.Integer(),
-    closedIssues: Type.Integer(),
-    openPullRequests: Type.Integer(),
-    closedPullRequests: Type.Integer(),
-    mergedPullRequests: Type.Integer(),
-  }),
+  counts: MetadataCountsSchema,
 });
 
 export const MetadataSyncAcceptedSchema = Type.Object({ workflowId: Type.String(), alreadyRunning: Type.Boolean() });

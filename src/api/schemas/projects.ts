@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { MAX_GITHUB_ID, PageOffsetSchema } from './common.js';
+import { MetadataCountsSchema } from './metadata.js';
 import { StorableText } from './text.js';
 
 // https://docs.github.com/en/get-started/learning-about-github/types-of-github-accounts — a user or
@@ -102,6 +103,9 @@ export const ProjectSchema = Type.Object(
   { $id: 'Project' },
 );
 export type ProjectBody = Static<typeof ProjectSchema>;
+
+/** One project as GET /api/projects/:id shows it: the project and the counts of its stored metadata. */
+export const ProjectViewSchema = Type.Intersect([Type.Ref('Project'), Type.Object({ counts: MetadataCountsSchema })]);
 
 export const ProjectListQuerySchema = Type.Object(
   {

@@ -34,8 +34,12 @@ export function commitsRepository(db: Db) {
       return Number(result.numInsertedOrUpdatedRows ?? 0);
     },
 
-    /** Newest first by commit date, then sha; `after` is the last row of the previous page. */
-    list(projectId: string, filter: CommitFilter, options: { after?: { committedAt: Date; sha: string }; limit: number }): Promise<CommitRow[]> {
+    /**
+     * Newest first by commit date, then sha; `after` is the last row of the previous page. Commits
+     * without a date (GitHub always gives one; the column allows none) come first, as the
+     * descending index scan returns them.
+     */
+    list(projectId: string, filter: CommitFilter, options: { after?: { committedAt: Date | null; sha: string }; limit: number }): Promise<CommitRow[]> {
       let query = db.selectFrom('commits').selectAll().where('project_id', '=', projectId);
       if (filter.from) {
         const from = filter.from;
@@ -59,7 +63,11 @@ export function commitsRepository(db: Db) {
         query = query.where((eb) => eb.or([eb(eb.fn('lower', ['author_login']), '=', author), eb(eb.fn('lower', ['author_name']), '=', author), eb(eb.fn('lower', ['author_email']), '=', author)]));
       }
       const { after } = options;
-      if (after) query = query.where((eb) => eb.or([eb('committed_at', '<', after.committedAt), eb.and([eb('committed_at', '=', after.committedAt), eb('sha', '>', after.sha)])]));
+      if (after?.committedAt === null) query = query.where((eb) => eb.or([eb('committed_at', 'is not', null), eb('sha', '>', after.sha)]));
+      else if (after) {
+        const { committedAt } = after;
+        query = query.where((eb) => eb.or([eb('committed_at', '<', committedAt), eb.and([eb('committed_at', '=', committedAt), eb('sha', '>', after.sha)])]));
+      }
       return query.orderBy('committed_at', 'desc').orderBy('sha').limit(options.limit).execute();
     },
   };

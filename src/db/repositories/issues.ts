@@ -23,6 +23,28 @@ export interface IssueCounts {
   mergedPullRequests: number;
 }
 
+/** An issue row with its pull request's columns, null when it has none (yet). */
+export type IssueWithPullRow = Awaited<ReturnType<ReturnType<typeof selectWithPull>['execute']>>[number];
+
+function selectWithPull(db: Db, projectId: string) {
+  return db
+    .selectFrom('issues')
+    .leftJoin('pull_requests', (join) => join.onRef('pull_requests.project_id', '=', 'issues.project_id').onRef('pull_requests.number', '=', 'issues.number'))
+    .selectAll('issues')
+    .select([
+      'pull_requests.head_ref',
+      'pull_requests.head_sha',
+      'pull_requests.base_ref',
+      'pull_requests.base_sha',
+      'pull_requests.merged',
+      'pull_requests.merged_at',
+      'pull_requests.merge_commit_sha',
+      'pull_requests.draft',
+      'pull_requests.review_comment_count',
+    ])
+    .where('issues.project_id', '=', projectId);
+}
+
 export function issuesRepository(db: Db) {
   return {
     /**
@@ -95,15 +117,14 @@ export function issuesRepository(db: Db) {
       return db.selectFrom('pull_requests').selectAll().where('project_id', '=', projectId).where('number', '=', number).executeTakeFirst();
     },
 
+    /** One issue or pull request with its pull request's columns. */
+    findWithPull(projectId: string, number: number): Promise<IssueWithPullRow | undefined> {
+      return selectWithPull(db, projectId).where('issues.number', '=', number).executeTakeFirst();
+    },
+
     /** Newest number first; `beforeNumber` is the last number of the previous page. */
-    list(projectId: string, filter: IssueFilter, options: { beforeNumber?: number; limit: number }) {
-      let query = db
-        .selectFrom('issues')
-        .leftJoin('pull_requests', (join) => join.onRef('pull_requests.project_id', '=', 'issues.project_id').onRef('pull_requests.number', '=', 'issues.number'))
-        .selectAll('issues')
-        .select(['pull_requests.head_ref', 'pull_requests.head_sha', 'pull_requests.base_ref', 'pull_requests.merged', 'pull_requests.merged_at', 'pull_requests.draft'])
-        .where('issues.project_id', '=', projectId)
-        .where('issues.is_pull_request', '=', filter.pullRequests);
+    list(projectId: string, filter: IssueFilter, options: { beforeNumber?: number; limit: number }): Promise<IssueWithPullRow[]> {
+      let query = selectWithPull(db, projectId).where('issues.is_pull_request', '=', filter.pullRequests);
       if (filter.state) query = query.where('issues.state', '=', filter.state);
       if (filter.since) query = query.where('issues.updated_at', '>=', filter.since);
       if (filter.label) query = query.where(sql<boolean>`issues.labels @> ${JSON.stringify([filter.label])}::jsonb`);

@@ -39,6 +39,16 @@ export function refsRepository(db: Db) {
       await db.deleteFrom('refs').where('project_id', '=', projectId).where('kind', '=', kind).where('name', '=', name).execute();
     },
 
+    /**
+     * The commit a ref name stands for. A tag wins over a branch of the same name, as git resolves
+     * a bare name (refs/tags before refs/heads); an annotated tag stands for the commit it points at.
+     */
+    async resolve(projectId: string, name: string): Promise<string | undefined> {
+      const rows = await db.selectFrom('refs').select(['kind', 'sha', 'peeled_sha']).where('project_id', '=', projectId).where('name', '=', name).execute();
+      const ref = rows.find((r) => r.kind === 'tag') ?? rows[0];
+      return ref ? (ref.peeled_sha ?? ref.sha) : undefined;
+    },
+
     /** Refs in name order after `after` (a `kind:name` cursor). */
     list(projectId: string, options: { after?: { kind: RefKind; name: string }; limit: number }): Promise<RefRow[]> {
       let query = db.selectFrom('refs').selectAll().where('project_id', '=', projectId);

@@ -3,6 +3,7 @@ import { incrementalSyncWorkflowId, initialSyncWorkflowId } from '../../../share
 import type { FastifyBaseLogger, FastifyPluginAsync } from 'fastify';
 import { createGitHubClients } from '../../../github/project-client.js';
 import { connectWebhook, disconnectWebhook } from './project-webhook.js';
+import { issuesRepository } from '../../../db/repositories/issues.js';
 import { DuplicateProjectError, projectsRepository, type ProjectChanges } from '../../../db/repositories/projects.js';
 import { httpError, notFound } from '../../http-error.js';
 import { presentProject } from '../../presenters/project.js';
@@ -11,6 +12,7 @@ import {
   CreateProjectSchema,
   ProjectListQuerySchema,
   ProjectListSchema,
+  ProjectViewSchema,
   UpdateProjectSchema,
   type CreateProjectBody,
   type ProjectListQuery,
@@ -105,8 +107,14 @@ export const projectCrudRoutes: FastifyPluginAsync = async (fastify) => {
 
   fastify.get<{ Params: IdParams }>(
     '/api/projects/:id',
-    { onRequest: fastify.authenticate, schema: { tags, security, summary: 'Get a project', params: IdParamsSchema, response: { 200: Type.Ref('Project') } } },
-    async (request) => presentProject(await findOr404(request.caller.tenantId, request.params.id)),
+    {
+      onRequest: fastify.authenticate,
+      schema: { tags, security, summary: 'Get a project, with counts of its issues and pull requests', params: IdParamsSchema, response: { 200: ProjectViewSchema } },
+    },
+    async (request) => {
+      const project = await findOr404(request.caller.tenantId, request.params.id);
+      return { ...presentProject(project), counts: await issuesRepository(db).counts(project.id) };
+    },
   );
 
   fastify.patch<{ Params: IdParams; Body: UpdateProjectBody }>(
