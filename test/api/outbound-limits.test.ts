@@ -6,9 +6,11 @@ import { startApiHarness, type ApiHarness } from '../support/api-harness.js';
 const MAX_BODY_BYTES = 64 * 1024;
 let h: ApiHarness;
 let projectId: string;
+let address: string;
 beforeAll(async () => {
   h = await startApiHarness({ OUTBOUND_MAX_BODY_BYTES: String(MAX_BODY_BYTES), OUTBOUND_MAX_CONCURRENT_PER_TENANT: '2' });
   projectId = (await h.app.inject({ method: 'POST', url: '/api/projects', headers: h.auth(), payload: { owner: 'limits', repo: 'outbound' } })).json().id;
+  address = await h.app.listen({ port: 0, host: '127.0.0.1' });
 });
 afterAll(() => h.close());
 
@@ -25,7 +27,7 @@ describe('POST /api/projects/:id/outbound limits', () => {
   it("answers a tenant's third body in flight with 429 and Retry-After, and frees the slots once answered", async () => {
     // Two requests whose bodies are still arriving hold the tenant's two slots: real connections
     // that sent their headers and part of the body, so the server has run its request hooks.
-    const address = await h.app.listen({ port: 0, host: '127.0.0.1' });
+    const failures: Error[] = [];
     const held = [0, 1].map(() => {
       const request = httpRequest(`${address}/api/projects/${projectId}/outbound`, { method: 'POST', headers: { ...h.auth(), 'content-type': 'application/json' } });
       const answer = new Promise<number>((resolve, reject) => {
@@ -33,13 +35,19 @@ describe('POST /api/projects/:id/outbound limits', () => {
           response.resume();
           resolve(response.statusCode ?? 0);
         });
-        request.on('error', reject);
+        request.on('error', (error) => {
+          failures.push(error);
+          reject(error);
+        });
       });
+      answer.catch(() => {});
       request.write('{"message":"edit","changes":[{"path":"a.md","content":"');
       return { request, answer };
     });
     let third = await outbound();
     for (let attempt = 0; attempt < 300 && third.statusCode !== 429; attempt += 1) {
+      // A held connection that failed can never hold its slot: say why instead of waiting on.
+      if (failures.length > 0) throw new Error(`a held request failed: ${failures.map((error) => error.message).join('; ')}`);
       await sleep(50);
       third = await outbound();
     }
