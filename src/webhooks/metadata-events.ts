@@ -28,6 +28,8 @@ export function metadataUpdateFor(event: string, payload: WebhookPayload): Metad
   try {
     switch (event) {
       case 'issues': {
+        // Pinning changes nothing stored, and GitHub sends these issues without their state.
+        if (action === 'pinned' || action === 'unpinned') return { name: 'issue-pin-ignored', setting: 'issues', apply: async () => {} };
         const issue = issueFromGitHub(body.issue);
         if (action === 'deleted') return { name: 'issue-deleted', setting: 'issues', apply: (db, id) => deleteIssue(db, id, issue.number) };
         return { name: 'issue-stored', setting: 'issues', apply: async (db, id) => void (await issuesRepository(db).upsert(id, [issue])) };
