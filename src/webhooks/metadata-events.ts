@@ -2,9 +2,10 @@ import type { Db } from '../db/connection.js';
 import type { MetadataSettings } from '../db/schema/projects.js';
 import { commentsRepository } from '../db/repositories/comments.js';
 import { issuesRepository } from '../db/repositories/issues.js';
+import { refsRepository } from '../db/repositories/refs.js';
 import { releasesRepository } from '../db/repositories/releases.js';
 import { InvalidGitHubItemError, issueCommentFromGitHub, issueFromGitHub, pullRequestFromGitHub, releaseFromGitHub, reviewCommentFromGitHub } from '../metadata/github-items.js';
-import type { WebhookPayload } from './repository-events.js';
+import { branchName, type WebhookPayload } from './repository-events.js';
 
 export interface MetadataEventUpdate {
   /** The outcome the delivery is recorded with. */
@@ -63,6 +64,36 @@ export function metadataUpdateFor(event: string, payload: WebhookPayload): Metad
     if (!(error instanceof InvalidGitHubItemError)) throw error;
     return { name: 'rejected-invalid-payload', setting: 'issues', apply: async () => {} };
   }
+}
+
+const ZERO_SHA = '0'.repeat(40);
+const SHA = /^[0-9a-f]{40}$/;
+
+/**
+ * What a `push` or `delete` delivery changes in the stored refs, besides what it means for the
+ * files: a pushed branch moves to the pushed commit, a deleted branch or tag goes. A pushed tag
+ * is left to the next listing, since for an annotated tag the push names the tag object, not
+ * the commit the stored tag stands for; `create` names no commit at all. Null when nothing changes.
+ */
+export function refUpdateFor(event: string, payload: WebhookPayload): MetadataEventUpdate | null {
+  const body = payload as unknown as Record<string, unknown>;
+  if (event === 'push' && typeof body.ref === 'string') {
+    const [, kind, rawName] = /^refs\/(heads|tags)\/(.+)$/.exec(body.ref) ?? [];
+    const name = branchName(rawName);
+    const after = typeof body.after === 'string' && SHA.test(body.after) ? body.after : undefined;
+    if (!name || !after) return null;
+    const refKind = kind === 'heads' ? 'branch' : 'tag';
+    if (body.deleted === true || after === ZERO_SHA) return { name: `${refKind}-ref-removed`, setting: 'refs', apply: (db, id) => refsRepository(db).remove(id, refKind, name) };
+    if (refKind === 'tag') return null;
+    return { name: 'branch-ref-stored', setting: 'refs', apply: (db, id) => refsRepository(db).moveBranch(id, name, after) };
+  }
+  if (event === 'delete' && (body.ref_type === 'branch' || body.ref_type === 'tag')) {
+    const name = branchName(body.ref);
+    if (!name) return null;
+    const refKind = body.ref_type;
+    return { name: `${refKind}-ref-removed`, setting: 'refs', apply: (db, id) => refsRepository(db).remove(id, refKind, name) };
+  }
+  return null;
 }
 
 async function deleteIssue(db: Db, projectId: string, number: number): Promise<void> {

@@ -77,10 +77,19 @@ describe('POST /api/webhooks/github', () => {
     expect(own.statusCode).toBe(202);
   });
 
-  it('ignores pushes to other branches and to unknown repositories, and says so', async () => {
+  it('follows no push to another branch, only stores where that branch now points, and ignores unknown repositories', async () => {
     const branch = await deliver('push', push('1'.repeat(40), 'refs/heads/feature'));
     expect(branch.statusCode).toBe(202);
-    expect(branch.json().outcome).toBe('ignored');
+    expect(branch.json().outcome).toBe('branch-ref-stored');
+    const feature = await h.db.selectFrom('refs').select(['sha', 'kind']).where('name', '=', 'feature').execute();
+    expect(feature).toEqual([{ sha: '1'.repeat(40), kind: 'branch' }]);
+    const removed = await deliver('push', { ...push('0'.repeat(40), 'refs/heads/feature'), deleted: true });
+    expect(removed.json().outcome).toBe('branch-ref-removed');
+    expect(await h.db.selectFrom('refs').select('sha').where('name', '=', 'feature').execute()).toEqual([]);
+    await h.db.insertInto('refs').values({ project_id: projectId, kind: 'tag', name: 'v1', sha: '3'.repeat(40), peeled_sha: null, protected: false }).execute();
+    const tagDeleted = await deliver('delete', { ref: 'v1', ref_type: 'tag', repository: { name: 'hooked', full_name: 'octo/hooked', owner: { login: 'octo' } } });
+    expect(tagDeleted.json().outcome).toBe('tag-ref-removed');
+    expect(await h.db.selectFrom('refs').select('sha').where('name', '=', 'v1').execute()).toEqual([]);
     const unknown = await deliver('push', push('2'.repeat(40), 'refs/heads/main', { name: 'nobody', full_name: 'someone/nobody', owner: { login: 'someone' } }));
     expect(unknown.json().outcome).toBe('ignored');
     expect(await lastRemoteSha()).not.toBe('1'.repeat(40));

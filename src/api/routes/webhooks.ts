@@ -6,7 +6,7 @@ import { createGitHubClients } from '../../github/project-client.js';
 import { webhookDeliveriesRepository } from '../../db/repositories/webhook-deliveries.js';
 import { syncOperationsRepository } from '../../db/repositories/sync-operations.js';
 import { metadataEnabled } from '../../shared/metadata-sync.js';
-import { metadataUpdateFor } from '../../webhooks/metadata-events.js';
+import { metadataUpdateFor, refUpdateFor } from '../../webhooks/metadata-events.js';
 import { projectUpdateFor, storedRepository, type ProjectUpdate, type WebhookPayload } from '../../webhooks/repository-events.js';
 import { startRepositoryStateRefresher } from '../../webhooks/repository-state-refresher.js';
 import { startSyncRequestDispatcher } from '../../webhooks/sync-request-dispatcher.js';
@@ -101,11 +101,16 @@ export const webhookRoutes: FastifyPluginAsync = async (fastify) => {
         return update ? [suppressEcho(project, update)] : [];
       }),
     );
-    if (updates.length === 0) return { name: 'ignored', apply: async () => {} };
+    // A push or a deleted ref also moves the stored refs of the projects that sync them.
+    const refs = refUpdateFor(event, payload);
+    const refTargets = refs ? targets.filter((project) => metadataEnabled(project.metadata, refs.setting)) : [];
+    const applyRefs = async () => void (await Promise.all(refTargets.map((project) => refs!.apply(db, project.id))));
+    if (updates.length === 0) return refTargets.length > 0 ? { name: refs!.name, apply: applyRefs } : { name: 'ignored', apply: async () => {} };
     const names = [...new Set(updates.map(({ update }) => update.outcome))];
     return {
       name: names.join(','),
       apply: async () => {
+        await applyRefs();
         for (const { project, update } of updates) {
           const requested = {
             ...(update.follow ? { sync_requests: sql<number>`sync_requests + 1` } : {}),
