@@ -13,6 +13,8 @@ export interface MetadataEventUpdate {
   /** The project setting that must be on for the update to apply: a part switched off stays as it was. */
   setting: keyof MetadataSettings;
   apply(db: Db, projectId: string): Promise<void>;
+  /** The payload cannot say what changed: the project's metadata sync reads it, conditionally. */
+  reconcile?: true;
 }
 
 
@@ -70,10 +72,11 @@ const ZERO_SHA = '0'.repeat(40);
 const SHA = /^[0-9a-f]{40}$/;
 
 /**
- * What a `push` or `delete` delivery changes in the stored refs, besides what it means for the
- * files: a pushed branch moves to the pushed commit, a deleted branch or tag goes. A pushed tag
- * is left to the next listing, since for an annotated tag the push names the tag object, not
- * the commit the stored tag stands for; `create` names no commit at all. Null when nothing changes.
+ * What a `push`, `create` or `delete` delivery changes in the stored refs, besides what it means
+ * for the files: a pushed branch moves to the pushed commit, a deleted branch or tag goes. A
+ * pushed tag (for an annotated tag the push names the tag object, not the commit the stored tag
+ * stands for) and a `create` (which names no commit) are reconciled by the project's metadata
+ * sync instead, whose ref listings cost one request each. Null when nothing changes.
  */
 export function refUpdateFor(event: string, payload: WebhookPayload): MetadataEventUpdate | null {
   const body = payload as unknown as Record<string, unknown>;
@@ -84,8 +87,11 @@ export function refUpdateFor(event: string, payload: WebhookPayload): MetadataEv
     if (!name || !after) return null;
     const refKind = kind === 'heads' ? 'branch' : 'tag';
     if (body.deleted === true || after === ZERO_SHA) return { name: `${refKind}-ref-removed`, setting: 'refs', apply: (db, id) => refsRepository(db).remove(id, refKind, name) };
-    if (refKind === 'tag') return null;
+    if (refKind === 'tag') return { name: 'tag-ref-reconciled', setting: 'refs', reconcile: true, apply: async () => {} };
     return { name: 'branch-ref-stored', setting: 'refs', apply: (db, id) => refsRepository(db).moveBranch(id, name, after) };
+  }
+  if (event === 'create' && (body.ref_type === 'branch' || body.ref_type === 'tag') && branchName(body.ref)) {
+    return { name: `${body.ref_type}-ref-reconciled`, setting: 'refs', reconcile: true, apply: async () => {} };
   }
   if (event === 'delete' && (body.ref_type === 'branch' || body.ref_type === 'tag')) {
     const name = branchName(body.ref);

@@ -79,4 +79,15 @@ describe('metadata webhooks', () => {
     expect((await deliver('issues', invalid)).json()).toMatchObject({ outcome: 'rejected-invalid-payload' });
     expect(await issueRow()).toEqual(before);
   });
+
+  it('reconciles a created tag, which its payload cannot describe, by running the metadata sync', async () => {
+    const { data: head } = await octokit.git.getRef({ ...repo, ref: 'heads/main' });
+    await octokit.git.createRef({ ...repo, ref: 'refs/tags/v9', sha: head.object.sha });
+    const created = await deliver('create', { ref: 'v9', ref_type: 'tag', master_branch: 'main', repository: { name: 'hooked', full_name: 'octo/hooked', owner: { login: 'octo' } } });
+    expect(created.json()).toMatchObject({ outcome: 'tag-ref-reconciled' });
+    const tag = () => h.db.selectFrom('refs').select(['sha', 'kind']).where('project_id', '=', projectId).where('name', '=', 'v9').executeTakeFirst();
+    const deadline = Date.now() + 30_000;
+    while (!(await tag()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await tag()).toEqual({ sha: head.object.sha, kind: 'tag' });
+  });
 });

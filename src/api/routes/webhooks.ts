@@ -6,6 +6,7 @@ import { createGitHubClients } from '../../github/project-client.js';
 import { webhookDeliveriesRepository } from '../../db/repositories/webhook-deliveries.js';
 import { syncOperationsRepository } from '../../db/repositories/sync-operations.js';
 import { metadataEnabled } from '../../shared/metadata-sync.js';
+import { startMetadataSync } from '../../temporal/metadata-sync.js';
 import { metadataUpdateFor, refUpdateFor } from '../../webhooks/metadata-events.js';
 import { projectUpdateFor, storedRepository, type ProjectUpdate, type WebhookPayload } from '../../webhooks/repository-events.js';
 import { startRepositoryStateRefresher } from '../../webhooks/repository-state-refresher.js';
@@ -81,6 +82,14 @@ export const webhookRoutes: FastifyPluginAsync = async (fastify) => {
     },
   );
 
+  /**
+   * Starts the project's metadata sync for a change its payload cannot describe; the delivery is
+   * answered without waiting, and a start that fails is left to the poll's next metadata round.
+   */
+  function reconcileMetadata(projectId: string): void {
+    startMetadataSync(fastify.deps.temporal, config, projectId).catch((error: Error) => fastify.log.warn({ projectId, err: error.message }, 'could not start the metadata sync a webhook asked for'));
+  }
+
   function projectSecretVerifies(project: Project, raw: Buffer, signature: string): boolean {
     if (!project.webhook_secret_ciphertext) return false;
     return verifySignature(secrets.open(project.webhook_secret_ciphertext), raw, signature);
@@ -104,7 +113,10 @@ export const webhookRoutes: FastifyPluginAsync = async (fastify) => {
     // A push or a deleted ref also moves the stored refs of the projects that sync them.
     const refs = refUpdateFor(event, payload);
     const refTargets = refs ? targets.filter((project) => metadataEnabled(project.metadata, refs.setting)) : [];
-    const applyRefs = async () => void (await Promise.all(refTargets.map((project) => refs!.apply(db, project.id))));
+    const applyRefs = async () => {
+      await Promise.all(refTargets.map((project) => refs!.apply(db, project.id)));
+      if (refs?.reconcile) for (const project of refTargets) reconcileMetadata(project.id);
+    };
     if (updates.length === 0) return refTargets.length > 0 ? { name: refs!.name, apply: applyRefs } : { name: 'ignored', apply: async () => {} };
     const names = [...new Set(updates.map(({ update }) => update.outcome))];
     return {
