@@ -103,6 +103,17 @@ export interface paths {
                             maxFileBytes?: number;
                             warnFileBytes?: number;
                         };
+                        /** @description Which parts of the repository metadata are synced; an absent part is on. A part switched off is neither synced nor updated by webhooks, and keeps the rows already stored. */
+                        metadata?: {
+                            /** @description Branches and tags */
+                            refs?: boolean;
+                            commits?: boolean;
+                            issues?: boolean;
+                            pullRequests?: boolean;
+                            /** @description Issue and review comments */
+                            comments?: boolean;
+                            releases?: boolean;
+                        };
                     };
                 };
             };
@@ -359,7 +370,7 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        /** Change a project */
+        /** Change a project (metadata parts are merged with the stored setting) */
         patch: {
             parameters: {
                 query?: never;
@@ -387,6 +398,17 @@ export interface paths {
                             warnFileBytes?: number;
                         };
                         enabled?: boolean;
+                        /** @description Parts to switch on or off; parts left out keep their stored value. A part switched off is neither synced nor updated by webhooks, and keeps the rows already stored. */
+                        metadata?: {
+                            /** @description Branches and tags */
+                            refs?: boolean;
+                            commits?: boolean;
+                            issues?: boolean;
+                            pullRequests?: boolean;
+                            /** @description Issue and review comments */
+                            comments?: boolean;
+                            releases?: boolean;
+                        };
                     };
                 };
             };
@@ -2671,6 +2693,17 @@ export interface components {
                 editableExtensions?: string[];
                 maxFileBytes?: number;
                 warnFileBytes?: number;
+            };
+            /** @description Which parts of the repository metadata are synced; an absent part is on. A part switched off is neither synced nor updated by webhooks, and keeps the rows already stored. */
+            metadata: {
+                /** @description Branches and tags */
+                refs?: boolean;
+                commits?: boolean;
+                issues?: boolean;
+                pullRequests?: boolean;
+                /** @description Issue and review comments */
+                comments?: boolean;
+                releases?: boolean;
             };
             enabled: boolean;
             /** @description GitHub archived the repository (read-only) */
