@@ -1,15 +1,20 @@
 import { Octokit } from '@octokit/rest';
+import { readServerSentEvents, type ServerSentEvent } from '@reposync/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { issuesRepository, type IssueInput } from '../../src/db/repositories/issues.js';
 import type { MetadataSyncResult } from '../../src/shared/metadata-sync.js';
 import { startMetadataSync } from '../../src/temporal/metadata-sync.js';
+import { startApiHarness } from '../support/api-harness.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 
 let h: SyncHarness;
 let octokit: Octokit;
+let apiUrl: string;
 
 beforeAll(async () => {
   h = await startSyncHarness();
   octokit = new Octokit({ baseUrl: h.github.url, auth: h.github.token });
+  apiUrl = await h.app.listen({ port: 0, host: '127.0.0.1' });
 });
 afterAll(() => h.close());
 
@@ -99,4 +104,111 @@ describe('the metadata setting through the API', () => {
     const releases = await h.db.selectFrom('releases').select('tag_name').where('project_id', '=', id).orderBy('tag_name').execute();
     expect(releases.map((r) => r.tag_name)).toEqual(['v1', 'v2']);
   });
+});
+
+/** An open event stream read event by event; `close` ends it from the client's side. */
+async function openEvents(projectId: string) {
+  const abort = new AbortController();
+  const response = await fetch(`${apiUrl}/api/projects/${projectId}/events`, { headers: h.auth(), signal: abort.signal });
+  expect(response.status).toBe(200);
+  expect(response.headers.get('content-type')).toBe('text/event-stream');
+  const events = readServerSentEvents(response.body!);
+  return {
+    async next(): Promise<ServerSentEvent> {
+      const { value, done } = await events.next();
+      if (done) throw new Error('the event stream ended');
+      return value;
+    },
+    close: () => abort.abort(),
+  };
+}
+
+function issue(number: number, title: string, updatedAt: Date): IssueInput {
+  return {
+    number,
+    github_id: 9_000_000_000 + number,
+    is_pull_request: false,
+    state: 'open',
+    state_reason: null,
+    title,
+    body: null,
+    labels: '[]',
+    assignees: '[]',
+    milestone: null,
+    author_login: 'octocat',
+    created_at: new Date('2026-11-01T00:00:00Z'),
+    updated_at: updatedAt,
+    closed_at: null,
+  };
+}
+
+describe('GET /api/projects/:id/events', () => {
+  it('opens with the counts, then names issues each time an issue row is inserted or updated', async () => {
+    await repository('events');
+    const { id } = await h.link('octo', 'events');
+    const stream = await openEvents(id);
+    try {
+      const ready = await stream.next();
+      expect(ready.event).toBe('ready');
+      expect(JSON.parse(ready.data)).toMatchObject({
+        counts: { refs: 0, commits: 0, issues: 0, pullRequests: 0, comments: 0, releases: 0 },
+        sync: { status: 'idle' },
+        at: expect.any(String),
+      });
+
+      await issuesRepository(h.db).upsert(id, [issue(1, 'Inserted', new Date('2026-11-02T00:00:00Z'))]);
+      const inserted = await stream.next();
+      expect(inserted.event).toBe('changed');
+      expect(JSON.parse(inserted.data)).toEqual({ kinds: ['issues'], at: expect.any(String) });
+
+      await issuesRepository(h.db).upsert(id, [issue(1, 'Updated', new Date('2026-11-03T00:00:00Z'))]);
+      const updated = await stream.next();
+      expect(updated.event).toBe('changed');
+      expect(JSON.parse(updated.data).kinds).toEqual(['issues']);
+    } finally {
+      stream.close();
+    }
+  }, 30_000);
+
+  it('names sync when the project’s sync state changes', async () => {
+    await repository('events-sync');
+    const { id } = await h.link('octo', 'events-sync');
+    const stream = await openEvents(id);
+    try {
+      expect((await stream.next()).event).toBe('ready');
+      await h.db.updateTable('projects').set({ sync_status: 'pending' }).where('id', '=', id).execute();
+      const changed = await stream.next();
+      expect(JSON.parse(changed.data).kinds).toEqual(['sync']);
+    } finally {
+      stream.close();
+    }
+  }, 30_000);
+
+  it('answers another tenant’s key with 404', async () => {
+    await repository('events-tenant');
+    const { id } = await h.link('octo', 'events-tenant');
+    const response = await fetch(`${apiUrl}/api/projects/${id}/events`, { headers: h.auth(h.otherKey) });
+    expect(response.status).toBe(404);
+    expect(response.headers.get('content-type')).toMatch(/application\/json/);
+  });
+});
+
+describe('the event stream at shutdown', () => {
+  it('ends open streams when the server closes, so shutdown does not wait for their clients', async () => {
+    const api = await startApiHarness();
+    try {
+      const linked = await api.app.inject({ method: 'POST', url: '/api/projects', headers: api.auth(), payload: { owner: 'octo', repo: 'shutdown' } });
+      expect(linked.statusCode).toBe(201);
+      const address = await api.app.listen({ port: 0, host: '127.0.0.1' });
+      const response = await fetch(`${address}/api/projects/${linked.json<{ id: string }>().id}/events`, { headers: api.auth() });
+      const events = readServerSentEvents(response.body!);
+      expect((await events.next()).value?.event).toBe('ready');
+      const closing = Date.now();
+      await api.close();
+      expect(Date.now() - closing).toBeLessThan(5_000);
+      expect((await events.next()).done).toBe(true);
+    } finally {
+      await api.close().catch(() => {});
+    }
+  }, 30_000);
 });

@@ -1834,6 +1834,83 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/projects/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Server-Sent Events naming what changed in the project
+         * @description A Server-Sent Events stream that tells a dashboard when the project changes, so it re-reads only what changed. It opens with `event: ready`, `data: {"counts":{"refs":…,"commits":…,"issues":…,"pullRequests":…,"comments":…,"releases":…},"sync":{"status":…},"at":…}`. Then, about once a second at most, `event: changed`, `data: {"kinds":[…],"at":…}` names what changed since the previous message: `refs`, `commits`, `issues`, `pullRequests`, `comments`, `releases` (rows added, updated or removed) and `sync` (the sync status, error or synced commit). A `: keep-alive` comment is sent after 15 s without a message. The stream runs until the client closes it or the project is unlinked.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/event-stream": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/event-stream": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/event-stream": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/event-stream": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/event-stream": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/projects/{id}/issues": {
         parameters: {
             query?: never;
