@@ -10,6 +10,7 @@ import { routeContractPlugin } from './plugins/route-contract.js';
 import { healthRoutes } from './routes/health.js';
 import { commitRoutes } from './routes/projects/commits.js';
 import { projectCrudRoutes } from './routes/projects/crud.js';
+import { projectEventRoutes } from './routes/projects/events.js';
 import { fileRoutes } from './routes/projects/files.js';
 import { issueRoutes } from './routes/projects/issues.js';
 import { metadataRoutes } from './routes/projects/metadata.js';
@@ -58,6 +59,7 @@ export async function registerApp(fastify: FastifyInstance, deps: ApiDeps): Prom
   await fastify.register(outboundRoutes);
   await fastify.register(verifyRoutes);
   await fastify.register(metadataRoutes);
+  await fastify.register(projectEventRoutes);
   await fastify.register(issueRoutes);
   await fastify.register(refRoutes);
   await fastify.register(commitRoutes);

@@ -103,6 +103,17 @@ export interface paths {
                             maxFileBytes?: number;
                             warnFileBytes?: number;
                         };
+                        /** @description Which parts of the repository metadata are synced; an absent part is on. A part switched off is neither synced nor updated by webhooks, and keeps the rows already stored. */
+                        metadata?: {
+                            /** @description Branches and tags */
+                            refs?: boolean;
+                            commits?: boolean;
+                            issues?: boolean;
+                            pullRequests?: boolean;
+                            /** @description Issue and review comments */
+                            comments?: boolean;
+                            releases?: boolean;
+                        };
                     };
                 };
             };
@@ -359,7 +370,7 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        /** Change a project */
+        /** Change a project (metadata parts are merged with the stored setting) */
         patch: {
             parameters: {
                 query?: never;
@@ -387,6 +398,17 @@ export interface paths {
                             warnFileBytes?: number;
                         };
                         enabled?: boolean;
+                        /** @description Parts to switch on or off; parts left out keep their stored value. A part switched off is neither synced nor updated by webhooks, and keeps the rows already stored. */
+                        metadata?: {
+                            /** @description Branches and tags */
+                            refs?: boolean;
+                            commits?: boolean;
+                            issues?: boolean;
+                            pullRequests?: boolean;
+                            /** @description Issue and review comments */
+                            comments?: boolean;
+                            releases?: boolean;
+                        };
                     };
                 };
             };
@@ -1812,6 +1834,83 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/projects/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Server-Sent Events naming what changed in the project
+         * @description A Server-Sent Events stream that tells a dashboard when the project changes, so it re-reads only what changed. It opens with `event: ready`, `data: {"counts":{"refs":…,"commits":…,"issues":…,"pullRequests":…,"comments":…,"releases":…},"sync":{"status":…},"at":…}`. Then, about once a second at most, `event: changed`, `data: {"kinds":[…],"at":…}` names what changed since the previous message: `refs`, `commits`, `issues`, `pullRequests`, `comments`, `releases` (rows added, updated or removed) and `sync` (the sync status, error or synced commit). A `: keep-alive` comment is sent after 15 s without a message. The stream runs until the client closes it or the project is unlinked.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/event-stream": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/event-stream": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/event-stream": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/event-stream": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/event-stream": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/projects/{id}/issues": {
         parameters: {
             query?: never;
@@ -2671,6 +2770,17 @@ export interface components {
                 editableExtensions?: string[];
                 maxFileBytes?: number;
                 warnFileBytes?: number;
+            };
+            /** @description Which parts of the repository metadata are synced; an absent part is on. A part switched off is neither synced nor updated by webhooks, and keeps the rows already stored. */
+            metadata: {
+                /** @description Branches and tags */
+                refs?: boolean;
+                commits?: boolean;
+                issues?: boolean;
+                pullRequests?: boolean;
+                /** @description Issue and review comments */
+                comments?: boolean;
+                releases?: boolean;
             };
             enabled: boolean;
             /** @description GitHub archived the repository (read-only) */

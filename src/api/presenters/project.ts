@@ -14,6 +14,7 @@ export function presentProject(project: Project): ProjectBody {
     auth: { kind: project.auth_kind, installationId: project.installation_id },
     syncMode: project.sync_mode,
     filter: project.filter,
+    metadata: project.metadata,
     enabled: project.enabled,
     archived: project.archived,
     webhook: { registered: project.webhook_id !== null, id: project.webhook_id, problem: project.webhook_problem },

@@ -35,6 +35,24 @@ export const FileFilterSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** Which parts of the repository's metadata are synced; `description` says what an absent part means. */
+const metadataSettings = (description: string) =>
+  Type.Object(
+    {
+      refs: Type.Optional(Type.Boolean({ description: 'Branches and tags' })),
+      commits: Type.Optional(Type.Boolean()),
+      issues: Type.Optional(Type.Boolean()),
+      pullRequests: Type.Optional(Type.Boolean()),
+      comments: Type.Optional(Type.Boolean({ description: 'Issue and review comments' })),
+      releases: Type.Optional(Type.Boolean()),
+    },
+    { additionalProperties: false, description },
+  );
+const SWITCHED_OFF_KEEPS_ROWS = 'A part switched off is neither synced nor updated by webhooks, and keeps the rows already stored.';
+export const MetadataSettingsSchema = metadataSettings(`Which parts of the repository metadata are synced; an absent part is on. ${SWITCHED_OFF_KEEPS_ROWS}`);
+/** A change is merged into the stored setting, so a caller switches one part without restating the others. */
+const MetadataChangeSchema = metadataSettings(`Parts to switch on or off; parts left out keep their stored value. ${SWITCHED_OFF_KEEPS_ROWS}`);
+
 /** A project authenticates with a token or an App installation, never both. */
 const OneCredential = { not: { required: ['token', 'installationId'] } };
 
@@ -47,6 +65,7 @@ export const CreateProjectSchema = Type.Object(
     installationId: Type.Optional(InstallationIdSchema),
     syncMode: Type.Optional(SyncModeSchema),
     filter: Type.Optional(FileFilterSchema),
+    metadata: Type.Optional(MetadataSettingsSchema),
   },
   { additionalProperties: false, ...OneCredential },
 );
@@ -60,6 +79,7 @@ export const UpdateProjectSchema = Type.Object(
     syncMode: Type.Optional(SyncModeSchema),
     filter: Type.Optional(FileFilterSchema),
     enabled: Type.Optional(Type.Boolean()),
+    metadata: Type.Optional(MetadataChangeSchema),
   },
   { additionalProperties: false, minProperties: 1, ...OneCredential },
 );
@@ -81,6 +101,7 @@ export const ProjectSchema = Type.Object(
     }),
     syncMode: SyncModeSchema,
     filter: FileFilterSchema,
+    metadata: MetadataSettingsSchema,
     enabled: Type.Boolean(),
     archived: Type.Boolean({ description: 'GitHub archived the repository (read-only)' }),
     webhook: Type.Object({

@@ -1,6 +1,6 @@
 import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
 import type { Db } from '../connection.js';
-import type { ProjectsTable } from '../schema/index.js';
+import type { MetadataSettings, ProjectsTable } from '../schema/index.js';
 
 export type Project = Selectable<ProjectsTable>;
 export type NewProject = Insertable<ProjectsTable>;
@@ -109,11 +109,19 @@ export function projectsRepository(db: Db) {
       return { projects, total: Number(count.total) };
     },
 
-    async updateForTenant(tenantId: string, id: string, changes: ProjectChanges): Promise<Project | undefined> {
+    /**
+     * Applies `changes`; `metadata` parts are merged into the stored setting inside the same
+     * statement, so two callers switching different parts at once both keep their change.
+     */
+    async updateForTenant(tenantId: string, id: string, changes: ProjectChanges, metadata?: MetadataSettings): Promise<Project | undefined> {
       try {
         return await db
           .updateTable('projects')
-          .set({ ...changes, updated_at: sql<Date>`now()` })
+          .set({
+            ...changes,
+            ...(metadata !== undefined ? { metadata: sql<string>`metadata || ${JSON.stringify(metadata)}::jsonb` } : {}),
+            updated_at: sql<Date>`now()`,
+          })
           .where('tenant_id', '=', tenantId)
           .where('id', '=', id)
           .returningAll()

@@ -55,7 +55,7 @@ export const projectCrudRoutes: FastifyPluginAsync = async (fastify) => {
       schema: { tags, security, summary: 'Link a GitHub repository', body: CreateProjectSchema, response: { 201: Type.Ref('Project'), ...conflictResponse } },
     },
     async (request, reply) => {
-      const { owner, repo, branch, syncMode, filter = {} } = request.body;
+      const { owner, repo, branch, syncMode, filter = {}, metadata = {} } = request.body;
       const credentials = credentialColumns(request.body);
       try {
         const project = await projects.create({
@@ -72,6 +72,7 @@ export const projectCrudRoutes: FastifyPluginAsync = async (fastify) => {
           webhook_problem: null,
           ...(syncMode ? { sync_mode: syncMode } : {}),
           filter: JSON.stringify(filter),
+          metadata: JSON.stringify(metadata),
           sync_error_code: null,
           sync_error_message: null,
           sync_started_at: null,
@@ -121,10 +122,10 @@ export const projectCrudRoutes: FastifyPluginAsync = async (fastify) => {
     '/api/projects/:id',
     {
       onRequest: fastify.authenticate,
-      schema: { tags, security, summary: 'Change a project', params: IdParamsSchema, body: UpdateProjectSchema, response: { 200: Type.Ref('Project'), ...conflictResponse } },
+      schema: { tags, security, summary: 'Change a project (metadata parts are merged with the stored setting)', params: IdParamsSchema, body: UpdateProjectSchema, response: { 200: Type.Ref('Project'), ...conflictResponse } },
     },
     async (request) => {
-      const { branch, syncMode, filter, enabled } = request.body;
+      const { branch, syncMode, filter, enabled, metadata } = request.body;
       const changes: ProjectChanges = {
         ...(branch !== undefined ? { branch } : {}),
         ...(syncMode !== undefined ? { sync_mode: syncMode } : {}),
@@ -133,7 +134,7 @@ export const projectCrudRoutes: FastifyPluginAsync = async (fastify) => {
         ...credentialColumns(request.body),
       };
       try {
-        const project = await projects.updateForTenant(request.caller.tenantId, request.params.id, changes);
+        const project = await projects.updateForTenant(request.caller.tenantId, request.params.id, changes, metadata);
         if (!project) throw notFound(`project ${request.params.id}`);
         return presentProject(project);
       } catch (error) {
