@@ -1,6 +1,6 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
+import { until } from '../support/until.js';
 
 // Every request to GitHub gets one second to answer and one second per quiet wait on a body.
 let h: SyncHarness;
@@ -19,15 +19,9 @@ async function project(id: string) {
   return (await h.app.inject({ method: 'GET', url: `/api/projects/${id}`, headers: h.auth() })).json();
 }
 
-async function syncedTo(id: string, sha: string, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const current = await project(id);
-    if (current.sync.lastSyncedSha === sha && current.sync.status === 'synced') return current;
-    await sleep(100);
-  }
-  throw new Error(`project ${id} never synced to ${sha}: ${JSON.stringify((await project(id)).sync)}`);
-}
+/** Waits until the project's snapshot is at `sha`. */
+const syncedTo = (id: string, sha: string) =>
+  until(() => project(id), (current) => current.sync.lastSyncedSha === sha && current.sync.status === 'synced', `project ${id} synced to ${sha}`, 60_000);
 
 function manyFiles(count: number, tag: string): Record<string, string> {
   return Object.fromEntries(Array.from({ length: count }, (_, i) => [`docs/file-${i}.md`, `# ${tag} ${i}\n${'text '.repeat(200 + i)}\n`]));
