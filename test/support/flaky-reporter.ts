@@ -13,6 +13,8 @@ export default class FlakyReporter implements Reporter {
     const diagnostic = testCase.diagnostic();
     if (!file || !diagnostic?.flaky) return;
     const where = relative(process.cwd(), testCase.module.moduleId);
-    appendFileSync(file, `${where} > ${testCase.fullName} (passed on attempt ${diagnostic.retryCount + 1}, ${Math.round(diagnostic.duration)} ms)\n`);
+    // The failed attempts' errors stay on the result: the first says what went wrong.
+    const firstError = testCase.result().errors?.[0]?.message.split('\n')[0] ?? 'no error recorded';
+    appendFileSync(file, `${where} > ${testCase.fullName} (passed on attempt ${diagnostic.retryCount + 1}, ${Math.round(diagnostic.duration)} ms)\n    first failure: ${firstError}\n`);
   }
 }
