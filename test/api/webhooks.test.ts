@@ -77,12 +77,11 @@ describe('POST /api/webhooks/github', () => {
     expect(own.statusCode).toBe(202);
   });
 
-  it('follows no push to another branch, only stores where that branch now points, and ignores unknown repositories', async () => {
+  it('ignores pushes to other branches and to unknown repositories, drops a deleted branch or tag from the stored refs, and says so', async () => {
     const branch = await deliver('push', push('1'.repeat(40), 'refs/heads/feature'));
     expect(branch.statusCode).toBe(202);
-    expect(branch.json().outcome).toBe('branch-ref-stored');
-    const feature = await h.db.selectFrom('refs').select(['sha', 'kind']).where('name', '=', 'feature').execute();
-    expect(feature).toEqual([{ sha: '1'.repeat(40), kind: 'branch' }]);
+    expect(branch.json().outcome).toBe('ignored');
+    await h.db.insertInto('refs').values({ project_id: projectId, kind: 'branch', name: 'feature', sha: '1'.repeat(40), peeled_sha: null, protected: false }).execute();
     const removed = await deliver('push', { ...push('0'.repeat(40), 'refs/heads/feature'), deleted: true });
     expect(removed.json().outcome).toBe('branch-ref-removed');
     expect(await h.db.selectFrom('refs').select('sha').where('name', '=', 'feature').execute()).toEqual([]);

@@ -110,7 +110,7 @@ export const webhookRoutes: FastifyPluginAsync = async (fastify) => {
         return update ? [suppressEcho(project, update)] : [];
       }),
     );
-    // A push or a deleted ref also moves the stored refs of the projects that sync them.
+    // A deleted branch or tag also leaves the stored refs; a created one or a pushed tag is reconciled.
     const refs = refUpdateFor(event, payload);
     const refTargets = refs ? targets.filter((project) => metadataEnabled(project.metadata, refs.setting)) : [];
     const applyRefs = async () => {

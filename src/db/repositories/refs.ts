@@ -35,15 +35,6 @@ export function refsRepository(db: Db) {
       return Number(result.numDeletedRows);
     },
 
-    /** Points a branch at `sha`, as a push reports it; whether it is protected stays as the last listing said. */
-    async moveBranch(projectId: string, name: string, sha: string): Promise<void> {
-      await db
-        .insertInto('refs')
-        .values({ project_id: projectId, kind: 'branch', name, sha, peeled_sha: null, protected: false })
-        .onConflict((oc) => oc.columns(['project_id', 'kind', 'name']).doUpdateSet({ sha, updated_at: new Date() }))
-        .execute();
-    },
-
     async remove(projectId: string, kind: RefKind, name: string): Promise<void> {
       await db.deleteFrom('refs').where('project_id', '=', projectId).where('kind', '=', kind).where('name', '=', name).execute();
     },
