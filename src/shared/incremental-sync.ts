@@ -14,8 +14,6 @@ export interface IncrementalSyncInput {
   labels?: ProjectLabels;
   /** Carried over continue-as-new: child jobs requested in the previous run's last moments. */
   queued?: WorkRequest[];
-  /** Seconds of quiet after the last work before the run returns (2 unless set; tests on a loaded machine set more). */
-  lingerSeconds?: number;
 }
 
 export interface IncrementalSyncResult {

@@ -178,7 +178,7 @@ export async function incrementalSync(input: IncrementalSyncInput): Promise<void
   let served = 0;
   // Queued requests are served before the run ends; any that arrive in its last moments are carried over.
   while ((served < WORK_PER_RUN && !workflowInfo().continueAsNewSuggested) || queue.length > 0) {
-    if (!(await condition(() => queue.length > 0 || pending, input.lingerSeconds ? `${input.lingerSeconds} seconds` : LINGER))) break;
+    if (!(await condition(() => queue.length > 0 || pending, LINGER))) break;
     served += 1;
     const job = queue.shift();
     if (job) {
