@@ -157,10 +157,22 @@ describe('the project writer at real intervals (time-skipping)', () => {
   it('continues as new after 50 units of work, carrying on with the next push in a fresh run', async () => {
     const handle = await startWriter('many');
     const script = scriptFor('many');
-    for (let unit = 1; unit <= 51; unit += 1) {
+    // Each push arrives while the sync before it is still held, so the writer is never idle
+    // between units: an idle writer waits on its quiet-period timer, which the time-skipping
+    // server may skip to whenever the test is slow to send the next push (a loaded machine).
+    let held = latch();
+    script.holdSync = held;
+    expect(await push(handle)).toBe(true);
+    await until(() => script.syncs.length === 1, 'sync 1');
+    for (let unit = 2; unit <= 51; unit += 1) {
+      const previous = held;
+      held = latch();
+      script.holdSync = held;
       expect(await push(handle)).toBe(true);
+      previous.open();
       await until(() => script.syncs.length === unit, `sync ${unit}`);
     }
+    held.open();
     await env.client.workflow.getHandle('incremental-sync/many').result();
     const runs = new Set(script.syncs.map((sync) => sync.runId));
     expect(runs.size).toBe(2);
