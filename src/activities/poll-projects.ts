@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { pollCursorsRepository } from '../db/repositories/poll-cursors.js';
 import { projectsRepository, type Project } from '../db/repositories/projects.js';
-import { metadataEnabled, PHASE_SETTING } from '../shared/metadata-sync.js';
+import { anyMetadataEnabled } from '../shared/metadata-sync.js';
 import { startMetadataSyncOn } from '../temporal/metadata-sync.js';
 import type { ClaimPollCursorInput, PollCounts, PollCursor, PollStretchInput, PollStretchResult } from '../shared/poll-projects.js';
 import { lastDueSlot, nextRoundStart, slotDueOffsetMs } from '../sync/poll-slots.js';
@@ -54,8 +54,7 @@ export function createPollActivities(deps: ActivityDeps) {
    * never fails the poll.
    */
   async function startDueMetadataSyncs(page: Project[], intervalMs: number, queue: { taskQueue: string; maximumAttempts: number }): Promise<void> {
-    const settings = [...new Set(Object.values(PHASE_SETTING))];
-    const candidates = page.filter((project) => settings.some((setting) => metadataEnabled(project.metadata, setting)));
+    const candidates = page.filter((project) => anyMetadataEnabled(project.metadata));
     const due = await projects.claimMetadataDue(candidates.map((project) => project.id), intervalMs);
     for (const projectId of due) {
       try {

@@ -29,6 +29,13 @@ export function metadataEnabled(settings: MetadataSettings | null | undefined, s
   return settings?.[setting] !== false;
 }
 
+const SETTINGS = [...new Set(Object.values(PHASE_SETTING))];
+
+/** True when the project syncs any part of the metadata at all. */
+export function anyMetadataEnabled(settings: MetadataSettings | null | undefined): boolean {
+  return SETTINGS.some((setting) => metadataEnabled(settings, setting));
+}
+
 export interface MetadataSyncInput {
   projectId: string;
   maximumAttempts?: number;

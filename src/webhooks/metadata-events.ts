@@ -5,7 +5,7 @@ import { issuesRepository } from '../db/repositories/issues.js';
 import { refsRepository } from '../db/repositories/refs.js';
 import { releasesRepository } from '../db/repositories/releases.js';
 import { InvalidGitHubItemError, issueCommentFromGitHub, issueFromGitHub, pullRequestFromGitHub, releaseFromGitHub, reviewCommentFromGitHub } from '../metadata/github-items.js';
-import { branchName, type WebhookPayload } from './repository-events.js';
+import { branchName, SHA, type WebhookPayload } from './repository-events.js';
 
 export interface MetadataEventUpdate {
   /** The outcome the delivery is recorded with. */
@@ -69,7 +69,6 @@ export function metadataUpdateFor(event: string, payload: WebhookPayload): Metad
 }
 
 const ZERO_SHA = '0'.repeat(40);
-const SHA = /^[0-9a-f]{40}$/;
 
 /**
  * What a `push`, `create` or `delete` delivery changes in the stored refs, besides what it means

@@ -18,7 +18,8 @@ export interface WebhookPayload {
 // GitHub's own limits: owners are 1-39 of [A-Za-z0-9-], repositories 1-100 of [A-Za-z0-9._-].
 const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
 const REPO = /^[A-Za-z0-9._-]{1,100}$/;
-const SHA = /^[0-9a-f]{40}$/;
+/** A full git object id, as GitHub writes it. */
+export const SHA = /^[0-9a-f]{40}$/;
 
 const text = (value: unknown, pattern: RegExp): string | undefined => (typeof value === 'string' && pattern.test(value) ? value : undefined);
 /** A branch name as git allows it (no control characters, spaces or `..`), at most 255 bytes. */
