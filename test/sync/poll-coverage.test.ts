@@ -39,6 +39,12 @@ async function startPoll(input: Partial<PollProjectsInput>): Promise<WorkflowHan
   return handle;
 }
 
+function gate(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
 const cursor = () => h.db.selectFrom('poll_cursors').selectAll().where('task_queue', '=', h.config.temporal.taskQueue).executeTakeFirst();
 
 /** When each project's branch was read, in order. */
@@ -132,20 +138,39 @@ describe('the poll spread over its interval', () => {
 
   it('reads no project twice when a second poll takes the cursor over in the middle of a page', async () => {
     const projects = await seedPolledProjects(h, { count: 16, repositories: 16, owner: 'takeover', etags: true });
-    // Reads slower than the interval: the first poll is always in the middle of a page.
-    h.github.faults.add({ method: 'GET', path: /^\/repos\/takeover\/[^/]+\/branches\//, delayMs: 300 });
-    const intervalMs = 2_000;
-    await startPoll({ intervalMs, stretchMs: 1_000, concurrency: 1 });
-    await waitFor(async () => h.github.requests.count('GET /repos/{owner}/{repo}/branches/{branch}') >= 3, 'the first poll to be reading', 20_000);
-    const { round_started_at: roundStart } = (await cursor())!;
-    await startPoll({ intervalMs, stretchMs: 1_000, concurrency: 1 });
-    await waitFor(async () => ((await cursor())?.rounds_completed ?? 0) >= 1, 'the round to end', 40_000);
-    // The next round starts when this one ended (it overran): every read before that belongs to this round.
-    const nextRound = (await cursor())!.round_started_at.getTime();
-    expect(nextRound).toBeGreaterThan(roundStart.getTime());
-    const times = pollTimes(projects);
-    for (const project of projects) {
-      expect(times.get(project.id)!.filter((at) => at < nextRound), `project ${project.id}`).toHaveLength(1);
+    const intervalMs = 8_000;
+    // The last project of the round is held until the first poll has stopped, so the round cannot
+    // end while the first poll is still reading the page it claimed, whatever the machine's speed.
+    const last = projects.reduce((a, b) => (b.pollSlot > a.pollSlot ? b : a));
+    const lastRead = gate();
+    const holdLast = h.github.faults.add({ method: 'GET', path: `/repos/takeover/${last.repo}/branches/`, holdUntil: lastRead.promise });
+    // The first poll's first read is held: the poll is in the middle of a page it has claimed.
+    const firstRead = gate();
+    const holdFirst = h.github.faults.add({ method: 'GET', path: /^\/repos\/takeover\/[^/]+\/branches\//, holdUntil: firstRead.promise });
+    try {
+      const first = await startPoll({ intervalMs, stretchMs: 1_000, concurrency: 1 });
+      await waitFor(async () => holdFirst.hits >= 1, 'the first poll to be reading', 20_000);
+      holdFirst.remove();
+      const { round_started_at: roundStart } = (await cursor())!;
+
+      const second = await startPoll({ intervalMs, stretchMs: 1_000, concurrency: 1 });
+      await waitFor(async () => (await cursor())?.owner === second.firstExecutionRunId, 'the second poll to take the cursor over', 20_000);
+      firstRead.resolve();
+      // The first poll finishes its page, finds the cursor taken and stops.
+      expect(await first.result()).toMatchObject({ superseded: true });
+      lastRead.resolve();
+      await waitFor(async () => ((await cursor())?.rounds_completed ?? 0) >= 1, 'the round to end', 40_000);
+
+      const nextRound = (await cursor())!.round_started_at.getTime();
+      expect(nextRound).toBeGreaterThan(roundStart.getTime());
+      const times = pollTimes(projects);
+      for (const project of projects) {
+        expect(times.get(project.id)!.filter((at) => at < nextRound), `project ${project.id}`).toHaveLength(1);
+      }
+    } finally {
+      firstRead.resolve();
+      lastRead.resolve();
+      holdLast.remove();
     }
   }, 90_000);
 });
