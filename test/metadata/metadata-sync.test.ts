@@ -5,7 +5,7 @@ import { createGitHubClients, type GitHubClients } from '../../src/github/projec
 import { issuesRepository } from '../../src/db/repositories/issues.js';
 import type { MetadataPhase, MetadataSyncResult } from '../../src/shared/metadata-sync.js';
 import { startMetadataSync } from '../../src/temporal/metadata-sync.js';
-import { appendCommits } from '../github-emulator/helpers.js';
+import { appendCommits, git } from '../github-emulator/helpers.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 
 let h: SyncHarness;
@@ -144,6 +144,35 @@ describe('MetadataSync', () => {
     h.github.requests.clear();
     const done = await run(id, 'commits');
     expect(done.requests).toBe(0);
+  });
+
+  it('stores a merged side history whose commits are older than a commit already stored', async () => {
+    // As when a pull request from a fork is merged: its commits were never on a branch here, and
+    // the main line moved on (and was stored) after they were made.
+    await h.github.repos.create('octo', 'side-history');
+    const c1 = (await h.github.repos.commit('octo', 'side-history', { message: 'initial', files: { 'a.txt': 'a\n' } })).sha;
+    const gitDir = h.github.repos.path('octo', 'side-history');
+    const tree = await git(gitDir, ['rev-parse', `${c1}^{tree}`]);
+    const base = Math.floor(Date.now() / 1000);
+    const commitAt = (offset: number, message: string, parents: string[]) =>
+      git(gitDir, ['commit-tree', tree, '-m', message, ...parents.flatMap((p) => ['-p', p])], { GIT_AUTHOR_DATE: `${base + offset} +0000`, GIT_COMMITTER_DATE: `${base + offset} +0000` });
+    const s1 = await commitAt(10, 'side 1', [c1]);
+    const s2 = await commitAt(20, 'side 2', [s1]);
+    const c2 = await commitAt(30, 'main 2', [c1]);
+    await git(gitDir, ['update-ref', 'refs/heads/main', c2]);
+    const { id } = await h.link('octo', 'side-history');
+    const run = phaseRunner(100);
+    await run(id, 'branches');
+    await run(id, 'commits');
+    const stored = async () => (await h.db.selectFrom('commits').select('sha').where('project_id', '=', id).execute()).map((r) => r.sha).sort();
+    expect(await stored()).toEqual([c1, c2].sort());
+
+    // The listing from the merge is M, c2 (stored), s2, s1, c1: the side commits come after a stored one.
+    const merge = await commitAt(40, 'merge side', [c2, s2]);
+    await git(gitDir, ['update-ref', 'refs/heads/main', merge]);
+    await run(id, 'branches');
+    await run(id, 'commits');
+    expect(await stored()).toEqual([c1, c2, s1, s2, merge].sort());
   });
 
   it('makes no metadata request for a project with metadata switched off, and keeps its rows', async () => {

@@ -49,6 +49,12 @@ export function refsRepository(db: Db) {
       return ref ? (ref.peeled_sha ?? ref.sha) : undefined;
     },
 
+    /** The distinct commits the project's branches and tags stand for (an annotated tag: the commit it points at). */
+    async commitTips(projectId: string): Promise<string[]> {
+      const rows = await db.selectFrom('refs').select(['sha', 'peeled_sha']).where('project_id', '=', projectId).execute();
+      return [...new Set(rows.map((r) => r.peeled_sha ?? r.sha))];
+    },
+
     /** Refs in name order after `after` (a `kind:name` cursor). */
     list(projectId: string, options: { after?: { kind: RefKind; name: string }; limit: number }): Promise<RefRow[]> {
       let query = db.selectFrom('refs').selectAll().where('project_id', '=', projectId);
