@@ -1,3 +1,4 @@
+import { defineSignal } from '@temporalio/workflow';
 import type { MetadataSettings } from '../db/schema/projects.js';
 import type { MetadataPhase } from '../db/schema/sync-states.js';
 
@@ -5,6 +6,12 @@ export type { MetadataPhase } from '../db/schema/sync-states.js';
 
 /** The project's metadata sync runs beside its writer and never touches files, so the two cannot race. */
 export const metadataSyncWorkflowId = (projectId: string) => `metadata/${projectId}`;
+
+/**
+ * Sent to a running metadata sync when something changed that its phases may already have read
+ * past: it runs every phase once more after the current pass.
+ */
+export const metadataChangedSignal = defineSignal('metadataChanged');
 
 /**
  * Phases in the order they run: refs first (commits walk back from them), then commits, issues

@@ -1,6 +1,6 @@
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Config } from '../config.js';
-import { metadataSyncWorkflowId, type MetadataSyncInput } from '../shared/metadata-sync.js';
+import { metadataChangedSignal, metadataSyncWorkflowId, type MetadataSyncInput } from '../shared/metadata-sync.js';
 
 /**
  * Starts the project's metadata sync unless one is already running (that run covers the request).
@@ -24,5 +24,23 @@ export async function startMetadataSyncOn(temporal: Client, queue: { taskQueue: 
   } catch (error) {
     if (error instanceof WorkflowExecutionAlreadyStartedError) return { workflowId, started: false };
     throw error;
+  }
+}
+
+/**
+ * Makes sure the project's metadata sync reads what changed now: starts it, or tells the running
+ * one to make one more pass (it may have read the refs before the change). A run that ended
+ * between the two is started again.
+ */
+export async function requestMetadataSync(temporal: Client, config: Pick<Config, 'temporal' | 'syncMaxAttempts'>, projectId: string): Promise<{ workflowId: string; started: boolean }> {
+  for (let attempt = 1; ; attempt++) {
+    const result = await startMetadataSync(temporal, config, projectId);
+    if (result.started) return result;
+    try {
+      await temporal.workflow.getHandle(result.workflowId).signal(metadataChangedSignal);
+      return result;
+    } catch (error) {
+      if (!(error instanceof WorkflowNotFoundError) || attempt >= 3) throw error;
+    }
   }
 }

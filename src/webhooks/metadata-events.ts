@@ -5,6 +5,7 @@ import { issuesRepository } from '../db/repositories/issues.js';
 import { refsRepository } from '../db/repositories/refs.js';
 import { releasesRepository } from '../db/repositories/releases.js';
 import { InvalidGitHubItemError, issueCommentFromGitHub, issueFromGitHub, pullRequestFromGitHub, releaseFromGitHub, reviewCommentFromGitHub } from '../metadata/github-items.js';
+import type { BranchMove } from './branch-move-writer.js';
 import { branchName, SHA, type WebhookPayload } from './repository-events.js';
 
 export interface MetadataEventUpdate {
@@ -15,6 +16,8 @@ export interface MetadataEventUpdate {
   apply(db: Db, projectId: string): Promise<void>;
   /** The payload cannot say what changed: the project's metadata sync reads it, conditionally. */
   reconcile?: true;
+  /** A pushed branch, moved in the stored refs after the delivery is answered. */
+  move?: BranchMove;
 }
 
 
@@ -72,12 +75,11 @@ const ZERO_SHA = '0'.repeat(40);
 
 /**
  * What a `push`, `create` or `delete` delivery changes in the stored refs, besides what it means
- * for the files: a deleted branch or tag goes at once. A pushed tag (for an annotated tag the
- * push names the tag object, not the commit the stored tag stands for) and a `create` (which
- * names no commit) start the project's metadata sync, whose ref listings cost one request each.
- * A branch push is left to the metadata sync too: written per push, at hundreds of pushes a
- * second to a few branches, the row locks queued the webhook answers behind them
- * (bench/webhook-ack.ts: answer p99 422–664 ms → 1.2–1.5 s). Null when nothing changes.
+ * for the files: a deleted tag goes at once; a pushed branch moves from `before` to `after`, and a
+ * deleted branch goes, both written after the answer in arrival order (see branch-move-writer.ts). A pushed tag (for an annotated
+ * tag the push names the tag object, not the commit the stored tag stands for) and a `create`
+ * (which names no commit) start the project's metadata sync, whose ref listings cost one request
+ * each. Null when nothing changes.
  */
 export function refUpdateFor(event: string, payload: WebhookPayload): MetadataEventUpdate | null {
   const body = payload as unknown as Record<string, unknown>;
@@ -87,9 +89,10 @@ export function refUpdateFor(event: string, payload: WebhookPayload): MetadataEv
     const after = typeof body.after === 'string' && SHA.test(body.after) ? body.after : undefined;
     if (!name || !after) return null;
     const refKind = kind === 'heads' ? 'branch' : 'tag';
-    if (body.deleted === true || after === ZERO_SHA) return { name: `${refKind}-ref-removed`, setting: 'refs', apply: (db, id) => refsRepository(db).remove(id, refKind, name) };
+    if (body.deleted === true || after === ZERO_SHA) return removedRef(refKind, name);
     if (refKind === 'tag') return { name: 'tag-ref-reconciled', setting: 'refs', reconcile: true, apply: async () => {} };
-    return null;
+    const before = body.created === true || typeof body.before !== 'string' || body.before === ZERO_SHA || !SHA.test(body.before) ? null : body.before;
+    return { name: 'branch-ref-moved', setting: 'refs', move: { name, before, after }, apply: async () => {} };
   }
   if (event === 'create' && (body.ref_type === 'branch' || body.ref_type === 'tag') && branchName(body.ref)) {
     return { name: `${body.ref_type}-ref-reconciled`, setting: 'refs', reconcile: true, apply: async () => {} };
@@ -97,10 +100,15 @@ export function refUpdateFor(event: string, payload: WebhookPayload): MetadataEv
   if (event === 'delete' && (body.ref_type === 'branch' || body.ref_type === 'tag')) {
     const name = branchName(body.ref);
     if (!name) return null;
-    const refKind = body.ref_type;
-    return { name: `${refKind}-ref-removed`, setting: 'refs', apply: (db, id) => refsRepository(db).remove(id, refKind, name) };
+    return removedRef(body.ref_type, name);
   }
   return null;
+}
+
+/** A deleted tag goes at once; a deleted branch goes in order with the moves queued before it. */
+function removedRef(kind: 'branch' | 'tag', name: string): MetadataEventUpdate {
+  if (kind === 'branch') return { name: 'branch-ref-removed', setting: 'refs', move: { name, before: null, after: null }, apply: async () => {} };
+  return { name: 'tag-ref-removed', setting: 'refs', apply: (db, id) => refsRepository(db).remove(id, 'tag', name) };
 }
 
 async function deleteIssue(db: Db, projectId: string, number: number): Promise<void> {

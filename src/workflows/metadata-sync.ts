@@ -1,6 +1,6 @@
-import { proxyActivities } from '@temporalio/workflow';
+import { continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import { METADATA_PHASES, type MetadataPhaseResult, type MetadataSyncInput, type MetadataSyncResult } from '../shared/metadata-sync.js';
+import { METADATA_PHASES, metadataChangedSignal, type MetadataPhaseResult, type MetadataSyncInput, type MetadataSyncResult } from '../shared/metadata-sync.js';
 import { streaming } from './activity-options.js';
 
 /**
@@ -9,11 +9,20 @@ import { streaming } from './activity-options.js';
  * writer, not a child: it never reads or writes files, so the two cannot race. Every phase
  * stores its rows and advances its cursor together, so a run started after a crash (or the next
  * poll) goes on from the last stored page. Phases are activities with heartbeats between pages:
- * a lost worker is noticed within the heartbeat timeout and the phase resumes on another.
+ * a lost worker is noticed within the heartbeat timeout and the phase resumes on another. A
+ * change reported while it runs (a signal) gets one more pass over every phase once this one ends.
  */
 export async function metadataSync(input: MetadataSyncInput): Promise<MetadataSyncResult> {
   const { syncMetadataPhase } = proxyActivities<Activities>(streaming(input.maximumAttempts ?? 8));
+  let changed = false;
+  setHandler(metadataChangedSignal, () => {
+    changed = true;
+  });
   const phases: MetadataPhaseResult[] = [];
-  for (const phase of METADATA_PHASES) phases.push(await syncMetadataPhase({ projectId: input.projectId, phase }));
-  return { phases };
+  for (;;) {
+    for (const phase of METADATA_PHASES) phases.push(await syncMetadataPhase({ projectId: input.projectId, phase }));
+    if (!changed) return { phases };
+    changed = false;
+    if (workflowInfo().continueAsNewSuggested) return continueAsNew<typeof metadataSync>(input);
+  }
 }

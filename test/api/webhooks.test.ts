@@ -1,6 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { metadataSyncWorkflowId } from '../../src/shared/metadata-sync.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 
 const APP_SECRET = 'app-wide-webhook-secret';
@@ -77,21 +78,48 @@ describe('POST /api/webhooks/github', () => {
     expect(own.statusCode).toBe(202);
   });
 
-  it('ignores pushes to other branches and to unknown repositories, drops a deleted branch or tag from the stored refs, and says so', async () => {
-    const branch = await deliver('push', push('1'.repeat(40), 'refs/heads/feature'));
-    expect(branch.statusCode).toBe(202);
-    expect(branch.json().outcome).toBe('ignored');
-    await h.db.insertInto('refs').values({ project_id: projectId, kind: 'branch', name: 'feature', sha: '1'.repeat(40), peeled_sha: null, protected: false }).execute();
-    const removed = await deliver('push', { ...push('0'.repeat(40), 'refs/heads/feature'), deleted: true });
+  it('moves another branch only in the stored refs, never to where a stale push says, drops a deleted branch or tag, and says so', async () => {
+    const branchy = { name: 'branchy', full_name: 'octo/branchy', owner: { login: 'octo' } };
+    const main = (await h.github.repos.create('octo', 'branchy'), await h.github.repos.commit('octo', 'branchy', { message: 'x', files: { 'a.md': '# a\n' } })).sha;
+    // Commits are not stored for this project, so only a move that does not apply asks for the metadata sync.
+    const { id } = await h.link('octo', 'branchy', { metadata: { commits: false } });
+    const f1 = (await h.github.repos.commit('octo', 'branchy', { branch: 'feature', message: 'f1', files: { 'f.txt': '1\n' } }, { parent: main })).sha;
+    const f2 = (await h.github.repos.commit('octo', 'branchy', { branch: 'feature', message: 'f2', files: { 'f.txt': '2\n' } })).sha;
+    const feature = () => h.db.selectFrom('refs').select('sha').where('project_id', '=', id).where('kind', '=', 'branch').where('name', '=', 'feature').executeTakeFirst();
+    const until = async (sha: string) => {
+      for (const deadline = Date.now() + 10_000; (await feature())?.sha !== sha; await sleep(50)) if (Date.now() > deadline) throw new Error(`feature never reached ${sha}`);
+    };
+
+    const created = await deliver('push', { ...push(f1, 'refs/heads/feature', branchy), created: true });
+    expect(created.statusCode).toBe(202);
+    expect(created.json().outcome).toBe('branch-ref-moved');
+    await until(f1);
+    expect((await deliver('push', { ...push(f2, 'refs/heads/feature', branchy), before: f1 })).json().outcome).toBe('branch-ref-moved');
+    await until(f2);
+    await sleep(300);
+    const reconciling = h.temporal.workflow.getHandle(metadataSyncWorkflowId(id));
+    expect(await reconciling.describe().catch(() => 'never started')).toBe('never started');
+    // A delivery that starts from a head the branch has left (late, or from before a force-push)
+    // moves nothing; the metadata sync it asks for reads the branches as GitHub has them.
+    expect((await deliver('push', { ...push('5'.repeat(40), 'refs/heads/feature', branchy), before: f1 })).statusCode).toBe(202);
+    for (const deadline = Date.now() + 10_000; !(await reconciling.describe().catch(() => null)); await sleep(50)) if (Date.now() > deadline) throw new Error('no metadata sync was started');
+    await reconciling.result();
+    expect(await feature()).toEqual({ sha: f2 });
+
+    // Created and deleted in one breath: the deletion is applied after the queued creation.
+    await deliver('push', { ...push('7'.repeat(40), 'refs/heads/short-lived', branchy), created: true });
+    expect((await deliver('delete', { ref: 'short-lived', ref_type: 'branch', repository: branchy })).json().outcome).toBe('branch-ref-removed');
+    const removed = await deliver('push', { ...push('0'.repeat(40), 'refs/heads/feature', branchy), before: f2, deleted: true });
     expect(removed.json().outcome).toBe('branch-ref-removed');
-    expect(await h.db.selectFrom('refs').select('sha').where('name', '=', 'feature').execute()).toEqual([]);
-    await h.db.insertInto('refs').values({ project_id: projectId, kind: 'tag', name: 'v1', sha: '3'.repeat(40), peeled_sha: null, protected: false }).execute();
-    const tagDeleted = await deliver('delete', { ref: 'v1', ref_type: 'tag', repository: { name: 'hooked', full_name: 'octo/hooked', owner: { login: 'octo' } } });
+    for (const deadline = Date.now() + 10_000; await feature(); await sleep(50)) if (Date.now() > deadline) throw new Error('feature was never removed');
+    await sleep(300);
+    expect(await h.db.selectFrom('refs').select('name').where('project_id', '=', id).where('name', 'in', ['feature', 'short-lived']).execute()).toEqual([]);
+    await h.db.insertInto('refs').values({ project_id: id, kind: 'tag', name: 'v1', sha: '3'.repeat(40), peeled_sha: null, protected: false }).execute();
+    const tagDeleted = await deliver('delete', { ref: 'v1', ref_type: 'tag', repository: branchy });
     expect(tagDeleted.json().outcome).toBe('tag-ref-removed');
-    expect(await h.db.selectFrom('refs').select('sha').where('name', '=', 'v1').execute()).toEqual([]);
+    expect(await h.db.selectFrom('refs').select('sha').where('project_id', '=', id).where('name', '=', 'v1').execute()).toEqual([]);
     const unknown = await deliver('push', push('2'.repeat(40), 'refs/heads/main', { name: 'nobody', full_name: 'someone/nobody', owner: { login: 'someone' } }));
     expect(unknown.json().outcome).toBe('ignored');
-    expect(await lastRemoteSha()).not.toBe('1'.repeat(40));
   });
 
   it.each([

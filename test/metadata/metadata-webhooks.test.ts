@@ -28,7 +28,7 @@ beforeAll(async () => {
   octokit = new Octokit({ baseUrl: h.github.url, auth: h.github.token });
   await h.github.repos.create('octo', 'hooked');
   await h.github.repos.commit('octo', 'hooked', { message: 'initial', files: { 'a.txt': 'a\n' } });
-  await octokit.repos.createWebhook({ ...repo, config: { url: 'http://127.0.0.1:9/nobody', content_type: 'json' }, events: ['issues', 'issue_comment'] });
+  await octokit.repos.createWebhook({ ...repo, config: { url: 'http://127.0.0.1:9/nobody', content_type: 'json' }, events: ['issues', 'issue_comment', 'push'] });
   projectId = (await h.link(repo.owner, repo.repo)).id;
 });
 afterAll(() => h.close());
@@ -78,6 +78,20 @@ describe('metadata webhooks', () => {
     const invalid = { ...payload, issue: { ...(payload.issue as object), number: -1, title: 'Invalid', updated_at: '2999-01-01T00:00:00Z' } };
     expect((await deliver('issues', invalid)).json()).toMatchObject({ outcome: 'rejected-invalid-payload' });
     expect(await issueRow()).toEqual(before);
+  });
+
+  it('moves the stored branch from a push at once and stores its commits by the walk the push starts', async () => {
+    const { sha, before } = await h.github.repos.commit('octo', 'hooked', { message: 'pushed', files: { 'p.txt': 'p\n' } });
+    const payload = (await h.github.webhooks.waitFor((d) => d.event === 'push' && (d.payload as { after?: string }).after === sha)).payload;
+    expect(payload).toMatchObject({ before, after: sha });
+    const response = await deliver('push', payload);
+    expect(response.statusCode).toBe(202);
+    const main = () => h.db.selectFrom('refs').select('sha').where('project_id', '=', projectId).where('kind', '=', 'branch').where('name', '=', 'main').executeTakeFirst();
+    const commit = () => h.db.selectFrom('commits').select(['sha', 'message', 'parents']).where('project_id', '=', projectId).where('sha', '=', sha).executeTakeFirst();
+    const deadline = Date.now() + 30_000;
+    while (!((await main())?.sha === sha && (await commit())) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await main()).toEqual({ sha });
+    expect(await commit()).toEqual({ sha, message: 'pushed', parents: [before] });
   });
 
   it('reconciles a created tag, which its payload cannot describe, by running the metadata sync', async () => {

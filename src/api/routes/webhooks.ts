@@ -6,9 +6,10 @@ import { createGitHubClients } from '../../github/project-client.js';
 import { webhookDeliveriesRepository } from '../../db/repositories/webhook-deliveries.js';
 import { syncOperationsRepository } from '../../db/repositories/sync-operations.js';
 import { metadataEnabled } from '../../shared/metadata-sync.js';
-import { startMetadataSync } from '../../temporal/metadata-sync.js';
+import { requestMetadataSync } from '../../temporal/metadata-sync.js';
 import { metadataUpdateFor, refUpdateFor } from '../../webhooks/metadata-events.js';
 import { projectUpdateFor, storedRepository, type ProjectUpdate, type WebhookPayload } from '../../webhooks/repository-events.js';
+import { startBranchMoveWriter } from '../../webhooks/branch-move-writer.js';
 import { startRepositoryStateRefresher } from '../../webhooks/repository-state-refresher.js';
 import { startSyncRequestDispatcher } from '../../webhooks/sync-request-dispatcher.js';
 import { verifySignature } from '../../webhooks/verify-signature.js';
@@ -31,7 +32,10 @@ export const webhookRoutes: FastifyPluginAsync = async (fastify) => {
   const dispatcher = startSyncRequestDispatcher({ db, temporal: fastify.deps.temporal, config, log: fastify.log });
   // Repository state events are applied by re-reading the repository from GitHub, after the answer.
   const refresher = startRepositoryStateRefresher({ db, github: createGitHubClients({ config: config.github, secrets }), log: fastify.log, onFollow: () => dispatcher.kick() });
+  // Pushed branches are moved in the stored refs after the answer, a short window's pushes at once.
+  const branchMoves = startBranchMoveWriter({ db, log: fastify.log, reconcile: (projectId) => requestMetadataSync(fastify.deps.temporal, config, projectId) });
   fastify.addHook('onClose', async () => {
+    await branchMoves.stop();
     await refresher.stop();
     await dispatcher.stop();
   });
@@ -83,11 +87,11 @@ export const webhookRoutes: FastifyPluginAsync = async (fastify) => {
   );
 
   /**
-   * Starts the project's metadata sync for a change its payload cannot describe; the delivery is
-   * answered without waiting, and a start that fails is left to the poll's next metadata round.
+   * Asks the project's metadata sync to read a change its payload cannot describe; the delivery is
+   * answered without waiting, and a request that fails is left to the poll's next metadata round.
    */
   function reconcileMetadata(projectId: string): void {
-    startMetadataSync(fastify.deps.temporal, config, projectId).catch((error: Error) => fastify.log.warn({ projectId, err: error.message }, 'could not start the metadata sync a webhook asked for'));
+    requestMetadataSync(fastify.deps.temporal, config, projectId).catch((error: Error) => fastify.log.warn({ projectId, err: error.message }, 'could not start the metadata sync a webhook asked for'));
   }
 
   function projectSecretVerifies(project: Project, raw: Buffer, signature: string): boolean {
@@ -110,10 +114,13 @@ export const webhookRoutes: FastifyPluginAsync = async (fastify) => {
         return update ? [suppressEcho(project, update)] : [];
       }),
     );
-    // A deleted branch or tag also leaves the stored refs; a created one or a pushed tag is reconciled.
+    // A deleted branch or tag also leaves the stored refs, a pushed branch moves; a created one or
+    // a pushed tag is reconciled.
     const refs = refUpdateFor(event, payload);
     const refTargets = refs ? targets.filter((project) => metadataEnabled(project.metadata, refs.setting)) : [];
     const applyRefs = async () => {
+      const move = refs?.move;
+      if (move) for (const project of refTargets) branchMoves.record(project.id, move, { commits: metadataEnabled(project.metadata, 'commits') });
       await Promise.all(refTargets.map((project) => refs!.apply(db, project.id)));
       if (refs?.reconcile) for (const project of refTargets) reconcileMetadata(project.id);
     };

@@ -35,6 +35,34 @@ export function refsRepository(db: Db) {
       return Number(result.numDeletedRows);
     },
 
+    /**
+     * Moves a branch from `before` to `after` only if it is still at `before`; with `before` null
+     * (a created branch), stores it only if no branch of that name is stored. True when the branch
+     * ends at `after`, false when the stored ref says something else happened meanwhile.
+     */
+    async moveBranch(projectId: string, name: string, before: string | null, after: string): Promise<boolean> {
+      const moved =
+        before === null
+          ? await db
+              .insertInto('refs')
+              .values({ project_id: projectId, kind: 'branch', name, sha: after, peeled_sha: null, protected: false })
+              .onConflict((oc) => oc.columns(['project_id', 'kind', 'name']).doNothing())
+              .executeTakeFirst()
+              .then((result) => Number(result.numInsertedOrUpdatedRows ?? 0n) > 0)
+          : await db
+              .updateTable('refs')
+              .set({ sha: after, updated_at: new Date() })
+              .where('project_id', '=', projectId)
+              .where('kind', '=', 'branch')
+              .where('name', '=', name)
+              .where('sha', '=', before)
+              .executeTakeFirst()
+              .then((result) => result.numUpdatedRows > 0n);
+      if (moved) return true;
+      const stored = await db.selectFrom('refs').select('sha').where('project_id', '=', projectId).where('kind', '=', 'branch').where('name', '=', name).executeTakeFirst();
+      return stored?.sha === after;
+    },
+
     async remove(projectId: string, kind: RefKind, name: string): Promise<void> {
       await db.deleteFrom('refs').where('project_id', '=', projectId).where('kind', '=', kind).where('name', '=', name).execute();
     },
