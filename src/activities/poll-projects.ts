@@ -59,7 +59,8 @@ export function createPollActivities(deps: ActivityDeps) {
     for (const projectId of due) {
       try {
         if (!deps.temporal) throw new Error('the poll needs a Temporal client to start metadata syncs');
-        await startMetadataSyncOn(deps.temporal, queue, projectId);
+        // A run already under way may be one a push started for its refs only: the next round tries again.
+        if (!(await startMetadataSyncOn(deps.temporal, queue, projectId)).started) await projects.releaseMetadataClaim(projectId);
       } catch (error) {
         await projects.releaseMetadataClaim(projectId).catch(() => {});
         log.warn('could not start a metadata sync from the poll; the next round tries again', { projectId, error: (error as Error).message });

@@ -46,7 +46,12 @@ export function anyMetadataEnabled(settings: MetadataSettings | null | undefined
 export interface MetadataSyncInput {
   projectId: string;
   maximumAttempts?: number;
+  /** Only these phases, in their usual order (a pushed ref needs its listing and the commit walk, not the issues); all when absent. */
+  phases?: MetadataPhase[];
 }
+
+/** What a moved, created or unknown ref needs read again: the ref listings and the commit walk. */
+export const REF_PHASES: readonly MetadataPhase[] = ['branches', 'tags', 'commits'];
 
 export interface MetadataPhaseInput {
   projectId: string;

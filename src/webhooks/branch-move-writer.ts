@@ -54,8 +54,9 @@ export function chainMoves(moves: BranchMove[]): BranchMove[] {
  * A move applies only where the stored ref is still where the push started (or, for a created
  * branch, where no ref is stored), so a late or reordered delivery can never move a branch back.
  * A move that does not apply, and a head whose commit is not stored yet, ask for `reconcile` (the
- * project's metadata sync: one conditional listing per ref kind and a commit walk), at most once
- * per project per `reconcileGapMs`. What is queued lives in memory: a process that dies before
+ * project's ref phases: one conditional listing per ref kind, free when unchanged, and a commit
+ * walk), at most once per project per `reconcileGapMs`: a branch pushed all day costs about two
+ * rate-limit points a minute, and its commits are stored within a minute of the push. What is queued lives in memory: a process that dies before
  * writing it leaves those refs to the next metadata sync, which the poll starts for every project.
  */
 export function startBranchMoveWriter(options: {
@@ -66,7 +67,7 @@ export function startBranchMoveWriter(options: {
   intervalMs?: number;
   reconcileGapMs?: number;
 }): BranchMoveWriter {
-  const { db, reconcile, log, intervalMs = 100, reconcileGapMs = 30_000 } = options;
+  const { db, reconcile, log, intervalMs = 100, reconcileGapMs = 60_000 } = options;
   const refs = refsRepository(db);
   const commits = commitsRepository(db);
   let queued = new Map<string, Queued>();

@@ -18,9 +18,10 @@ export async function metadataSync(input: MetadataSyncInput): Promise<MetadataSy
   setHandler(metadataChangedSignal, () => {
     changed = true;
   });
+  const order = input.phases ? METADATA_PHASES.filter((phase) => input.phases!.includes(phase)) : METADATA_PHASES;
   const phases: MetadataPhaseResult[] = [];
   for (;;) {
-    for (const phase of METADATA_PHASES) phases.push(await syncMetadataPhase({ projectId: input.projectId, phase }));
+    for (const phase of order) phases.push(await syncMetadataPhase({ projectId: input.projectId, phase }));
     if (!changed) return { phases };
     changed = false;
     if (workflowInfo().continueAsNewSuggested) return continueAsNew<typeof metadataSync>(input);

@@ -5,7 +5,7 @@ import { projectsRepository, type Project } from '../../db/repositories/projects
 import { createGitHubClients } from '../../github/project-client.js';
 import { webhookDeliveriesRepository } from '../../db/repositories/webhook-deliveries.js';
 import { syncOperationsRepository } from '../../db/repositories/sync-operations.js';
-import { metadataEnabled } from '../../shared/metadata-sync.js';
+import { metadataEnabled, REF_PHASES } from '../../shared/metadata-sync.js';
 import { requestMetadataSync } from '../../temporal/metadata-sync.js';
 import { metadataUpdateFor, refUpdateFor } from '../../webhooks/metadata-events.js';
 import { projectUpdateFor, storedRepository, type ProjectUpdate, type WebhookPayload } from '../../webhooks/repository-events.js';
@@ -33,7 +33,7 @@ export const webhookRoutes: FastifyPluginAsync = async (fastify) => {
   // Repository state events are applied by re-reading the repository from GitHub, after the answer.
   const refresher = startRepositoryStateRefresher({ db, github: createGitHubClients({ config: config.github, secrets }), log: fastify.log, onFollow: () => dispatcher.kick() });
   // Pushed branches are moved in the stored refs after the answer, a short window's pushes at once.
-  const branchMoves = startBranchMoveWriter({ db, log: fastify.log, reconcile: (projectId) => requestMetadataSync(fastify.deps.temporal, config, projectId) });
+  const branchMoves = startBranchMoveWriter({ db, log: fastify.log, reconcile: (projectId) => requestMetadataSync(fastify.deps.temporal, config, projectId, REF_PHASES) });
   fastify.addHook('onClose', async () => {
     await branchMoves.stop();
     await refresher.stop();
@@ -91,7 +91,7 @@ export const webhookRoutes: FastifyPluginAsync = async (fastify) => {
    * answered without waiting, and a request that fails is left to the poll's next metadata round.
    */
   function reconcileMetadata(projectId: string): void {
-    requestMetadataSync(fastify.deps.temporal, config, projectId).catch((error: Error) => fastify.log.warn({ projectId, err: error.message }, 'could not start the metadata sync a webhook asked for'));
+    requestMetadataSync(fastify.deps.temporal, config, projectId, REF_PHASES).catch((error: Error) => fastify.log.warn({ projectId, err: error.message }, 'could not start the metadata sync a webhook asked for'));
   }
 
   function projectSecretVerifies(project: Project, raw: Buffer, signature: string): boolean {
