@@ -13,6 +13,7 @@ import * as operationProgress from './2026-11-30T1400-operation-progress.js';
 import * as pollCursor from './2026-11-30T1600-poll-cursor.js';
 import * as repositoryMetadata from './2026-12-01T0900-repository-metadata.js';
 import * as metadataRequestedAt from './2026-12-01T1000-metadata-requested-at.js';
+import * as fleets from './2026-12-01T1100-fleets.js';
 
 /**
  * Every migration, by name, in order. Listed statically rather than read from the folder so the
@@ -33,6 +34,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-30T1600-poll-cursor': pollCursor,
   '2026-12-01T0900-repository-metadata': repositoryMetadata,
   '2026-12-01T1000-metadata-requested-at': metadataRequestedAt,
+  '2026-12-01T1100-fleets': fleets,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -7,6 +7,7 @@ import type { ReleasesSchema } from './releases.js';
 import type { SyncStatesSchema } from './sync-states.js';
 import type { ApiKeysSchema } from './api-keys.js';
 import type { BlobsSchema } from './blobs.js';
+import type { FleetsSchema } from './fleets.js';
 import type { IdempotencyKeysSchema } from './idempotency-keys.js';
 import type { OutboundChangesSchema } from './outbound-changes.js';
 import type { PollCursorsSchema } from './poll-cursors.js';
@@ -21,6 +22,7 @@ import type { WriterJobsSchema } from './writer-jobs.js';
 export type Database = TenantsSchema &
   ApiKeysSchema &
   ProjectsSchema &
+  FleetsSchema &
   PollCursorsSchema &
   SnapshotsSchema &
   SnapshotFilesSchema &
@@ -40,6 +42,7 @@ export type Database = TenantsSchema &
 
 export type * from './api-keys.js';
 export type * from './blobs.js';
+export type * from './fleets.js';
 export type * from './idempotency-keys.js';
 export type * from './outbound-changes.js';
 export type * from './poll-cursors.js';

@@ -54,6 +54,8 @@ export interface ProjectsTable {
   sync_completed_at: Date | null;
   /** Inbound syncs failed in a row since the last success; the poll backs off its retries by it. */
   sync_failures: Generated<number>;
+  /** The fleet that linked the project, if one did; null for a project linked on its own. */
+  fleet_id: ColumnType<string | null, string | null | undefined, string | null>;
   /** When the poll last started the project's metadata sync. */
   metadata_requested_at: Date | null;
 
