@@ -8,7 +8,6 @@ export const ErrorSchema = Type.Object(
   },
   { $id: 'Error' },
 );
-export type ErrorBody = Static<typeof ErrorSchema>;
 
 /** Answers only some routes give; the ones every route can give are added by the route-contract plugin. */
 export const conflictResponse = { 409: Type.Ref('Error') } as const;
