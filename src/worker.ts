@@ -153,7 +153,7 @@ async function main(): Promise<void> {
   const temporal = createTemporalClient({ ...config.temporal, address: config.temporal.address });
   stopper.defer({ name: 'temporal client', timeoutMs: 2_000, run: () => temporal.connection.close() });
   await checkSearchAttributes(temporal, config.temporal.namespace, log);
-  const bundle = process.env.WORKFLOW_BUNDLE_PATH;
+  const bundle = config.temporal.workflowBundlePath;
   const workers = await createWorkers({
     connection,
     namespace: config.temporal.namespace,
