@@ -12,13 +12,20 @@ const sandboxBans = [
   { group: ['kysely', 'pg', '@electric-sql/*', '@octokit/*', '@aws-sdk/*', 'unzipper', 'fastify', 'fastify/*', '@fastify/*'], message: 'Workflows do no I/O: call an activity.' },
   { group: ['@temporalio/client', '@temporalio/worker', '@temporalio/activity', '@temporalio/testing'], message: 'Workflows use @temporalio/workflow (and @temporalio/common) only.' },
 ];
+// A path segment that neither climbs (..) nor stays (.): the relative-import rules below match the
+// import as written, so `./../config.js` must not pass for a sibling.
+const segment = '/[^/.][^/]*';
 // A workflow may import its siblings, the shared modules, and the activities' types (for proxies);
 // anything else in the source tree would pull I/O into the bundle.
 const workflowImportBans = {
   patterns: [
     ...sandboxBans,
     { group: ['../activities', '../activities/*'], allowTypeImports: true, message: 'Import activities as types only, through ../activities/index.js.' },
-    { group: ['../*', '!../shared', '../shared/*/**', '!../activities', '!../activities/index.js'], message: 'Workflows import only ./*, ../shared/* and the activities\' types.' },
+    {
+      regex: `^\\.(?!${segment}$)(?!\\./shared(?:${segment})+$)(?!\\./activities(?:${segment})*$)`,
+      caseSensitive: true,
+      message: "Workflows import only ./*, ../shared/** and the activities' types.",
+    },
   ],
 };
 // Shared modules go into the workflow bundle as well, and may import only each other (and types).
@@ -26,7 +33,7 @@ const sharedImportBans = {
   patterns: [
     ...sandboxBans,
     // Types are erased before bundling, so a type-only import from elsewhere costs the bundle nothing.
-    { group: ['../*', '../**'], allowTypeImports: true, message: 'Shared modules are bundled into workflows: import only ./* (types from anywhere).' },
+    { regex: `^\\.(?!(?:${segment})+$)`, caseSensitive: true, allowTypeImports: true, message: 'Shared modules are bundled into workflows: import only ./* (types from anywhere).' },
   ],
 };
 

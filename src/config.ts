@@ -45,6 +45,11 @@ export interface Config {
      */
     versioning: { deploymentName: string; buildId: string | undefined; enabled: boolean; behavior: 'pinned' | 'auto-upgrade'; setCurrentVersion: SetCurrentVersion };
     tls: { certPath: string | undefined; keyPath: string | undefined; caPath: string | undefined; enabled: boolean };
+    /**
+     * A prebuilt workflow bundle (WORKFLOW_BUNDLE_PATH, `npm run build:workflows`); absent, or
+     * naming no file, a standalone worker bundles the workflows itself at start-up.
+     */
+    workflowBundlePath: string | undefined;
   };
   /** Absent: filesystem blob store under `dataDir/blobs`. */
   s3: S3Config | undefined;
@@ -151,6 +156,7 @@ export function loadConfig(env: Env = process.env): Config {
         keyPath: read.string('TEMPORAL_TLS_KEY_PATH'),
         caPath: read.string('TEMPORAL_TLS_CA_PATH'),
       },
+      workflowBundlePath: read.string('WORKFLOW_BUNDLE_PATH'),
     },
     s3: readS3(read),
     github: {

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Client } from '@temporalio/client';
 import type { WorkerDeploymentVersion } from '@temporalio/common';
-import { bundleWorkflowCode, NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from './activities/index.js';
 import { loadConfig, type Config } from './config.js';
 import { createGitHubClients } from './github/project-client.js';
@@ -14,11 +14,10 @@ import { buildIdOf, makeCurrentVersion, versionLabel } from './temporal/deployme
 import { installWorkerRuntime } from './temporal/runtime.js';
 import { checkSearchAttributes } from './temporal/search-attribute-check.js';
 import { temporalTls } from './temporal/connection-options.js';
+import { bundleWorkflows } from './temporal/workflow-bundle.js';
 import { runMain } from './run-main.js';
 import { stopOnSignals } from './stop-on-signals.js';
 import { streamingTaskQueue } from './shared/task-queue.js';
-
-const workflowsPath = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
 
 export interface CreateWorkerOptions {
   connection: NativeConnection;
@@ -52,7 +51,7 @@ export interface ReposyncWorkers {
 export async function createWorkers(options: CreateWorkerOptions): Promise<ReposyncWorkers> {
   const { connection, namespace, taskQueue, workflowBundlePath, versioning } = options;
   const activities = createActivities(options.activities);
-  const code = workflowBundlePath ? readFileSync(workflowBundlePath, 'utf8') : (await bundleWorkflowCode({ workflowsPath, logger: bundlerLogger })).code;
+  const code = workflowBundlePath ? readFileSync(workflowBundlePath, 'utf8') : await bundleWorkflows();
   const version: WorkerDeploymentVersion = { deploymentName: versioning.deploymentName, buildId: versioning.buildId ?? buildIdOf(code) };
   const shared = {
     connection,
@@ -105,16 +104,6 @@ export async function createWorkers(options: CreateWorkerOptions): Promise<Repos
   };
 }
 
-/** The bundler's own chatter stays out of our logs; its warnings and errors do not. */
-const bundlerLogger = {
-  trace: () => {},
-  debug: () => {},
-  info: () => {},
-  warn: (message: string) => console.warn(message),
-  error: (message: string) => console.error(message),
-  log: () => {},
-};
-
 /** The longest a worker's shutdown may take: its force time, and a margin. */
 export const WORKER_STOP_MS = 15_000;
 
@@ -153,7 +142,7 @@ async function main(): Promise<void> {
   const temporal = createTemporalClient({ ...config.temporal, address: config.temporal.address });
   stopper.defer({ name: 'temporal client', timeoutMs: 2_000, run: () => temporal.connection.close() });
   await checkSearchAttributes(temporal, config.temporal.namespace, log);
-  const bundle = process.env.WORKFLOW_BUNDLE_PATH;
+  const bundle = config.temporal.workflowBundlePath;
   const workers = await createWorkers({
     connection,
     namespace: config.temporal.namespace,

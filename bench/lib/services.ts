@@ -1,9 +1,9 @@
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { bundleWorkflowCode } from '@temporalio/worker';
 import { sql } from 'kysely';
 import { openDatabase } from '../../src/db/connection.js';
 import { startTemporalDevServer } from '../../src/embedded/temporal-dev-server.js';
+import { bundleWorkflows } from '../../src/temporal/workflow-bundle.js';
 import { startGitHubEmulator, type GitHubEmulator } from '../../test/support/github-emulator/index.js';
 import { startPostgres } from '../../test/support/postgres-server.js';
 import { startSeaweedFs, type S3Server } from '../../test/support/seaweedfs-server.js';
@@ -18,8 +18,6 @@ export interface BenchServices {
   workflowBundlePath: string;
 }
 
-const quiet = { trace() {}, debug() {}, info() {}, log() {}, warn: (m: string) => console.warn(m), error: (m: string) => console.error(m) };
-
 /**
  * The real services, on loopback, under `root`: PostgreSQL, SeaweedFS (S3), a Temporal dev server,
  * the GitHub emulator, and the workflow bundle the worker processes load.
@@ -28,7 +26,7 @@ export async function startBenchServices(root: string, cleanup: Cleanup): Promis
   // PostgreSQL runs as its own user when we are root, and must be able to reach its folder.
   await chmod(root, 0o755);
   const workflowBundlePath = path.join(root, 'workflow-bundle.js');
-  const bundling = bundleWorkflowCode({ workflowsPath: path.resolve('src/workflows/index.ts'), logger: quiet }).then(({ code }) => writeFile(workflowBundlePath, code));
+  const bundling = bundleWorkflows().then((code) => writeFile(workflowBundlePath, code));
   const [postgres, s3, temporal] = await Promise.all([
     startPostgres(path.join(root, 'postgres')).then((server) => (cleanup.add('postgres', server.stop), server)),
     startSeaweedFs(path.join(root, 'seaweedfs')).then((server) => (cleanup.add('seaweedfs', server.stop), server)),

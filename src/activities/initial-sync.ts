@@ -59,7 +59,7 @@ export function createInitialSyncActivities(deps: ActivityDeps) {
 
   return {
     /** Opens the operation row and marks the project as syncing. Idempotent per workflow run. */
-    async startSync({ projectId, kind, operationId }: { projectId: string; kind: 'initial' | 'incremental' | 'full_resync'; operationId: string }): Promise<{ operationId: string }> {
+    async startSync({ projectId, kind, operationId }: { projectId: string; kind: 'initial' | 'incremental'; operationId: string }): Promise<{ operationId: string }> {
       const { workflowId, runId } = workflowOf(Context.current());
       await loadProject(projectId);
       return withDatabase(async () => {

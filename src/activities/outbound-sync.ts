@@ -17,7 +17,7 @@ import type { ActivityDeps } from './deps.js';
 import { endedStatus } from './ended-status.js';
 import { moveSnapshotToOutboundCommit } from './outbound-snapshot.js';
 import { guardBlobStore, withDatabase } from './outage.js';
-import { heartbeatWhileProgressing, SYNC_STALL_MS } from './progress-heartbeat.js';
+import { SYNC_STALL_MS, withHeartbeat, type Heartbeat } from './progress-heartbeat.js';
 
 /** Rounds of "someone pushed meanwhile, read the head again" before the attempt gives up (and Temporal retries). */
 const MAX_REBUILDS = 5;
@@ -126,14 +126,9 @@ export function createOutboundSyncActivities(deps: ActivityDeps) {
      */
     async commitOutbound({ projectId, operationId }: { projectId: string; operationId: string }): Promise<{ outcome: OutboundOutcome; snapshotMoved: boolean }> {
       const context = Context.current();
-      const beat = heartbeatWhileProgressing(context, { stallMs: SYNC_STALL_MS });
-      try {
-        return await commit(context);
-      } finally {
-        beat.stop();
-      }
+      return withHeartbeat(context, { stallMs: SYNC_STALL_MS }, (beat) => commit(context, beat));
 
-      async function commit(context: Context): Promise<{ outcome: OutboundOutcome; snapshotMoved: boolean }> {
+      async function commit(context: Context, beat: Heartbeat): Promise<{ outcome: OutboundOutcome; snapshotMoved: boolean }> {
         const project = await loadProject(projectId);
         const operation = await loadOperation(projectId, operationId);
         const request = readOutboundRequest(operation.metadata);

@@ -5,6 +5,7 @@ import { anyMetadataEnabled } from '../shared/metadata-sync.js';
 import { startMetadataSyncOn } from '../temporal/metadata-sync.js';
 import type { ClaimPollCursorInput, PollCounts, PollCursor, PollStretchInput, PollStretchResult } from '../shared/poll-projects.js';
 import { lastDueSlot, nextRoundStart, slotDueOffsetMs } from '../sync/poll-slots.js';
+import { runBounded } from '../sync/run-bounded.js';
 import type { ActivityDeps } from './deps.js';
 import { COUNT_OF, createHeadCheck, credentialCache, type HeadCheckOptions } from './poll-head-check.js';
 
@@ -36,16 +37,12 @@ export function createPollActivities(deps: ActivityDeps) {
 
   /** Polls a page of due projects, a fixed number of requests in flight. */
   async function checkAll(page: Project[], options: HeadCheckOptions & { concurrency: number }, counts: PollCounts, beat: () => void): Promise<void> {
-    let next = 0;
-    const worker = async () => {
-      while (next < page.length) {
-        const outcome = await checkHead(page[next++]!, options);
-        counts[COUNT_OF[outcome]] += 1;
-        counts.checked += 1;
-        beat();
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(options.concurrency, page.length) }, worker));
+    await runBounded(page, options.concurrency, async (project) => {
+      const outcome = await checkHead(project, options);
+      counts[COUNT_OF[outcome]] += 1;
+      counts.checked += 1;
+      beat();
+    });
   }
 
   /**

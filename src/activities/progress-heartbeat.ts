@@ -45,3 +45,19 @@ export function heartbeatWhileProgressing(target: HeartbeatTarget, options: { st
     },
   };
 }
+
+/** What the work inside `withHeartbeat` sees: it reports progress, the helper stops the clock. */
+export type Heartbeat = Pick<ProgressHeartbeat, 'progressed'>;
+
+/**
+ * Runs `work` with heartbeats on a clock (as `heartbeatWhileProgressing`), stopping them however
+ * the work ends. `work` reports its progress through the handle it is given.
+ */
+export async function withHeartbeat<T>(target: HeartbeatTarget, options: { stallMs: number; intervalMs?: number }, work: (beat: Heartbeat) => Promise<T>): Promise<T> {
+  const beat = heartbeatWhileProgressing(target, options);
+  try {
+    return await work(beat);
+  } finally {
+    beat.stop();
+  }
+}

@@ -12,11 +12,11 @@ import { runBounded } from '../sync/run-bounded.js';
 import type { ActivityDeps } from './deps.js';
 import { githubSources } from './github-sources.js';
 import { guardBlobStore, withDatabase } from './outage.js';
+import { withHeartbeat } from './progress-heartbeat.js';
 import { endedStatus } from './ended-status.js';
 
 /** Blobs read back and hashed at once: each is a whole GET, so fewer than an import's HEADs. */
 const CHECK_CONCURRENCY = 8;
-const HEARTBEAT_INTERVAL_MS = 2_000;
 
 /**
  * Verify's work: every blob the current snapshot stores is read back and hashed as git does; a
@@ -45,8 +45,9 @@ export function createVerifyActivities(deps: ActivityDeps) {
       if (!project) throw permanentFailure('not-found', `project ${projectId} no longer exists`);
       const snapshot = project.current_snapshot_id ? await withDatabase(() => snapshots.findById(project.current_snapshot_id!)) : undefined;
       if (!snapshot) throw permanentFailure('invalid-input', 'initial sync required: the project has no snapshot to verify');
-      const heartbeat = setInterval(() => context.heartbeat(), HEARTBEAT_INTERVAL_MS);
-      try {
+      // Verify reports no progress until a blob is read back whole, and one large blob may take
+      // longer than any stall limit: its heartbeats only say that the worker is alive.
+      return withHeartbeat(context, { stallMs: Number.POSITIVE_INFINITY }, async () => {
         const stored = await withDatabase(() => snapshots.storedBlobs(snapshot.id));
         const damaged: LostBlob[] = [];
         await runBounded(stored, CHECK_CONCURRENCY, async (blob) => {
@@ -73,9 +74,7 @@ export function createVerifyActivities(deps: ActivityDeps) {
         );
         log.info('verify finished', { projectId, commit: snapshot.commit_sha.slice(0, 7), ...counts });
         return { operationId, commitSha: snapshot.commit_sha, ...counts };
-      } finally {
-        clearInterval(heartbeat);
-      }
+      });
     },
 
     async failVerify({ operationId, code, message }: { operationId: string; code: SyncErrorCode; message: string }): Promise<void> {

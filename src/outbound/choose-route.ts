@@ -1,4 +1,4 @@
-import type { OutboundMode } from '../shared/outbound-sync.js';
+import type { SyncMode } from '../shared/outbound-sync.js';
 
 export type OutboundRoute = { kind: 'direct' } | { kind: 'pull-request'; reason: 'mode' | 'protected' | 'conflict' } | { kind: 'conflict' };
 
@@ -7,7 +7,7 @@ export type OutboundRoute = { kind: 'direct' } | { kind: 'pull-request'; reason:
  * always commits, and a conflict fails it; `hybrid` commits directly only to an unprotected
  * branch without conflicts, and opens a pull request otherwise.
  */
-export function chooseRoute(mode: OutboundMode, branchProtected: boolean, conflicting: boolean): OutboundRoute {
+export function chooseRoute(mode: SyncMode, branchProtected: boolean, conflicting: boolean): OutboundRoute {
   if (mode === 'direct_commit') return conflicting ? { kind: 'conflict' } : { kind: 'direct' };
   if (conflicting) return { kind: 'pull-request', reason: 'conflict' };
   if (mode === 'protected_pr') return { kind: 'pull-request', reason: 'mode' };

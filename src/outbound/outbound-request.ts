@@ -1,9 +1,9 @@
-import type { OutboundMode } from '../shared/outbound-sync.js';
+import type { SyncMode } from '../shared/outbound-sync.js';
 
 /** What the API records in an outbound operation's metadata (`metadata.request`) besides its changes. */
 export interface OutboundRequest {
   message: string;
-  mode: OutboundMode;
+  mode: SyncMode;
   author: { name: string; email: string } | null;
   /** The commit our snapshot was at when the edit was made: what "changed remotely" is measured from. */
   baseSha: string;

@@ -28,7 +28,6 @@ export interface IncrementalSyncResult {
 /** What a push (or a poll, or a user) tells the writer: the branch may have moved. */
 export interface PushNotice {
   sha?: string;
-  forced?: boolean;
   source: 'webhook' | 'api' | 'poll';
 }
 

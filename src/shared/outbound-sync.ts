@@ -4,13 +4,17 @@
  * before it asks the project's writer to run it, so workflow payloads carry only ids.
  */
 
-/** `direct_commit` commits to the branch; `protected_pr` opens a pull request; `hybrid` picks. */
-export type OutboundMode = 'direct_commit' | 'protected_pr' | 'hybrid';
-export const OUTBOUND_MODES: readonly OutboundMode[] = ['direct_commit', 'protected_pr', 'hybrid'];
+/**
+ * How edits reach GitHub, a project's setting and each edit's choice: `direct_commit` commits to
+ * the branch; `protected_pr` opens a pull request; `hybrid` picks. The API's schemas and the
+ * database type are built from this list.
+ */
+export const SYNC_MODES = ['direct_commit', 'protected_pr', 'hybrid'] as const;
+export type SyncMode = (typeof SYNC_MODES)[number];
 
-/** Regular file, executable, symbolic link (GitHub's tree modes). */
-export type OutboundFileMode = '100644' | '100755' | '120000';
-export const OUTBOUND_FILE_MODES: readonly OutboundFileMode[] = ['100644', '100755', '120000'];
+/** Regular file, executable, symbolic link (GitHub's tree modes); the API's schema is built from this list. */
+export const OUTBOUND_FILE_MODES = ['100644', '100755', '120000'] as const;
+export type OutboundFileMode = (typeof OUTBOUND_FILE_MODES)[number];
 
 export interface OutboundSyncInput {
   projectId: string;

@@ -2,7 +2,7 @@ import { ActivityCancellationType, workflowInfo, type ActivityOptions } from '@t
 import { streamingTaskQueue } from '../shared/task-queue.js';
 
 /** Retries with backoff up to a budget of a few minutes; outages past it fail the sync with a code. */
-const retryPolicy = (maximumAttempts: number) => ({ initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts });
+export const retryPolicy = (maximumAttempts: number) => ({ initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts });
 
 /** Seconds without a heartbeat after which a long activity's worker is presumed dead. */
 export const DEFAULT_HEARTBEAT_TIMEOUT_SECONDS = 20;

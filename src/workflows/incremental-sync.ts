@@ -23,8 +23,10 @@ import { initialSyncWorkflowId, outboundSyncWorkflowId, verifyWorkflowId } from 
 import { bookkeeping, githubCall, streaming } from './activity-options.js';
 import { describeFailure } from './describe-failure.js';
 import { initialSync } from './initial-sync.js';
+import { outboundSync } from './outbound-sync.js';
 import { recordErrorCode } from './search-attributes.js';
 import { trackSyncStatus } from './sync-status-view.js';
+import { verifyProject } from './verify.js';
 
 /** Work that arrives within this quiet period after the last is served by the same run. */
 const LINGER = '2 seconds';
@@ -112,8 +114,8 @@ export async function incrementalSync(input: IncrementalSyncInput): Promise<void
         job.kind === 'initial'
           ? await startChild(initialSync, { workflowId: job.workflowId, args: [{ projectId, maximumAttempts, ...(heartbeatTimeoutSeconds ? { heartbeatTimeoutSeconds } : {}) }], workflowExecutionTimeout: '6 hours', ...labels })
           : job.kind === 'verify'
-            ? await startChild('verifyProject', { workflowId: job.workflowId, args: [{ projectId, maximumAttempts }], workflowExecutionTimeout: '6 hours', ...labels })
-            : await startChild('outboundSync', { workflowId: job.workflowId, args: [{ projectId, operationId: job.operationId!, maximumAttempts }], ...labels });
+            ? await startChild(verifyProject, { workflowId: job.workflowId, args: [{ projectId, maximumAttempts }], workflowExecutionTimeout: '6 hours', ...labels })
+            : await startChild(outboundSync, { workflowId: job.workflowId, args: [{ projectId, operationId: job.operationId!, maximumAttempts }], ...labels });
       job.runId = child.firstExecutionRunId;
       await child.result();
       return true;

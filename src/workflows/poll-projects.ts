@@ -1,9 +1,16 @@
 import { continueAsNew, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { PollCounts, PollProjectsInput, PollProjectsResult } from '../shared/poll-projects.js';
+import { retryPolicy } from './activity-options.js';
 
 /** The interval Schedules created before the poll carried its interval ran at. */
 const DEFAULT_INTERVAL_MS = 5 * 60 * 1000;
+/**
+ * Attempt budgets for an input that names none (the Schedule names SYNC_MAX_ATTEMPTS, which then
+ * serves both): a stretch's own, and that of the writers the poll wakes, a sync's usual budget.
+ */
+const DEFAULT_STRETCH_ATTEMPTS = 3;
+const DEFAULT_WRITER_ATTEMPTS = 8;
 
 /**
  * The polling failsafe: every enabled, imported project's branch head is checked once per
@@ -18,7 +25,7 @@ const DEFAULT_INTERVAL_MS = 5 * 60 * 1000;
  * project. When another poll takes the cursor over, this one stops.
  */
 export async function pollProjects(input: PollProjectsInput): Promise<PollProjectsResult> {
-  const { intervalMs = input.retryBaseMs ?? DEFAULT_INTERVAL_MS, maximumAttempts = 3, stretchesPerRun = 100, pageSize = 200 } = input;
+  const { intervalMs = input.retryBaseMs ?? DEFAULT_INTERVAL_MS, maximumAttempts = DEFAULT_STRETCH_ATTEMPTS, stretchesPerRun = 100, pageSize = 200 } = input;
   // A stretch hands its cursor back at least a few times per interval, at most every minute.
   const stretchMs = input.stretchMs ?? Math.min(Math.max(intervalMs / 5, 1_000), 60_000);
   const { taskQueue, firstExecutionRunId: owner } = workflowInfo();
@@ -26,7 +33,7 @@ export async function pollProjects(input: PollProjectsInput): Promise<PollProjec
   const { pollStretch } = proxyActivities<Activities>({
     startToCloseTimeout: stretchMs + 5 * 60_000,
     heartbeatTimeout: '2 minutes',
-    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts },
+    retry: retryPolicy(maximumAttempts),
   });
 
   let cursor = input.cursor ?? (await claimPollCursor({ taskQueue, owner, intervalMs }));
@@ -42,7 +49,7 @@ export async function pollProjects(input: PollProjectsInput): Promise<PollProjec
       concurrency: input.concurrency,
       ...(input.retryBaseMs !== undefined ? { retryBaseMs: input.retryBaseMs } : {}),
       ...(input.metadataIntervalMs ? { metadataIntervalMs: input.metadataIntervalMs } : {}),
-      writer: { taskQueue, maximumAttempts: input.maximumAttempts ?? 8 },
+      writer: { taskQueue, maximumAttempts: input.maximumAttempts ?? DEFAULT_WRITER_ATTEMPTS },
     });
     for (const key of Object.keys(total) as Array<keyof PollCounts>) total[key] += result[key];
     cursor = result.cursor;

@@ -91,10 +91,12 @@ describe('loadConfig', () => {
     expect(problemsOf({ TEMPORAL_UI_URL: 'temporal.example.com' })).toEqual([expect.stringMatching(/^TEMPORAL_UI_URL /)]);
   });
 
-  it('reads the worker settings: streaming slots, the SDK metrics address and the deployment version', () => {
+  it('reads the worker settings: streaming slots, the SDK metrics address, the prebuilt bundle and the deployment version', () => {
     const defaults = loadConfig({});
     expect(defaults.streamingActivitySlots).toBe(4);
     expect(defaults.temporal.metricsAddress).toBeUndefined();
+    expect(defaults.temporal.workflowBundlePath).toBeUndefined();
+    expect(loadConfig({ WORKFLOW_BUNDLE_PATH: '/app/dist/workflow-bundle.js' }).temporal.workflowBundlePath).toBe('/app/dist/workflow-bundle.js');
     expect(defaults.temporal.versioning).toEqual({ deploymentName: 'reposync', buildId: undefined, enabled: true, behavior: 'pinned', setCurrentVersion: 'if-unset' });
     const set = loadConfig({
       STREAMING_ACTIVITY_SLOTS: '2',

@@ -37,9 +37,12 @@ describe('the workflow sandbox lint rule', () => {
       "import { createActivities } from '../activities/index.js';",
       "import { loadConfig } from '../config.js';",
       "import { x } from '../../test/support/x.js';",
-      'export const all = [readFileSync, createHash, Worker, Client, Context, Kysely, createActivities, loadConfig, x];',
+      "import { y } from './../config.js';",
+      "import { z } from '../shared/../config.js';",
+      "import { parent } from '..';",
+      'export const all = [readFileSync, createHash, Worker, Client, Context, Kysely, createActivities, loadConfig, x, y, z, parent];',
     ]);
-    expect([...refusals.keys()]).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect([...refusals.keys()]).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
     expect(refusals.get(1)).toContain('no Node built-ins');
     expect(refusals.get(3)).toContain('no Node built-ins');
     expect(refusals.get(4)).toContain('@temporalio/workflow');
@@ -47,6 +50,8 @@ describe('the workflow sandbox lint rule', () => {
     expect(refusals.get(7)).toContain('as types only');
     expect(refusals.get(8)).toContain('Workflows import only');
     expect(refusals.get(9)).toContain('Workflows import only');
+    // A path written to start like a sibling's or a shared module's still leaves them.
+    for (const line of [10, 11, 12]) expect(refusals.get(line)).toContain('Workflows import only');
   });
 
   it('lets a workflow import its siblings, the shared modules, @temporalio/workflow and the activities as types', async () => {
@@ -55,8 +60,9 @@ describe('the workflow sandbox lint rule', () => {
       "import { proxyActivities } from '@temporalio/workflow';",
       "import { ApplicationFailure } from '@temporalio/common';",
       "import { NON_RETRYABLE_ERROR_CODES } from '../shared/error-codes.js';",
+      "import { nested } from '../shared/nested/module.js';",
       "import { describeFailure } from './describe-failure.js';",
-      'export const all = [proxyActivities, ApplicationFailure, NON_RETRYABLE_ERROR_CODES, describeFailure] as unknown as ReturnType<typeof createActivities>;',
+      'export const all = [proxyActivities, ApplicationFailure, NON_RETRYABLE_ERROR_CODES, nested, describeFailure] as unknown as ReturnType<typeof createActivities>;',
     ]);
     expect([...refusals.entries()]).toEqual([]);
   });
@@ -68,9 +74,11 @@ describe('the workflow sandbox lint rule', () => {
       "import { Client } from '@temporalio/client';",
       "import { NON_RETRYABLE_ERROR_CODES } from './error-codes.js';",
       "import type { Project } from '../db/repositories/projects.js';",
-      'export const all = [join, loadConfig, Client, NON_RETRYABLE_ERROR_CODES] as unknown as Project[];',
+      "import { loadConfig as viaSibling } from './../config.js';",
+      'export const all = [join, loadConfig, Client, NON_RETRYABLE_ERROR_CODES, viaSibling] as unknown as Project[];',
     ]);
-    expect([...refusals.keys()]).toEqual([1, 2, 3]);
+    expect([...refusals.keys()]).toEqual([1, 2, 3, 6]);
     expect(refusals.get(2)).toContain('import only ./*');
+    expect(refusals.get(6)).toContain('import only ./*');
   });
 });

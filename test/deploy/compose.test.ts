@@ -65,6 +65,8 @@ const OPTIONAL: Record<string, string> = {
   TEMPORAL_DEPLOYMENT_NAME: 'default',
   TEMPORAL_WORKER_BUILD_ID: 'default',
   TEMPORAL_WORKER_VERSIONING: 'default',
+  // Set by the Dockerfile, which builds the bundle it names.
+  WORKFLOW_BUNDLE_PATH: 'image',
 };
 
 /** What an operator's `.env` holds at the least: the two secrets compose requires. */

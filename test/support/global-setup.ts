@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { writeFile } from 'node:fs/promises';
-import { bundleWorkflowCode } from '@temporalio/worker';
 import { startTemporalDevServer } from '../../src/embedded/temporal-dev-server.js';
+import { bundleWorkflows } from '../../src/temporal/workflow-bundle.js';
 import { startPostgres } from './postgres-server.js';
 import { startSeaweedFs } from './seaweedfs-server.js';
 
@@ -34,7 +34,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   try {
     // Workflows are bundled once per run; every test worker loads the same bundle.
     const bundlePath = path.join(root, 'workflow-bundle.js');
-    const bundling = bundleWorkflowCode({ workflowsPath: path.resolve('src/workflows/index.ts'), logger: quietLogger }).then(({ code }) => writeFile(bundlePath, code));
+    const bundling = bundleWorkflows().then((code) => writeFile(bundlePath, code));
     const [database, s3, temporal] = await Promise.all([
       process.env.TEST_DATABASE_URL ? { url: process.env.TEST_DATABASE_URL } : startPostgres(path.join(root, 'postgres')).then((s) => (stops.push(s.stop), s)),
       process.env.TEST_S3_ENDPOINT
@@ -61,12 +61,3 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await rm(root, { recursive: true, force: true });
   };
 }
-
-const quietLogger = {
-  trace: () => {},
-  debug: () => {},
-  info: () => {},
-  warn: (message: string) => console.warn(message),
-  error: (message: string) => console.error(message),
-  log: () => {},
-};

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { heartbeatWhileProgressing, type ProgressHeartbeat } from '../../src/activities/progress-heartbeat.js';
+import { heartbeatWhileProgressing, withHeartbeat, type ProgressHeartbeat } from '../../src/activities/progress-heartbeat.js';
 
 describe('heartbeatWhileProgressing', () => {
   let running: ProgressHeartbeat | undefined;
@@ -52,5 +52,37 @@ describe('heartbeatWhileProgressing', () => {
     running.stop();
     vi.advanceTimersByTime(200);
     expect(beats.length).toBe(3);
+  });
+});
+
+describe('withHeartbeat', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('heartbeats while the work runs and stops when it returns or throws', async () => {
+    const beats: unknown[] = [];
+    const target = { heartbeat: (details?: unknown) => void beats.push(details), info: {} };
+    const result = await withHeartbeat(target, { stallMs: 1_000, intervalMs: 20 }, async (beat) => {
+      beat.progressed('moving');
+      await vi.advanceTimersByTimeAsync(60);
+      return 'done';
+    });
+    expect(result).toBe('done');
+    expect(beats).toEqual(['moving', 'moving', 'moving']);
+    const failed = withHeartbeat(target, { stallMs: 1_000, intervalMs: 20 }, async () => {
+      await vi.advanceTimersByTimeAsync(20);
+      throw new Error('broken');
+    });
+    await expect(failed).rejects.toThrow('broken');
+    vi.advanceTimersByTime(200);
+    expect(beats.length).toBe(4);
+  });
+
+  it('never stops heartbeating on its own when the stall time is infinite', async () => {
+    let beats = 0;
+    const target = { heartbeat: () => void beats++, info: { heartbeatTimeoutMs: 20_000 } };
+    await withHeartbeat(target, { stallMs: Number.POSITIVE_INFINITY }, () => vi.advanceTimersByTimeAsync(600_000));
+    // Every two seconds for ten minutes, with no progress reported at all.
+    expect(beats).toBe(300);
   });
 });

@@ -1,4 +1,4 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type SchemaOptions, type Static } from '@sinclair/typebox';
 
 export const ErrorSchema = Type.Object(
   {
@@ -8,7 +8,6 @@ export const ErrorSchema = Type.Object(
   },
   { $id: 'Error' },
 );
-export type ErrorBody = Static<typeof ErrorSchema>;
 
 /** Answers only some routes give; the ones every route can give are added by the route-contract plugin. */
 export const conflictResponse = { 409: Type.Ref('Error') } as const;
@@ -26,3 +25,6 @@ export const PageOffsetSchema = Type.Integer({ minimum: 0, maximum: MAX_PAGE_OFF
 
 export const IdParamsSchema = Type.Object({ id: Type.String({ format: 'uuid' }) });
 export type IdParams = Static<typeof IdParamsSchema>;
+
+/** One of a fixed list of strings, the list kept where the rest of the code reads it too. */
+export const OneOf = <T extends string>(values: readonly T[], options?: SchemaOptions) => Type.Union(values.map((value) => Type.Literal(value)), options);

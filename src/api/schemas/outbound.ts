@@ -1,7 +1,9 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { OUTBOUND_FILE_MODES, SYNC_MODES } from '../../shared/outbound-sync.js';
+import { OneOf } from './common.js';
 import { StorableText } from './text.js';
 
-const FileMode = Type.Union([Type.Literal('100644'), Type.Literal('100755'), Type.Literal('120000')], { description: '100644 file, 100755 executable, 120000 symbolic link (content is the target); default: the mode the path has, else 100644' });
+const FileMode = OneOf(OUTBOUND_FILE_MODES, { description: '100644 file, 100755 executable, 120000 symbolic link (content is the target); default: the mode the path has, else 100644' });
 
 /** One change: new content for a path, or `delete: true`. Checked in detail by the route (400 naming the field). */
 export const OutboundChangeSchema = Type.Object({
@@ -15,7 +17,7 @@ export const OutboundChangeSchema = Type.Object({
 export const OutboundRequestSchema = Type.Object({
   message: StorableText({ minLength: 1, maxLength: 65_536, description: 'The commit message' }),
   changes: Type.Array(OutboundChangeSchema, { minItems: 1 }),
-  mode: Type.Optional(Type.Union([Type.Literal('direct_commit'), Type.Literal('protected_pr'), Type.Literal('hybrid')], { description: "Default: the project's syncMode" })),
+  mode: Type.Optional(OneOf(SYNC_MODES, { description: "Default: the project's syncMode" })),
   author: Type.Optional(Type.Object({ name: StorableText({ minLength: 1, maxLength: 255 }), email: StorableText({ minLength: 3, maxLength: 255 }) })),
 });
 export type OutboundRequestBody = Static<typeof OutboundRequestSchema>;

@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { MAX_GITHUB_ID, PageOffsetSchema } from './common.js';
+import { SYNC_MODES } from '../../shared/outbound-sync.js';
+import { MAX_GITHUB_ID, OneOf, PageOffsetSchema } from './common.js';
 import { MetadataCountsSchema } from './metadata.js';
 import { StorableText } from './text.js';
 
@@ -18,7 +19,7 @@ const BranchSchema = Type.String({
 // GitHub tokens are printable ASCII; anything else could never authenticate.
 const TokenSchema = Type.String({ minLength: 1, maxLength: 1000, pattern: '^[\\x21-\\x7e]+$', description: 'Personal access token (stored encrypted, never returned)' });
 const InstallationIdSchema = Type.Integer({ minimum: 1, maximum: MAX_GITHUB_ID, description: 'GitHub App installation id' });
-const SyncModeSchema = Type.Union([Type.Literal('direct_commit'), Type.Literal('protected_pr'), Type.Literal('hybrid')]);
+const SyncModeSchema = OneOf(SYNC_MODES);
 
 /** No file in an import is larger than the archive it comes in; 16 GiB is far past any real one. */
 const MAX_FILE_BYTES_SETTING = 16 * 1024 ** 3;

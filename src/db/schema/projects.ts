@@ -1,6 +1,6 @@
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+import type { SyncMode } from '../../shared/outbound-sync.js';
 
-export type SyncMode = 'direct_commit' | 'protected_pr' | 'hybrid';
 export type AuthKind = 'token' | 'app' | 'none';
 export type SyncStatus = 'idle' | 'pending' | 'syncing' | 'synced' | 'failed' | 'cancelled';
 

@@ -1,7 +1,7 @@
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
 import type { SyncProgress } from '../../shared/sync-status.js';
 
-export type OperationKind = 'initial' | 'incremental' | 'full_resync' | 'outbound' | 'verify';
+export type OperationKind = 'initial' | 'incremental' | 'outbound' | 'verify';
 export type OperationStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 
 /** The operations log: one row per sync, in either direction. */
