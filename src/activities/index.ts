@@ -1,4 +1,5 @@
 import type { ActivityDeps } from './deps.js';
+import { createFleetActivities } from './fleet-sync.js';
 import { createIncrementalSyncActivities } from './incremental-sync.js';
 import { createInitialSyncActivities } from './initial-sync.js';
 import { createMetadataSyncActivities } from './metadata-sync.js';
@@ -19,6 +20,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createVerifyActivities(deps),
     ...createWriterJobActivities(deps),
     ...createMetadataSyncActivities(deps),
+    ...createFleetActivities(deps),
   };
 }
 

@@ -7,6 +7,7 @@ import { depsPlugin } from './plugins/deps.js';
 import { errorHandlerPlugin } from './plugins/error-handler.js';
 import { metricsPlugin } from './plugins/metrics.js';
 import { routeContractPlugin } from './plugins/route-contract.js';
+import { fleetRoutes } from './routes/fleets.js';
 import { healthRoutes } from './routes/health.js';
 import { commitRoutes } from './routes/projects/commits.js';
 import { projectCrudRoutes } from './routes/projects/crud.js';
@@ -25,6 +26,7 @@ import { statusPageRoutes } from './routes/status-page.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { ErrorSchema } from './schemas/common.js';
 import { IssueSchema } from './schemas/metadata.js';
+import { FleetSchema } from './schemas/fleets.js';
 import { ProjectSchema } from './schemas/projects.js';
 import { PullSchema } from './schemas/pulls.js';
 import { OperationSchema } from './schemas/sync.js';
@@ -41,6 +43,7 @@ export async function registerApp(fastify: FastifyInstance, deps: ApiDeps): Prom
 
   fastify.addSchema(ErrorSchema);
   fastify.addSchema(ProjectSchema);
+  fastify.addSchema(FleetSchema);
   fastify.addSchema(OperationSchema);
   fastify.addSchema(IssueSchema);
   fastify.addSchema(PullSchema);
@@ -53,6 +56,7 @@ export async function registerApp(fastify: FastifyInstance, deps: ApiDeps): Prom
 
   await fastify.register(healthRoutes);
   await fastify.register(projectCrudRoutes);
+  await fastify.register(fleetRoutes);
   await fastify.register(syncRoutes);
   await fastify.register(operationRoutes);
   await fastify.register(fileRoutes);

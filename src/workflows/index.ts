@@ -4,3 +4,4 @@ export { outboundSync } from './outbound-sync.js';
 export { pollProjects } from './poll-projects.js';
 export { verifyProject } from './verify.js';
 export { metadataSync } from './metadata-sync.js';
+export { fleetSync } from './fleet-sync.js';

@@ -6,7 +6,7 @@ import { StorableText } from './text.js';
 
 // https://docs.github.com/en/get-started/learning-about-github/types-of-github-accounts — a user or
 // organisation login: alphanumerics and single hyphens, not at either end, at most 39 characters.
-const OwnerSchema = Type.String({ pattern: '^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$', description: 'GitHub user or organisation login' });
+export const OwnerSchema = Type.String({ pattern: '^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$', description: 'GitHub user or organisation login' });
 // Repository names: letters, digits, '.', '-', '_', at most 100 characters, never "." or "..".
 const RepoSchema = Type.String({ pattern: '^(?!\\.{1,2}$)[A-Za-z0-9._-]{1,100}$', description: 'GitHub repository name' });
 // A subset of git-check-ref-format that rejects everything GitHub would, and text PostgreSQL cannot store.
@@ -17,9 +17,9 @@ const BranchSchema = Type.String({
   description: 'Branch to follow; omitted follows the repository default branch',
 });
 // GitHub tokens are printable ASCII; anything else could never authenticate.
-const TokenSchema = Type.String({ minLength: 1, maxLength: 1000, pattern: '^[\\x21-\\x7e]+$', description: 'Personal access token (stored encrypted, never returned)' });
-const InstallationIdSchema = Type.Integer({ minimum: 1, maximum: MAX_GITHUB_ID, description: 'GitHub App installation id' });
-const SyncModeSchema = OneOf(SYNC_MODES);
+export const TokenSchema = Type.String({ minLength: 1, maxLength: 1000, pattern: '^[\\x21-\\x7e]+$', description: 'Personal access token (stored encrypted, never returned)' });
+export const InstallationIdSchema = Type.Integer({ minimum: 1, maximum: MAX_GITHUB_ID, description: 'GitHub App installation id' });
+export const SyncModeSchema = OneOf(SYNC_MODES);
 
 /** No file in an import is larger than the archive it comes in; 16 GiB is far past any real one. */
 const MAX_FILE_BYTES_SETTING = 16 * 1024 ** 3;

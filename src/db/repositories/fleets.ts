@@ -133,6 +133,17 @@ export function fleetsRepository(db: Db) {
         .execute();
     },
 
+    /** Marks a waiting project's import as asked for; false when something else got to it first. */
+    async markImportRequested(projectId: string): Promise<boolean> {
+      const result = await db.updateTable('projects').set({ sync_status: 'pending' }).where('id', '=', projectId).where('sync_status', '=', 'idle').executeTakeFirst();
+      return result.numUpdatedRows > 0n;
+    },
+
+    /** Puts a project back in the queue after its writer could not be asked. */
+    unmarkImportRequested(projectId: string): Promise<unknown> {
+      return db.updateTable('projects').set({ sync_status: 'idle' }).where('id', '=', projectId).where('sync_status', '=', 'pending').execute();
+    },
+
     async importing(fleetId: string): Promise<number> {
       const row = await db
         .selectFrom('projects')

@@ -1,5 +1,6 @@
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
-import type { FileFilter, MetadataSettings, SyncMode } from './projects.js';
+import type { SyncMode } from '../../shared/outbound-sync.js';
+import type { FileFilter, MetadataSettings } from './projects.js';
 
 /**
  * Where a fleet is: `listing` its repositories, `importing` them, `ready` once every project

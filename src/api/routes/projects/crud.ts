@@ -1,8 +1,8 @@
 import { Type } from '@sinclair/typebox';
-import { incrementalSyncWorkflowId, initialSyncWorkflowId } from '../../../shared/workflow-ids.js';
 import type { FastifyBaseLogger, FastifyPluginAsync } from 'fastify';
 import { createGitHubClients } from '../../../github/project-client.js';
-import { connectWebhook, disconnectWebhook } from './project-webhook.js';
+import { connectWebhook } from './project-webhook.js';
+import { unlinkProject } from './unlink-project.js';
 import { issuesRepository } from '../../../db/repositories/issues.js';
 import { DuplicateProjectError, projectsRepository, type ProjectChanges } from '../../../db/repositories/projects.js';
 import { httpError, notFound } from '../../http-error.js';
@@ -149,16 +149,7 @@ export const projectCrudRoutes: FastifyPluginAsync = async (fastify) => {
     { onRequest: fastify.authenticate, schema: { tags, security, summary: 'Unlink a project', params: IdParamsSchema, response: { 204: Type.Null() } } },
     async (request, reply) => {
       const project = await findOr404(request.caller.tenantId, request.params.id);
-      if (!(await projects.deleteForTenant(request.caller.tenantId, project.id))) throw notFound(`project ${request.params.id}`);
-      await disconnectWebhook(webhookDeps(request.log), project);
-      // A sync of a deleted project has nothing left to write to: stop it. Failing here means it
-      // had already finished (or never ran), which is what we want anyway.
-      for (const workflowId of [initialSyncWorkflowId(request.params.id), incrementalSyncWorkflowId(request.params.id)]) {
-        await fastify.deps.temporal.workflow
-          .getHandle(workflowId)
-          .cancel()
-          .catch(() => {});
-      }
+      if (!(await unlinkProject({ ...webhookDeps(request.log), temporal: fastify.deps.temporal }, project))) throw notFound(`project ${request.params.id}`);
       return reply.status(204).send();
     },
   );

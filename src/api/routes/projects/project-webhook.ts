@@ -6,7 +6,7 @@ import { projectsRepository, type Project } from '../../../db/repositories/proje
 import type { GitHubClients } from '../../../github/project-client.js';
 import { registerWebhook, unregisterWebhook, type WebhookRegistration } from '../../../github/register-webhook.js';
 
-interface WebhookDeps {
+export interface WebhookDeps {
   db: Db;
   secrets: SecretBox;
   config: Pick<Config, 'publicUrl' | 'poll'>;
