@@ -30,7 +30,7 @@ import { userShape } from './shapes/user.js';
 
 export const BAD_CREDENTIALS = 'https://docs.github.com/rest';
 /** Anonymous callers get 60 requests an hour. */
-const ANONYMOUS_LIMIT = 60;
+export const ANONYMOUS_LIMIT = 60;
 
 /** Shared state of one emulator instance; route handlers reach everything through it. */
 export class EmulatorCore {
@@ -80,6 +80,19 @@ export class EmulatorCore {
       throw new HttpError(401, result.message, { documentation_url: BAD_CREDENTIALS });
     }
     throw new HttpError(401, 'Bad credentials', { documentation_url: BAD_CREDENTIALS });
+  }
+
+  /**
+   * The rate-limit key a credential counts against: a key (`installation:<id>`, `pat:<token>`,
+   * `app:<id>`, `ip:<addr>`) as given, or a token resolved as a request carrying it would be, so
+   * every token of one installation names the installation's shared budget.
+   */
+  credentialKey(credential: string): string {
+    if (/^(installation|pat|app|ip):/.test(credential)) return credential;
+    if (this.tokens.get(credential)) return `pat:${credential}`;
+    const installationToken = this.apps.token(credential);
+    if (installationToken) return `installation:${installationToken.installationId}`;
+    throw new Error(`unknown credential ${credential.slice(0, 8)}…`);
   }
 
   rateLimitFor(identity: Identity): number {

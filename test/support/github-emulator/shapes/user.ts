@@ -3,7 +3,7 @@ import type { Urls } from './urls.js';
 
 /** GitHub's `simple-user` object for a login: https://docs.github.com/rest/users/users */
 export function userShape(urls: Urls, login: string, type: 'User' | 'Organization' | 'Bot' = 'User') {
-  const id = stableId(`user:${login.toLowerCase()}`);
+  const id = userId(login);
   const url = `${urls.api}/users/${login}`;
   return {
     login,
@@ -26,6 +26,11 @@ export function userShape(urls: Urls, login: string, type: 'User' | 'Organizatio
     user_view_type: 'public',
     site_admin: false,
   };
+}
+
+/** The stable numeric id of an account, the same wherever the login appears. */
+export function userId(login: string): number {
+  return stableId(`user:${login.toLowerCase()}`);
 }
 
 /** An opaque GraphQL-style node id; GitHub's are base64 of a type tag and the database id. */
