@@ -1,7 +1,7 @@
 import { App } from '@octokit/app';
 import { Octokit } from '@octokit/rest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { quiet, startHarness, startReceiver, type Harness } from './helpers.js';
+import { octokitFor, quiet, startHarness, startReceiver, type Harness } from './helpers.js';
 import { validateResponse, validateWebhook } from './openapi.js';
 
 interface Exchange {
@@ -197,6 +197,10 @@ describe('responses match GitHub’s OpenAPI description', () => {
       exchanges.push({ method: 'GET', template: `/repos/{owner}/{repo}/${kind}/{ref}`, status: res.status, body: (await res.text()) || undefined });
     }
 
+    // Organisation listings.
+    await h.emulator.repos.create('acme', 'forked', { fork: true, private: true });
+    await o.repos.listForOrg({ org: 'acme', type: 'sources', sort: 'full_name', per_page: 1 });
+    await octokitFor(h.emulator).repos.listForOrg({ org: 'acme' });
     const installationId = h.emulator.apps.install(appId, 'acme');
     const app = new App({ appId, privateKey: h.emulator.apps.privateKey(appId), Octokit: Octokit.defaults({ baseUrl: h.emulator.url, log: quiet }) });
     recorder(app.octokit);
@@ -209,6 +213,7 @@ describe('responses match GitHub’s OpenAPI description', () => {
     const installation = new Octokit({ baseUrl: h.emulator.url, auth: token.token, log: quiet });
     recorder(installation);
     await installation.request('GET /installation/repositories');
+    await installation.repos.listForOrg({ org: 'acme' });
   }, 60_000);
   afterAll(() => h.close());
 

@@ -23,6 +23,7 @@ import { issueRoutes } from './routes/issue-routes.js';
 import { pullRoutes } from './routes/pull-routes.js';
 import { releaseRoutes } from './routes/release-routes.js';
 import { reviewCommentRoutes } from './routes/review-comment-routes.js';
+import { orgRepositoryRoutes } from './routes/org-repository-routes.js';
 import { refRoutes } from './routes/ref-routes.js';
 import { repositoryRoutes } from './routes/repository-routes.js';
 import { treeRoutes } from './routes/tree-routes.js';
@@ -97,7 +98,7 @@ export async function startGitHubEmulator(options: EmulatorOptions): Promise<Git
   const ready = core;
 
   const api = new Router();
-  for (const register of [repositoryRoutes, branchRoutes, commitRoutes, compareRoute, refRoutes, treeRoutes, blobRoutes, gitCommitRoutes, archiveRoutes, issueCommentRoutes, issueRoutes, reviewCommentRoutes, pullRoutes, releaseRoutes, hookRoutes, appRoutes]) {
+  for (const register of [repositoryRoutes, orgRepositoryRoutes, branchRoutes, commitRoutes, compareRoute, refRoutes, treeRoutes, blobRoutes, gitCommitRoutes, archiveRoutes, issueCommentRoutes, issueRoutes, reviewCommentRoutes, pullRoutes, releaseRoutes, hookRoutes, appRoutes]) {
     register(api);
   }
   const codeload = new Router();

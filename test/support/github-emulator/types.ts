@@ -61,6 +61,8 @@ export interface RepoInfo {
   id: number;
   private: boolean;
   archived: boolean;
+  /** A fork of another repository (GitHub's `fork` flag; `type=sources` lists the others). */
+  fork: boolean;
   description: string | null;
   createdAt: string;
   /** token -> true: tokens allowed to see this repository when it is private. */

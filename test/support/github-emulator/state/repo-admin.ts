@@ -27,7 +27,8 @@ const ADMIN = 'emulator-admin';
 export class RepoAdmin {
   constructor(private readonly core: EmulatorCore) {}
 
-  async create(owner: string, name: string, options: { private?: boolean; defaultBranch?: string; description?: string } = {}): Promise<{ path: string; id: number }> {
+  /** Creates an empty repository; `fork: true` flags it as a fork, as GitHub lists forks. */
+  async create(owner: string, name: string, options: { private?: boolean; defaultBranch?: string; description?: string; fork?: boolean } = {}): Promise<{ path: string; id: number }> {
     const handle = await this.core.store.create(owner, name, options);
     return { path: handle.gitDir, id: handle.info.id };
   }

@@ -52,7 +52,7 @@ export class RepoStore {
     return handles;
   }
 
-  async create(owner: string, name: string, options: { private?: boolean; defaultBranch?: string; description?: string }): Promise<RepoHandle> {
+  async create(owner: string, name: string, options: { private?: boolean; defaultBranch?: string; description?: string; fork?: boolean }): Promise<RepoHandle> {
     const gitDir = join(this.root, owner, `${name}.git`);
     if (existsSync(gitDir)) throw new Error(`repository ${owner}/${name} already exists`);
     await mkdir(gitDir, { recursive: true });
@@ -60,6 +60,7 @@ export class RepoStore {
     const handle = await this.load(owner, name);
     handle.info.private = options.private ?? false;
     handle.info.description = options.description ?? null;
+    handle.info.fork = options.fork ?? false;
     await this.save(handle);
     return handle;
   }
@@ -126,6 +127,7 @@ export class RepoStore {
       id: stableId(`repo:${key}`),
       private: false,
       archived: false,
+      fork: false,
       description: null,
       createdAt: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
       grants: [],
