@@ -19,6 +19,9 @@ export interface AppOptions {
   /** PEM private key (PKCS#1 or PKCS#8). Generated when absent; read it back from `apps.privateKey(appId)`. */
   privateKey?: string;
   slug?: string;
+  /** The App's webhook URL: installation events (and events of installed repositories) are delivered there. */
+  webhookUrl?: string;
+  webhookSecret?: string;
 }
 
 export interface EmulatorOptions {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rmdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { runGit } from '../git/run-git.js';
 import type { RepoInfo } from '../types.js';
@@ -63,6 +63,14 @@ export class RepoStore {
     handle.info.fork = options.fork ?? false;
     await this.save(handle);
     return handle;
+  }
+
+  /** Deletes a repository for good: its directory goes, and its name may be taken again. */
+  async remove(handle: RepoHandle): Promise<void> {
+    const key = `${handle.owner}/${handle.name}`.toLowerCase();
+    await rm(handle.gitDir, { recursive: true, force: true });
+    this.cache.delete(key);
+    for (const [former, moved] of this.formerNames) if (moved === handle) this.formerNames.delete(former);
   }
 
   async save(handle: RepoHandle): Promise<void> {
