@@ -24,13 +24,16 @@ import {
   type RepositoryChanges,
 } from './webhooks/build-payloads.js';
 import { WebhookDeliveries } from './webhooks/webhook-deliveries.js';
+import { deliverInstallationChange, installedApps, sendToApps } from './webhooks/app-events.js';
 import { hookShape } from './shapes/hook.js';
 import { webhookRepositoryShape } from './shapes/repository.js';
 import { userShape } from './shapes/user.js';
 
 export const BAD_CREDENTIALS = 'https://docs.github.com/rest';
+/** A suspended installation's tokens, and new ones, are refused with 403 and this message. */
+export const SUSPENDED = 'This installation has been suspended';
 /** Anonymous callers get 60 requests an hour. */
-const ANONYMOUS_LIMIT = 60;
+export const ANONYMOUS_LIMIT = 60;
 
 /** Shared state of one emulator instance; route handlers reach everything through it. */
 export class EmulatorCore {
@@ -43,6 +46,8 @@ export class EmulatorCore {
   readonly archiveLinks = new Map<string, { repo: string; expires: number }>();
   /** Where served repositories' post-receive hooks report pushes. */
   notifyUrl = '';
+  /** The App webhook deliveries of installation changes, one after another. */
+  private installationEvents: Promise<void> = Promise.resolve();
 
   constructor(
     readonly store: RepoStore,
@@ -50,7 +55,16 @@ export class EmulatorCore {
     readonly apps: AppAdmin,
     readonly limits: EmulatorLimits,
     readonly secret: string,
-  ) {}
+  ) {
+    // The installation is copied as it stands at the change (a later suspension must not silence
+    // an earlier event), and deliveries leave in the order the changes were made.
+    apps.onChange = (change) => {
+      const snapshot = { ...change, installation: { ...change.installation } };
+      const next = this.installationEvents.then(() => deliverInstallationChange(this, snapshot));
+      this.installationEvents = next.catch(() => undefined);
+      this.webhooks.queue(next);
+    };
+  }
 
   /** Turns the Authorization header into an identity, or a 401 exactly like GitHub's. */
   identify(req: IncomingMessage): Identity {
@@ -62,6 +76,7 @@ export class EmulatorCore {
     const installationToken = this.apps.token(token);
     if (installationToken) {
       const installation = this.apps.installation(installationToken.installationId);
+      if (installation?.suspendedAt) throw new HttpError(403, SUSPENDED, { documentation_url: BAD_CREDENTIALS });
       if (installation) {
         return {
           kind: 'installation',
@@ -80,6 +95,19 @@ export class EmulatorCore {
       throw new HttpError(401, result.message, { documentation_url: BAD_CREDENTIALS });
     }
     throw new HttpError(401, 'Bad credentials', { documentation_url: BAD_CREDENTIALS });
+  }
+
+  /**
+   * The rate-limit key a credential counts against: a key (`installation:<id>`, `pat:<token>`,
+   * `app:<id>`, `ip:<addr>`) as given, or a token resolved as a request carrying it would be, so
+   * every token of one installation names the installation's shared budget.
+   */
+  credentialKey(credential: string): string {
+    if (/^(installation|pat|app|ip):/.test(credential)) return credential;
+    if (this.tokens.get(credential)) return `pat:${credential}`;
+    const installationToken = this.apps.token(credential);
+    if (installationToken) return `installation:${installationToken.installationId}`;
+    throw new Error(`unknown credential ${credential.slice(0, 8)}…`);
   }
 
   rateLimitFor(identity: Identity): number {
@@ -196,9 +224,11 @@ export class EmulatorCore {
    */
   async repositoryChanged(handle: RepoHandle, action: RepositoryAction, changes: RepositoryChanges | undefined, actor: string): Promise<void> {
     const hooks = this.hooksFor(handle, 'repository');
-    if (hooks.length === 0) return;
+    const apps = installedApps(this, handle, 'repository');
+    if (hooks.length === 0 && apps.length === 0) return;
     const payload = repositoryPayload({ urls: this.urls, handle, facts: await this.facts(handle), actor }, action, changes);
     for (const hook of hooks) void this.deliver(handle, hook.id, 'repository', payload);
+    sendToApps(this, apps, 'repository', payload);
   }
 
   /**
@@ -251,7 +281,8 @@ export class EmulatorCore {
   }
 
   private installationCovers(identity: Extract<Identity, { kind: 'installation' }>, handle: RepoHandle): boolean {
-    return covers({ id: identity.installationId, appId: identity.appId, account: identity.account, repositories: identity.repositories, createdAt: '' }, handle.owner, handle.name);
+    const installation = this.apps.installation(identity.installationId);
+    return installation !== null && covers(installation, handle.owner, handle.name);
   }
 }
 
