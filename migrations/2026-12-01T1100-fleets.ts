@@ -18,6 +18,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('archived', 'boolean', (c) => c.notNull().defaultTo(false))
     .addColumn('project_defaults', 'jsonb', (c) => c.notNull().defaultTo(sql`'{}'::jsonb`))
     .addColumn('max_concurrent_imports', 'integer', (c) => c.notNull().defaultTo(4))
+    .addColumn('on_repository_removed', 'text', (c) => c.notNull().defaultTo('keep').check(sql`on_repository_removed in ('keep', 'remove')`))
     .addColumn('status', 'text', (c) => c.notNull().defaultTo('listing'))
     .addColumn('status_reason', 'text')
     .addColumn('repositories_listed', 'integer', (c) => c.notNull().defaultTo(0))

@@ -14,6 +14,7 @@ export function presentFleet(fleet: Fleet, counts: FleetCounts, now = Date.now()
     forks: fleet.forks,
     archived: fleet.archived,
     maxConcurrentImports: fleet.max_concurrent_imports,
+    onRepositoryRemoved: fleet.on_repository_removed,
     status: fleet.status,
     statusReason: fleet.status_reason,
     repositoriesListed: fleet.repositories_listed,

@@ -93,6 +93,7 @@ export const fleetRoutes: FastifyPluginAsync = async (fastify) => {
         archived: body.archived ?? false,
         project_defaults: JSON.stringify({ ...(body.syncMode ? { syncMode: body.syncMode } : {}), ...(body.filter ? { filter: body.filter } : {}), ...(body.metadata ? { metadata: body.metadata } : {}) }),
         max_concurrent_imports: body.maxConcurrentImports ?? 4,
+        on_repository_removed: body.onRepositoryRemoved ?? 'keep',
       });
       request.log.info({ fleetId: fleet.id, installationId: fleet.installation_id, org: fleet.org, adopted, empty }, 'fleet linked');
       if (empty) {

@@ -1,6 +1,10 @@
 import { Type } from '@sinclair/typebox';
 import { sql } from 'kysely';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyBaseLogger, FastifyPluginAsync } from 'fastify';
+import { fleetsRepository } from '../../db/repositories/fleets.js';
+import { startFleetSync, stopFleetSync } from '../../temporal/fleet-sync.js';
+import { installationChangeFor, type InstallationChange } from '../../webhooks/installation-events.js';
+import { unlinkProject } from './projects/unlink-project.js';
 import { projectsRepository, type Project } from '../../db/repositories/projects.js';
 import { createGitHubClients } from '../../github/project-client.js';
 import { webhookDeliveriesRepository } from '../../db/repositories/webhook-deliveries.js';
@@ -28,10 +32,12 @@ export const webhookRoutes: FastifyPluginAsync = async (fastify) => {
   const projects = projectsRepository(db);
   const deliveries = webhookDeliveriesRepository(db);
   const operations = syncOperationsRepository(db);
+  const clients = createGitHubClients({ config: config.github, secrets });
+  const fleets = fleetsRepository(db);
   // Signalling Temporal costs far more than acknowledging: it happens after the answer, coalesced.
   const dispatcher = startSyncRequestDispatcher({ db, temporal: fastify.deps.temporal, config, log: fastify.log });
   // Repository state events are applied by re-reading the repository from GitHub, after the answer.
-  const refresher = startRepositoryStateRefresher({ db, github: createGitHubClients({ config: config.github, secrets }), log: fastify.log, onFollow: () => dispatcher.kick() });
+  const refresher = startRepositoryStateRefresher({ db, github: clients, log: fastify.log, onFollow: () => dispatcher.kick() });
   // Pushed branches are moved in the stored refs after the answer, a short window's pushes at once.
   const branchMoves = startBranchMoveWriter({ db, log: fastify.log, reconcile: (projectId) => requestMetadataSync(fastify.deps.temporal, config, projectId, REF_PHASES) });
   fastify.addHook('onClose', async () => {
@@ -70,7 +76,9 @@ export const webhookRoutes: FastifyPluginAsync = async (fastify) => {
       const verified = appSecretValid ? linked : linked.filter((project) => projectSecretVerifies(project, raw, signature));
       if (!appSecretValid && verified.length === 0) throw httpError(401, 'unauthorized', 'the X-Hub-Signature-256 signature does not verify');
 
-      const outcome = await handle(event, payload, verified);
+      // Installation events name no repository: only the App's own secret can vouch for them.
+      const installation = appSecretValid ? installationChangeFor(event, payload) : null;
+      const outcome = installation ? fleetOutcome(installation, request.log) : await handle(event, payload, verified);
       // Recorded, then applied, outside a transaction: a transaction would hold the project row's
       // lock across both, and at 200 deliveries/s for a few projects that serialises every
       // request (measured: ack p50 55 ms → 2.3 s). An apply that fails after recording leaves the
@@ -92,6 +100,50 @@ export const webhookRoutes: FastifyPluginAsync = async (fastify) => {
    */
   function reconcileMetadata(projectId: string): void {
     requestMetadataSync(fastify.deps.temporal, config, projectId, REF_PHASES).catch((error: Error) => fastify.log.warn({ projectId, err: error.message }, 'could not start the metadata sync a webhook asked for'));
+  }
+
+  /**
+   * What an installation change does to the fleets following the installation: gained
+   * repositories (or permissions) list the fleet again; lost ones stop or unlink their projects
+   * as the fleet says; a suspended or deleted installation stops every project of its fleets
+   * with a status saying why, and unsuspending starts them again.
+   */
+  function fleetOutcome(change: InstallationChange, log: FastifyBaseLogger): { name: string; apply(): Promise<void> } {
+    return {
+      name: `installation-${change.kind}`,
+      apply: async () => {
+        for (const fleet of await fleets.findByInstallation(change.installationId)) {
+          if (fleet.status === 'deleted') continue;
+          switch (change.kind) {
+            case 'relist':
+              if (fleet.status !== 'suspended') await startFleetSync(fastify.deps.temporal, config, fleet.id);
+              break;
+            case 'repositories-removed': {
+              const lost = await fleets.projectsOf(fleet.id, change.repositories);
+              if (fleet.on_repository_removed === 'remove') {
+                for (const project of lost) await unlinkProject({ db, secrets, config, github: clients, log, temporal: fastify.deps.temporal }, project);
+              } else {
+                await fleets.setProjectsEnabled(fleet.id, { enabled: false, code: 'removed-from-installation', reason: `installation ${change.installationId} no longer grants this repository` }, lost.map((p) => p.id));
+              }
+              break;
+            }
+            case 'suspended':
+            case 'deleted': {
+              const reason = change.kind === 'suspended' ? `installation ${change.installationId} is suspended on GitHub` : `installation ${change.installationId} was removed from GitHub`;
+              await stopFleetSync(fastify.deps.temporal, fleet.id, reason);
+              await fleets.setStatus(fleet.id, change.kind, reason);
+              await fleets.setProjectsEnabled(fleet.id, { enabled: false, code: `installation-${change.kind}`, reason });
+              break;
+            }
+            case 'unsuspended':
+              await fleets.setProjectsEnabled(fleet.id, { enabled: true });
+              await fleets.setStatus(fleet.id, 'importing');
+              await startFleetSync(fastify.deps.temporal, config, fleet.id);
+              break;
+          }
+        }
+      },
+    };
   }
 
   function projectSecretVerifies(project: Project, raw: Buffer, signature: string): boolean {

@@ -21,6 +21,7 @@ export const CreateFleetSchema = Type.Object(
     filter: Type.Optional(FileFilterSchema),
     metadata: Type.Optional(MetadataSettingsSchema),
     maxConcurrentImports: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, default: 4, description: 'Most initial imports of the fleet running at once' })),
+    onRepositoryRemoved: Type.Optional(OneOf(['keep', 'remove'] as const, { default: 'keep', description: 'A repository the installation stops granting: keep stops its project and keeps its data; remove unlinks it' })),
   },
   {
     additionalProperties: false,
@@ -51,6 +52,7 @@ export const FleetSchema = Type.Object(
     forks: Type.Boolean(),
     archived: Type.Boolean(),
     maxConcurrentImports: Type.Integer(),
+    onRepositoryRemoved: OneOf(['keep', 'remove'] as const),
     status: OneOf(['listing', 'importing', 'ready', 'suspended', 'deleted', 'failed'] as const),
     statusReason: Type.Union([Type.String(), Type.Null()]),
     repositoriesListed: Type.Integer(),

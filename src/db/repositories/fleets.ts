@@ -109,13 +109,20 @@ export function fleetsRepository(db: Db) {
         .execute();
     },
 
-    /** Switches the fleet's projects on or off (a suspended installation pauses them all). */
-    setProjectsEnabled(fleetId: string, enabled: boolean, reason: string | null): Promise<unknown> {
-      return db
+    /**
+     * Stops projects of the fleet (all of them, or those of `projectIds`) with the code saying
+     * why, keeping their data; or starts the ones it stopped again.
+     */
+    setProjectsEnabled(fleetId: string, change: { enabled: true } | { enabled: false; code: string; reason: string }, projectIds?: string[]): Promise<unknown> {
+      if (projectIds?.length === 0) return Promise.resolve();
+      let query = db
         .updateTable('projects')
-        .set({ enabled, ...(enabled ? { sync_error_code: null, sync_error_message: null } : { sync_error_code: 'installation-suspended', sync_error_message: reason }) })
-        .where('fleet_id', '=', fleetId)
-        .execute();
+        .set(change.enabled ? { enabled: true, sync_error_code: null, sync_error_message: null } : { enabled: false, sync_error_code: change.code, sync_error_message: change.reason })
+        .where('fleet_id', '=', fleetId);
+      if (projectIds) query = query.where('id', 'in', projectIds);
+      // Starting again touches only what a fleet event stopped, never a project stopped by hand.
+      if (change.enabled) query = query.where('sync_error_code', 'in', ['installation-suspended', 'installation-deleted']);
+      return query.execute();
     },
 
     /** Projects of the fleet never imported and not being imported, oldest link first. */

@@ -37,6 +37,8 @@ export interface FleetsTable {
   project_defaults: JSONColumnType<FleetProjectDefaults, string | undefined, string>;
   /** At most this many of the fleet's initial imports run at once. */
   max_concurrent_imports: Generated<number>;
+  /** A repository the installation loses: `keep` stops its project and keeps its data, `remove` unlinks it. */
+  on_repository_removed: Generated<'keep' | 'remove'>;
   status: Generated<FleetStatus>;
   /** Why the fleet is suspended, deleted or failed. */
   status_reason: string | null;
