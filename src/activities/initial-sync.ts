@@ -1,6 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { sql } from 'kysely';
 import type { Db } from '../db/connection.js';
+import { projectSyncStateRepository } from '../db/repositories/project-sync-state.js';
 import { projectsRepository, type Project } from '../db/repositories/projects.js';
 import { snapshotsRepository } from '../db/repositories/snapshots.js';
 import { syncOperationsRepository } from '../db/repositories/sync-operations.js';
@@ -38,6 +39,7 @@ export function createInitialSyncActivities(deps: ActivityDeps) {
   const projects = projectsRepository(db);
   const operations = syncOperationsRepository(db);
   const snapshots = snapshotsRepository(db);
+  const syncState = projectSyncStateRepository(db);
 
   async function loadProject(projectId: string): Promise<Project> {
     const project = await withDatabase(() => projects.findById(projectId));
@@ -64,11 +66,7 @@ export function createInitialSyncActivities(deps: ActivityDeps) {
       await loadProject(projectId);
       return withDatabase(async () => {
         const operation = await operations.open({ id: operationId, projectId, kind, direction: 'inbound', workflowId, runId });
-        await db
-          .updateTable('projects')
-          .set({ sync_status: 'syncing', sync_started_at: operation.started_at, sync_completed_at: null, sync_error_code: null, sync_error_message: null })
-          .where('id', '=', projectId)
-          .execute();
+        await syncState.markSyncing(projectId, operation.started_at);
         return { operationId: operation.id };
       });
     },
@@ -171,11 +169,7 @@ export function createInitialSyncActivities(deps: ActivityDeps) {
     async completeEmptySync({ projectId, operationId }: { projectId: string; operationId: string }): Promise<InitialSyncResult> {
       await withDatabase(() =>
         db.transaction().execute(async (trx) => {
-          await trx
-            .updateTable('projects')
-            .set({ current_snapshot_id: null, last_synced_sha: null, sync_status: 'synced', sync_completed_at: sql<Date>`now()`, sync_error_code: null, sync_error_message: null, sync_failures: 0 })
-            .where('id', '=', projectId)
-            .execute();
+          await projectSyncStateRepository(trx).markSynced(projectId, { snapshotId: null, commitSha: null });
           await syncOperationsRepository(trx).finish(operationId, { status: 'succeeded', metadata: JSON.stringify({ empty: true, message: 'the repository has no commits yet' }) });
         }),
       );
@@ -189,17 +183,7 @@ export function createInitialSyncActivities(deps: ActivityDeps) {
     async failSync({ projectId, operationId, code, message }: { projectId: string; operationId: string | null; code: SyncErrorCode; message: string }): Promise<void> {
       const status = endedStatus(code);
       await withDatabase(async () => {
-        await db
-          .updateTable('projects')
-          .set({
-            sync_status: status,
-            sync_error_code: code,
-            sync_error_message: message,
-            sync_completed_at: sql<Date>`now()`,
-            sync_failures: status === 'cancelled' ? sql<number>`sync_failures` : sql<number>`sync_failures + 1`,
-          })
-          .where('id', '=', projectId)
-          .execute();
+        await syncState.markEnded(projectId, { status, code, message });
         if (operationId) await operations.finish(operationId, { status, error_code: code, error_message: message });
       });
     },

@@ -51,7 +51,7 @@ export async function moveSnapshotToOutboundCommit(db: Db, projectId: string, la
           warning: change.warning,
         })),
     );
-    await makeSnapshotCurrent(trx, { projectId, snapshotId: snapshot.id, commitSha: landed.commitSha, project: { last_remote_sha: landed.commitSha } });
+    await makeSnapshotCurrent(trx, { projectId, snapshotId: snapshot.id, commitSha: landed.commitSha, lastRemoteSha: landed.commitSha });
     return true;
   });
 }
