@@ -50,8 +50,9 @@ export async function makeSnapshotCurrent(
   trx: Db,
   target: { projectId: string; snapshotId: string; commitSha: string; lastRemoteSha?: string },
 ): Promise<{ files: number; bytes: number; skipped: number }> {
-  const totals = await snapshotsRepository(trx).totals(target.snapshotId);
-  await trx.updateTable('snapshots').set({ complete: true, file_count: totals.files, total_bytes: totals.bytes }).where('id', '=', target.snapshotId).execute();
+  const snapshots = snapshotsRepository(trx);
+  const totals = await snapshots.totals(target.snapshotId);
+  await snapshots.seal(target.snapshotId, totals);
   const { projectId, snapshotId, commitSha, lastRemoteSha } = target;
   await projectSyncStateRepository(trx).markSynced(projectId, { snapshotId, commitSha, ...(lastRemoteSha !== undefined ? { lastRemoteSha } : {}) });
   return totals;

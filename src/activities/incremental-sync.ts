@@ -90,7 +90,7 @@ export function createIncrementalSyncActivities(deps: ActivityDeps) {
       try {
         const tree = await readRecursiveTree(client.octokit, owner, repo, treeSha);
         beat.progressed();
-        const previous = await withDatabase(() => db.selectFrom('snapshot_files').select(['path', 'sha', 'mode']).where('snapshot_id', '=', current.id).execute());
+        const previous = await withDatabase(() => snapshots.entries(current.id));
         const change = diffTree(previous, tree);
         const snapshot = await withDatabase(() => snapshots.openForCommit(projectId, commitSha, treeSha, filter));
         const carried = await withDatabase(() => carryOverUnchanged(db, { from: current, to: snapshot.id, paths: change.unchanged, filter: project.filter }));

@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { Db } from '../db/connection.js';
 import type { OutboundChange } from '../db/repositories/outbound-changes.js';
 import { snapshotsRepository } from '../db/repositories/snapshots.js';
@@ -30,10 +29,7 @@ export async function moveSnapshotToOutboundCommit(db: Db, projectId: string, la
     const snapshot = await snapshots.openForCommit(projectId, landed.commitSha, landed.treeSha, current.filter_key);
     // The rows carry over with the filter they were classified under; a sync re-applies a newer one.
     const changed = changes.map((change) => change.path);
-    await sql`insert into snapshot_files (snapshot_id, path, kind, mode, sha, size, is_text, editable, lfs_pointer, skip_reason, warning)
-              select ${snapshot.id}, path, kind, mode, sha, size, is_text, editable, lfs_pointer, skip_reason, warning
-              from snapshot_files where snapshot_id = ${current.id} and not (path = any(${changed}))
-              on conflict (snapshot_id, path) do nothing`.execute(trx);
+    await snapshots.copyFilesExcept(current.id, snapshot.id, changed);
     await snapshots.addFiles(
       changes
         .filter((change) => change.blob_sha !== null)

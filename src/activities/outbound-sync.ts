@@ -1,6 +1,7 @@
 import { CancelledFailure, Context } from '@temporalio/activity';
 import { outboundChangesRepository } from '../db/repositories/outbound-changes.js';
 import { projectsRepository, type Project } from '../db/repositories/projects.js';
+import { snapshotsRepository } from '../db/repositories/snapshots.js';
 import { syncOperationsRepository } from '../db/repositories/sync-operations.js';
 import { answered, createBlob, ensureOwnBranch, ensurePullRequest, isInHistory, moveBranch, writeTrees } from '../github/git-writes.js';
 import type { ProjectGitHub } from '../github/project-client.js';
@@ -50,6 +51,7 @@ export function createOutboundSyncActivities(deps: ActivityDeps) {
   const projects = projectsRepository(db);
   const operations = syncOperationsRepository(db);
   const outbound = outboundChangesRepository(db);
+  const snapshots = snapshotsRepository(db);
 
   async function loadProject(projectId: string): Promise<Project> {
     const project = await withDatabase(() => projects.findById(projectId));
@@ -65,22 +67,13 @@ export function createOutboundSyncActivities(deps: ActivityDeps) {
 
   /** The snapshot rows of the changed paths: the edit's base as our snapshot knew it. */
   async function snapshotEntries(snapshotId: string, paths: string[]): Promise<Map<string, TreeFact>> {
-    const entries = new Map<string, TreeFact>();
-    for (let start = 0; start < paths.length; start += 5000) {
-      const rows = await withDatabase(() => db.selectFrom('snapshot_files').select(['path', 'sha', 'mode']).where('snapshot_id', '=', snapshotId).where('path', 'in', paths.slice(start, start + 5000)).execute());
-      for (const row of rows) entries.set(row.path, { sha: row.sha, mode: row.mode });
-    }
-    return entries;
+    const rows = await withDatabase(() => snapshots.entriesAt(snapshotId, paths));
+    return new Map(rows.map((row) => [row.path, { sha: row.sha, mode: row.mode }]));
   }
 
   /** Which of the new contents GitHub already holds: any blob of the base snapshot (renames, reverts). */
-  async function knownOnGitHub(snapshotId: string, shas: string[]): Promise<Set<string>> {
-    const known = new Set<string>();
-    for (let start = 0; start < shas.length; start += 5000) {
-      const rows = await withDatabase(() => db.selectFrom('snapshot_files').select('sha').distinct().where('snapshot_id', '=', snapshotId).where('sha', 'in', shas.slice(start, start + 5000)).execute());
-      for (const row of rows) known.add(row.sha);
-    }
-    return known;
+  function knownOnGitHub(snapshotId: string, shas: string[]): Promise<Set<string>> {
+    return withDatabase(() => snapshots.blobsAmong(snapshotId, shas));
   }
 
   async function readContent(sha: string): Promise<Buffer> {
@@ -150,7 +143,7 @@ export function createOutboundSyncActivities(deps: ActivityDeps) {
           answered(repository?.default_branch, `read ${owner}/${repo}`);
           if (repository.archived) throw permanentFailure('invalid-input', `${owner}/${repo} is archived on GitHub, so it is read-only`);
           const branch = project.branch ?? repository.default_branch;
-          const baseSnapshot = await withDatabase(() => db.selectFrom('snapshots').select(['tree_sha']).where('id', '=', request.baseSnapshotId).executeTakeFirst());
+          const baseSnapshot = await withDatabase(() => snapshots.findById(request.baseSnapshotId));
           if (!baseSnapshot?.tree_sha) throw permanentFailure('not-found', `the snapshot the edit was based on (${request.baseSha.slice(0, 7)}) is gone`);
           const paths = changes.map((change) => change.path);
           const baseEntries = await snapshotEntries(request.baseSnapshotId, paths);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import { blobsRepository } from '../../../db/repositories/blobs.js';
 import { outboundChangesRepository } from '../../../db/repositories/outbound-changes.js';
+import { snapshotsRepository } from '../../../db/repositories/snapshots.js';
 import { syncOperationsRepository } from '../../../db/repositories/sync-operations.js';
 import type { OutboundRequest } from '../../../outbound/outbound-request.js';
 import { ChangeValidationError, validateChanges, type ValidChange } from '../../../outbound/validate-changes.js';
@@ -65,12 +66,8 @@ export const outboundRoutes: FastifyPluginAsync = async (fastify) => {
 
       // The edit's base: what our snapshot holds for these paths (deletions must exist; modes carry over).
       const snapshotId = project.current_snapshot_id;
-      const existing = new Map<string, string>();
-      const paths = changes.map((change) => change.path);
-      for (let start = 0; start < paths.length; start += 5000) {
-        const rows = await db.selectFrom('snapshot_files').select(['path', 'mode']).where('snapshot_id', '=', snapshotId).where('path', 'in', paths.slice(start, start + 5000)).execute();
-        for (const row of rows) existing.set(row.path, row.mode);
-      }
+      const base = await snapshotsRepository(db).entriesAt(snapshotId, changes.map((change) => change.path));
+      const existing = new Map(base.map((row) => [row.path, row.mode]));
       changes.forEach((change, index) => {
         if (change.delete && !existing.has(change.path)) throw httpError(400, 'bad-request', `changes[${index}].path: ${change.path} is not in the project's current snapshot, so it cannot be deleted`);
       });
