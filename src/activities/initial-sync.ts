@@ -1,5 +1,4 @@
 import { Context } from '@temporalio/activity';
-import { sql } from 'kysely';
 import type { Db } from '../db/connection.js';
 import { projectSyncStateRepository } from '../db/repositories/project-sync-state.js';
 import { projectsRepository, type Project } from '../db/repositories/projects.js';
@@ -55,10 +54,6 @@ export function createInitialSyncActivities(deps: ActivityDeps) {
     }
   }
 
-  async function addRequests(operationId: string, count: number): Promise<void> {
-    await withDatabase(() => db.updateTable('sync_operations').set({ api_requests: sql<number>`api_requests + ${count}` }).where('id', '=', operationId).execute());
-  }
-
   return {
     /** Opens the operation row and marks the project as syncing. Idempotent per workflow run. */
     async startSync({ projectId, kind, operationId }: { projectId: string; kind: 'initial' | 'incremental' | 'full_resync'; operationId: string }): Promise<{ operationId: string }> {
@@ -83,14 +78,12 @@ export function createInitialSyncActivities(deps: ActivityDeps) {
         const { data: repository } = await client.octokit.rest.repos.get({ owner, repo });
         const branch = project.branch ?? repository.default_branch;
         const head = await readBranchHead(client, owner, repo, branch, branch === repository.default_branch);
-        await withDatabase(() =>
-          db.updateTable('projects').set({ default_branch: repository.default_branch, last_remote_sha: head?.commitSha ?? null }).where('id', '=', projectId).execute(),
-        );
+        await withDatabase(() => projects.recordHead(projectId, { defaultBranch: repository.default_branch, lastRemoteSha: head?.commitSha ?? null }));
         return { owner, repo, branch, commitSha: head?.commitSha ?? null, treeSha: head?.treeSha ?? null };
       } catch (error) {
         throw githubFailure(error, `${owner}/${repo}`);
       } finally {
-        await addRequests(operationId, client.requests.count);
+        await withDatabase(() => operations.addRequests(operationId, client.requests.count));
       }
     },
 

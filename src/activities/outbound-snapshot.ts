@@ -1,5 +1,6 @@
 import type { Db } from '../db/connection.js';
 import type { OutboundChange } from '../db/repositories/outbound-changes.js';
+import { projectsRepository } from '../db/repositories/projects.js';
 import { snapshotsRepository } from '../db/repositories/snapshots.js';
 import { makeSnapshotCurrent } from './complete-snapshot.js';
 
@@ -18,10 +19,10 @@ export interface LandedCommit {
  */
 export async function moveSnapshotToOutboundCommit(db: Db, projectId: string, landed: LandedCommit, changes: OutboundChange[]): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
-    const project = await trx.selectFrom('projects').select(['current_snapshot_id']).where('id', '=', projectId).forUpdate().executeTakeFirst();
-    if (!project?.current_snapshot_id) return false;
+    const currentId = await projectsRepository(trx).lockCurrentSnapshot(projectId);
+    if (!currentId) return false;
     const snapshots = snapshotsRepository(trx);
-    const current = await snapshots.findById(project.current_snapshot_id);
+    const current = await snapshots.findById(currentId);
     if (!current) return false;
     if (current.commit_sha === landed.commitSha) return true;
     if (current.commit_sha !== landed.parentSha) return false;

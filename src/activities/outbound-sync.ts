@@ -102,13 +102,7 @@ export function createOutboundSyncActivities(deps: ActivityDeps) {
       const operation = await loadOperation(projectId, operationId);
       const { result, snapshotMoved } = operation.metadata as { result?: OutboundOutcome; snapshotMoved?: boolean };
       if (operation.status === 'succeeded' && result) return { finished: { operationId, outcome: result, snapshotMoved: snapshotMoved === true } };
-      await withDatabase(() =>
-        db
-          .updateTable('sync_operations')
-          .set({ status: 'running', workflow_id: execution?.workflowId ?? operation.workflow_id, run_id: execution?.runId ?? operation.run_id, error_code: null, error_message: null, completed_at: null })
-          .where('id', '=', operationId)
-          .execute(),
-      );
+      await withDatabase(() => operations.resume(operationId, { workflowId: execution?.workflowId ?? operation.workflow_id, runId: execution?.runId ?? operation.run_id }));
       return { finished: null };
     },
 
@@ -237,7 +231,7 @@ export function createOutboundSyncActivities(deps: ActivityDeps) {
           if (error instanceof CancelledFailure) throw error;
           throw githubFailure(error, `${owner}/${repo}`);
         } finally {
-          if (client) await withDatabase(() => outbound.addRequests(operationId, client!.requests.count)).catch(() => {});
+          if (client) await withDatabase(() => operations.addRequests(operationId, client!.requests.count)).catch(() => {});
         }
       }
 
@@ -268,7 +262,7 @@ export function createOutboundSyncActivities(deps: ActivityDeps) {
       }
       await withDatabase(() =>
         db.transaction().execute(async (trx) => {
-          await trx.updateTable('projects').set({ last_outbound_base_sha: outcome.parentSha }).where('id', '=', projectId).execute();
+          await projectsRepository(trx).recordOutboundBase(projectId, outcome.parentSha);
           await syncOperationsRepository(trx).finish(operationId, {
             status: 'succeeded',
             before_sha: outcome.parentSha,

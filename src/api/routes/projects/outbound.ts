@@ -96,25 +96,15 @@ export const outboundRoutes: FastifyPluginAsync = async (fastify) => {
         requestedAt: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
       };
       await db.transaction().execute(async (trx) => {
-        await trx
-          .insertInto('sync_operations')
-          .values({
-            id: operationId,
-            project_id: project.id,
-            kind: 'outbound',
-            direction: 'outbound',
-            status: 'pending',
-            workflow_id: workflowId,
-            run_id: null,
-            before_sha: project.last_synced_sha,
-            after_sha: null,
-            error_code: null,
-            error_message: null,
-            completed_at: null,
-            duration_ms: null,
-            metadata: JSON.stringify({ request: outbound, files: changes.length, warnings }),
-          })
-          .execute();
+        await syncOperationsRepository(trx).createPending({
+          id: operationId,
+          projectId: project.id,
+          kind: 'outbound',
+          direction: 'outbound',
+          workflowId,
+          beforeSha: project.last_synced_sha,
+          metadata: { request: outbound, files: changes.length, warnings },
+        });
         await outboundChangesRepository(trx).add(
           changes.map((change, position) =>
             change.delete
