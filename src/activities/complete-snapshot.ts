@@ -54,6 +54,6 @@ export async function makeSnapshotCurrent(
   const totals = await snapshots.totals(target.snapshotId);
   await snapshots.seal(target.snapshotId, totals);
   const { projectId, snapshotId, commitSha, lastRemoteSha } = target;
-  await projectSyncStateRepository(trx).markSynced(projectId, { snapshotId, commitSha, ...(lastRemoteSha !== undefined ? { lastRemoteSha } : {}) });
+  await projectSyncStateRepository(trx).markSynced(projectId, { snapshotId, commitSha, lastRemoteSha });
   return totals;
 }

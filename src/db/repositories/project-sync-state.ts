@@ -60,7 +60,7 @@ export function projectSyncStateRepository(db: Db) {
      * repository), and the failures in a row end. `lastRemoteSha` records the head as well when
      * the caller knows it (our own outbound commit).
      */
-    async markSynced(projectId: string, synced: { snapshotId: string | null; commitSha: string | null; lastRemoteSha?: string }): Promise<void> {
+    async markSynced(projectId: string, synced: { snapshotId: string | null; commitSha: string | null; lastRemoteSha?: string | undefined }): Promise<void> {
       await db
         .updateTable('projects')
         .set({
