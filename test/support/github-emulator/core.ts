@@ -33,7 +33,10 @@ export const BAD_CREDENTIALS = 'https://docs.github.com/rest';
 /** A suspended installation's tokens, and new ones, are refused with 403 and this message. */
 export const SUSPENDED = 'This installation has been suspended';
 /** Anonymous callers get 60 requests an hour. */
-export const ANONYMOUS_LIMIT = 60;
+const ANONYMOUS_LIMIT = 60;
+const INSTALLATION_REPOSITORIES_INCLUDED = 20;
+const INSTALLATION_PER_REPOSITORY = 50;
+const INSTALLATION_MAX_LIMIT = 12_500;
 
 /** Shared state of one emulator instance; route handlers reach everything through it. */
 export class EmulatorCore {
@@ -110,8 +113,19 @@ export class EmulatorCore {
     throw new Error(`unknown credential ${credential.slice(0, 8)}…`);
   }
 
-  rateLimitFor(identity: Identity): number {
-    return identity.kind === 'anonymous' ? ANONYMOUS_LIMIT : this.limits.rateLimit;
+  /**
+   * The hourly budget of a credential key when its window opens. An installation's grows with the
+   * repositories it covers: the authenticated budget, plus 50 for each repository past 20, up to
+   * 12,500 (GitHub adds 50 per organisation member past 20 too; the emulator has no members).
+   * https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#primary-rate-limit-for-github-app-installations
+   */
+  async rateLimitFor(key: string): Promise<number> {
+    if (key.startsWith('ip:')) return ANONYMOUS_LIMIT;
+    const base = this.limits.rateLimit;
+    const installation = key.startsWith('installation:') ? this.apps.installation(Number(key.slice('installation:'.length))) : null;
+    if (!installation) return base;
+    const covered = (await this.store.list()).filter((h) => covers(installation, h.owner, h.name)).length;
+    return Math.min(Math.max(base, INSTALLATION_MAX_LIMIT), base + INSTALLATION_PER_REPOSITORY * Math.max(0, covered - INSTALLATION_REPOSITORIES_INCLUDED));
   }
 
   canRead(identity: Identity, handle: RepoHandle): boolean {
