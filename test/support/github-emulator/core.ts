@@ -87,8 +87,6 @@ export class EmulatorCore {
           token,
           installationId: installation.id,
           appId: installation.appId,
-          account: installation.account,
-          repositories: installation.repositories,
         };
       }
     }
