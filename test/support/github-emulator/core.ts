@@ -212,21 +212,24 @@ export class EmulatorCore {
     await this.refsMoved(handle, [{ ref, before, after }], actor);
   }
 
-  /** Delivers `create`/`delete`/`push` events for ref updates, whatever moved the refs. */
+  /**
+   * Delivers `create`/`delete`/`push` events for ref updates, whatever moved the refs, to the
+   * repository's hooks and to the webhooks of Apps installed on it.
+   */
   async refsMoved(handle: RepoHandle, updates: RefUpdate[], actor: string): Promise<void> {
     if (updates.some((u) => u.before === ZERO_SHA)) await adoptDefaultBranch(handle);
-    if (!handle.info.hooks.some((h) => h.active)) return;
+    const apps = (event: string) => installedApps(this, handle, event);
+    if (!handle.info.hooks.some((h) => h.active) && ['create', 'delete', 'push'].every((event) => apps(event).length === 0)) return;
     const ctx: PayloadContext = { urls: this.urls, handle, facts: await this.facts(handle), actor };
-    const wants = (event: string) => this.hooksFor(handle, event);
+    const send = (event: string, payload: Record<string, unknown>) => {
+      for (const hook of this.hooksFor(handle, event)) void this.deliver(handle, hook.id, event, payload);
+      sendToApps(this, apps(event), event, payload);
+    };
     for (const update of updates) {
       if (!update.ref.startsWith('refs/heads/') && !update.ref.startsWith('refs/tags/')) continue;
-      if (update.before === ZERO_SHA) for (const hook of wants('create')) void this.deliver(handle, hook.id, 'create', createPayload(ctx, update.ref));
-      if (update.after === ZERO_SHA) for (const hook of wants('delete')) void this.deliver(handle, hook.id, 'delete', deletePayload(ctx, update.ref));
-      const push = wants('push');
-      if (push.length > 0) {
-        const payload = await pushPayload(ctx, update);
-        for (const hook of push) void this.deliver(handle, hook.id, 'push', payload);
-      }
+      if (update.before === ZERO_SHA) send('create', createPayload(ctx, update.ref));
+      if (update.after === ZERO_SHA) send('delete', deletePayload(ctx, update.ref));
+      if (this.hooksFor(handle, 'push').length > 0 || apps('push').length > 0) send('push', await pushPayload(ctx, update));
     }
   }
 
