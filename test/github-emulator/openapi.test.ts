@@ -1,7 +1,7 @@
 import { App } from '@octokit/app';
 import { Octokit } from '@octokit/rest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { quiet, startHarness, startReceiver, type Harness } from './helpers.js';
+import { octokitFor, quiet, startHarness, startReceiver, type Harness } from './helpers.js';
 import { validateResponse, validateWebhook } from './openapi.js';
 
 interface Exchange {
@@ -197,6 +197,12 @@ describe('responses match GitHub’s OpenAPI description', () => {
       exchanges.push({ method: 'GET', template: `/repos/{owner}/{repo}/${kind}/{ref}`, status: res.status, body: (await res.text()) || undefined });
     }
 
+    // Organisation listings, and an App whose webhook hears its installations' changes.
+    await h.emulator.repos.create('acme', 'forked', { fork: true, private: true });
+    await o.repos.listForOrg({ org: 'acme', type: 'sources', sort: 'full_name', per_page: 1 });
+    await octokitFor(h.emulator).repos.listForOrg({ org: 'acme' });
+    const appReceiver = await startReceiver();
+    h.emulator.apps.setWebhook(appId, appReceiver.url, 'app secret');
     const installationId = h.emulator.apps.install(appId, 'acme');
     const app = new App({ appId, privateKey: h.emulator.apps.privateKey(appId), Octokit: Octokit.defaults({ baseUrl: h.emulator.url, log: quiet }) });
     recorder(app.octokit);
@@ -209,6 +215,21 @@ describe('responses match GitHub’s OpenAPI description', () => {
     const installation = new Octokit({ baseUrl: h.emulator.url, auth: token.token, log: quiet });
     recorder(installation);
     await installation.request('GET /installation/repositories');
+    await installation.request('GET /installation/repositories', { per_page: 1, page: 2 });
+    await installation.repos.listForOrg({ org: 'acme' });
+    await swallow(h.octokit.request('GET /installation/repositories'));
+    const selected = h.emulator.apps.install(appId, 'globex', ['globex/settings-renamed']);
+    h.emulator.apps.setRepositories(selected, 'all');
+    await h.emulator.repos.create('globex', 'created-later');
+    h.emulator.apps.setRepositories(selected, []);
+    await app.octokit.request('PUT /app/installations/{installation_id}/suspended', { installation_id: installationId });
+    await swallow(installation.request('GET /installation/repositories'));
+    await swallow(app.octokit.request('POST /app/installations/{installation_id}/access_tokens', { installation_id: installationId }));
+    await app.octokit.request('DELETE /app/installations/{installation_id}/suspended', { installation_id: installationId });
+    await swallow(app.octokit.request('PUT /app/installations/{installation_id}/suspended', { installation_id: 1 }));
+    h.emulator.apps.uninstall(selected);
+    await h.emulator.webhooks.settled();
+    await appReceiver.close();
   }, 60_000);
   afterAll(() => h.close());
 
@@ -230,9 +251,11 @@ describe('responses match GitHub’s OpenAPI description', () => {
   it('sends webhook payloads that match GitHub’s webhook schemas', () => {
     const deliveries = h.emulator.webhooks.list();
     const events = new Set(deliveries.map((d) => d.event));
-    for (const event of ['ping', 'push', 'create', 'delete', 'repository', 'issues', 'issue_comment', 'pull_request_review_comment', 'release']) expect(events).toContain(event);
-    const actions = new Set(deliveries.filter((d) => d.event === 'repository').map((d) => d.action));
-    expect([...actions].sort()).toEqual(['archived', 'edited', 'renamed', 'transferred', 'unarchived']);
+    for (const event of ['ping', 'push', 'create', 'delete', 'repository', 'issues', 'issue_comment', 'pull_request_review_comment', 'release', 'installation', 'installation_repositories']) expect(events).toContain(event);
+    const actions = (event: string) => [...new Set(deliveries.filter((d) => d.event === event).map((d) => d.action))].sort();
+    expect(actions('repository')).toEqual(['archived', 'created', 'edited', 'renamed', 'transferred', 'unarchived']);
+    expect(actions('installation')).toEqual(['created', 'deleted', 'suspend', 'unsuspend']);
+    expect(actions('installation_repositories')).toEqual(['added', 'removed']);
     const failures = deliveries
       .map((d) => ({ d, verdict: validateWebhook(d.event, d.payload) }))
       .filter(({ verdict }) => !verdict.ok)

@@ -24,13 +24,19 @@ import {
   type RepositoryChanges,
 } from './webhooks/build-payloads.js';
 import { WebhookDeliveries } from './webhooks/webhook-deliveries.js';
+import { deliverInstallationChange, installedApps, sendToApps } from './webhooks/app-events.js';
 import { hookShape } from './shapes/hook.js';
 import { webhookRepositoryShape } from './shapes/repository.js';
 import { userShape } from './shapes/user.js';
 
 export const BAD_CREDENTIALS = 'https://docs.github.com/rest';
+/** A suspended installation's tokens, and new ones, are refused with 403 and this message. */
+export const SUSPENDED = 'This installation has been suspended';
 /** Anonymous callers get 60 requests an hour. */
 const ANONYMOUS_LIMIT = 60;
+const INSTALLATION_REPOSITORIES_INCLUDED = 20;
+const INSTALLATION_PER_REPOSITORY = 50;
+const INSTALLATION_MAX_LIMIT = 12_500;
 
 /** Shared state of one emulator instance; route handlers reach everything through it. */
 export class EmulatorCore {
@@ -43,6 +49,8 @@ export class EmulatorCore {
   readonly archiveLinks = new Map<string, { repo: string; expires: number }>();
   /** Where served repositories' post-receive hooks report pushes. */
   notifyUrl = '';
+  /** The App webhook deliveries of installation changes, one after another. */
+  private installationEvents: Promise<void> = Promise.resolve();
 
   constructor(
     readonly store: RepoStore,
@@ -50,7 +58,16 @@ export class EmulatorCore {
     readonly apps: AppAdmin,
     readonly limits: EmulatorLimits,
     readonly secret: string,
-  ) {}
+  ) {
+    // The installation is copied as it stands at the change (a later suspension must not silence
+    // an earlier event), and deliveries leave in the order the changes were made.
+    apps.onChange = (change) => {
+      const snapshot = { ...change, installation: { ...change.installation } };
+      const next = this.installationEvents.then(() => deliverInstallationChange(this, snapshot));
+      this.installationEvents = next.catch(() => undefined);
+      this.webhooks.queue(next);
+    };
+  }
 
   /** Turns the Authorization header into an identity, or a 401 exactly like GitHub's. */
   identify(req: IncomingMessage): Identity {
@@ -62,6 +79,7 @@ export class EmulatorCore {
     const installationToken = this.apps.token(token);
     if (installationToken) {
       const installation = this.apps.installation(installationToken.installationId);
+      if (installation?.suspendedAt) throw new HttpError(403, SUSPENDED, { documentation_url: BAD_CREDENTIALS });
       if (installation) {
         return {
           kind: 'installation',
@@ -69,8 +87,6 @@ export class EmulatorCore {
           token,
           installationId: installation.id,
           appId: installation.appId,
-          account: installation.account,
-          repositories: installation.repositories,
         };
       }
     }
@@ -82,8 +98,32 @@ export class EmulatorCore {
     throw new HttpError(401, 'Bad credentials', { documentation_url: BAD_CREDENTIALS });
   }
 
-  rateLimitFor(identity: Identity): number {
-    return identity.kind === 'anonymous' ? ANONYMOUS_LIMIT : this.limits.rateLimit;
+  /**
+   * The rate-limit key a credential counts against: a key (`installation:<id>`, `pat:<token>`,
+   * `app:<id>`, `ip:<addr>`) as given, or a token resolved as a request carrying it would be, so
+   * every token of one installation names the installation's shared budget.
+   */
+  credentialKey(credential: string): string {
+    if (/^(installation|pat|app|ip):/.test(credential)) return credential;
+    if (this.tokens.get(credential)) return `pat:${credential}`;
+    const installationToken = this.apps.token(credential);
+    if (installationToken) return `installation:${installationToken.installationId}`;
+    throw new Error(`unknown credential ${credential.slice(0, 8)}…`);
+  }
+
+  /**
+   * The hourly budget of a credential key when its window opens. An installation's grows with the
+   * repositories it covers: the authenticated budget, plus 50 for each repository past 20, up to
+   * 12,500 (GitHub adds 50 per organisation member past 20 too; the emulator has no members).
+   * https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#primary-rate-limit-for-github-app-installations
+   */
+  async rateLimitFor(key: string): Promise<number> {
+    if (key.startsWith('ip:')) return ANONYMOUS_LIMIT;
+    const base = this.limits.rateLimit;
+    const installation = key.startsWith('installation:') ? this.apps.installation(Number(key.slice('installation:'.length))) : null;
+    if (!installation) return base;
+    const covered = (await this.store.list()).filter((h) => covers(installation, h.owner, h.name)).length;
+    return Math.min(Math.max(base, INSTALLATION_MAX_LIMIT), base + INSTALLATION_PER_REPOSITORY * Math.max(0, covered - INSTALLATION_REPOSITORIES_INCLUDED));
   }
 
   canRead(identity: Identity, handle: RepoHandle): boolean {
@@ -172,21 +212,24 @@ export class EmulatorCore {
     await this.refsMoved(handle, [{ ref, before, after }], actor);
   }
 
-  /** Delivers `create`/`delete`/`push` events for ref updates, whatever moved the refs. */
+  /**
+   * Delivers `create`/`delete`/`push` events for ref updates, whatever moved the refs, to the
+   * repository's hooks and to the webhooks of Apps installed on it.
+   */
   async refsMoved(handle: RepoHandle, updates: RefUpdate[], actor: string): Promise<void> {
     if (updates.some((u) => u.before === ZERO_SHA)) await adoptDefaultBranch(handle);
-    if (!handle.info.hooks.some((h) => h.active)) return;
+    const apps = (event: string) => installedApps(this, handle, event);
+    if (!handle.info.hooks.some((h) => h.active) && ['create', 'delete', 'push'].every((event) => apps(event).length === 0)) return;
     const ctx: PayloadContext = { urls: this.urls, handle, facts: await this.facts(handle), actor };
-    const wants = (event: string) => this.hooksFor(handle, event);
+    const send = (event: string, payload: Record<string, unknown>) => {
+      for (const hook of this.hooksFor(handle, event)) void this.deliver(handle, hook.id, event, payload);
+      sendToApps(this, apps(event), event, payload);
+    };
     for (const update of updates) {
       if (!update.ref.startsWith('refs/heads/') && !update.ref.startsWith('refs/tags/')) continue;
-      if (update.before === ZERO_SHA) for (const hook of wants('create')) void this.deliver(handle, hook.id, 'create', createPayload(ctx, update.ref));
-      if (update.after === ZERO_SHA) for (const hook of wants('delete')) void this.deliver(handle, hook.id, 'delete', deletePayload(ctx, update.ref));
-      const push = wants('push');
-      if (push.length > 0) {
-        const payload = await pushPayload(ctx, update);
-        for (const hook of push) void this.deliver(handle, hook.id, 'push', payload);
-      }
+      if (update.before === ZERO_SHA) send('create', createPayload(ctx, update.ref));
+      if (update.after === ZERO_SHA) send('delete', deletePayload(ctx, update.ref));
+      if (this.hooksFor(handle, 'push').length > 0 || apps('push').length > 0) send('push', await pushPayload(ctx, update));
     }
   }
 
@@ -196,9 +239,11 @@ export class EmulatorCore {
    */
   async repositoryChanged(handle: RepoHandle, action: RepositoryAction, changes: RepositoryChanges | undefined, actor: string): Promise<void> {
     const hooks = this.hooksFor(handle, 'repository');
-    if (hooks.length === 0) return;
+    const apps = installedApps(this, handle, 'repository');
+    if (hooks.length === 0 && apps.length === 0) return;
     const payload = repositoryPayload({ urls: this.urls, handle, facts: await this.facts(handle), actor }, action, changes);
     for (const hook of hooks) void this.deliver(handle, hook.id, 'repository', payload);
+    sendToApps(this, apps, 'repository', payload);
   }
 
   /**
@@ -251,7 +296,8 @@ export class EmulatorCore {
   }
 
   private installationCovers(identity: Extract<Identity, { kind: 'installation' }>, handle: RepoHandle): boolean {
-    return covers({ id: identity.installationId, appId: identity.appId, account: identity.account, repositories: identity.repositories, createdAt: '' }, handle.owner, handle.name);
+    const installation = this.apps.installation(identity.installationId);
+    return installation !== null && covers(installation, handle.owner, handle.name);
   }
 }
 

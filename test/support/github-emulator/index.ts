@@ -7,6 +7,7 @@ import { TokenStore } from './auth/token-store.js';
 import { adoptDefaultBranch, EmulatorCore } from './core.js';
 import { installServerHooks } from './git/install-server-hooks.js';
 import { createRequestHandler } from './http/handle-request.js';
+import type { RateState } from './http/rate-limiter.js';
 import { Router } from './http/router.js';
 import { handleInternal } from './internal-routes.js';
 import { appRoutes } from './routes/app-routes.js';
@@ -22,6 +23,7 @@ import { issueRoutes } from './routes/issue-routes.js';
 import { pullRoutes } from './routes/pull-routes.js';
 import { releaseRoutes } from './routes/release-routes.js';
 import { reviewCommentRoutes } from './routes/review-comment-routes.js';
+import { orgRepositoryRoutes } from './routes/org-repository-routes.js';
 import { refRoutes } from './routes/ref-routes.js';
 import { repositoryRoutes } from './routes/repository-routes.js';
 import { treeRoutes } from './routes/tree-routes.js';
@@ -34,6 +36,7 @@ export type { WebhookDelivery } from './webhooks/webhook-deliveries.js';
 export type { RepoAdmin } from './state/repo-admin.js';
 export type { FaultInjector } from './faults.js';
 export type { RequestLog } from './request-log.js';
+export type { RateState } from './http/rate-limiter.js';
 export type { WebhookDeliveries } from './webhooks/webhook-deliveries.js';
 export type { AppAdmin } from './auth/app-admin.js';
 
@@ -61,7 +64,17 @@ export interface GitHubEmulator {
   webhooks: EmulatorCore['webhooks'];
   apps: AppAdmin;
   tokens: { add(token: string, login?: string): void; revoke(token: string): void };
-  rateLimit: { exhaust(resetInSeconds?: number): void; reset(): void };
+  rateLimit: {
+    exhaust(resetInSeconds?: number): void;
+    reset(): void;
+    /**
+     * Gives one credential its own hourly budget: `installation:<id>` (shared by every token of
+     * the installation), `pat:<token>`, `ip:<addr>`, or a token, resolved to the key it counts against.
+     */
+    setLimit(credential: string, limit: number): void;
+    /** Where a credential's budget stands, as the `x-ratelimit-*` headers of its last answer showed it. */
+    state(credential: string): Promise<RateState>;
+  };
   close(): Promise<void>;
 }
 
@@ -85,7 +98,7 @@ export async function startGitHubEmulator(options: EmulatorOptions): Promise<Git
   const ready = core;
 
   const api = new Router();
-  for (const register of [repositoryRoutes, branchRoutes, commitRoutes, compareRoute, refRoutes, treeRoutes, blobRoutes, gitCommitRoutes, archiveRoutes, issueCommentRoutes, issueRoutes, reviewCommentRoutes, pullRoutes, releaseRoutes, hookRoutes, appRoutes]) {
+  for (const register of [repositoryRoutes, orgRepositoryRoutes, branchRoutes, commitRoutes, compareRoute, refRoutes, treeRoutes, blobRoutes, gitCommitRoutes, archiveRoutes, issueCommentRoutes, issueRoutes, reviewCommentRoutes, pullRoutes, releaseRoutes, hookRoutes, appRoutes]) {
     register(api);
   }
   const codeload = new Router();
@@ -120,7 +133,15 @@ export async function startGitHubEmulator(options: EmulatorOptions): Promise<Git
     webhooks: ready.webhooks,
     apps: ready.apps,
     tokens: { add: (token, login) => ready.tokens.add(token, login), revoke: (token) => ready.tokens.revoke(token) },
-    rateLimit: { exhaust: (resetInSeconds) => ready.rate.exhaust(undefined, resetInSeconds), reset: () => ready.rate.reset() },
+    rateLimit: {
+      exhaust: (resetInSeconds) => ready.rate.exhaust(undefined, resetInSeconds),
+      reset: () => ready.rate.reset(),
+      setLimit: (credential, limit) => ready.rate.setLimit(ready.credentialKey(credential), limit),
+      state: async (credential) => {
+        const key = ready.credentialKey(credential);
+        return ready.rate.state(key, await ready.rateLimitFor(key));
+      },
+    },
     close: async () => {
       await ready.webhooks.settled();
       await Promise.all([stop(apiServer), stop(codeloadServer)]);

@@ -19,6 +19,9 @@ export interface AppOptions {
   /** PEM private key (PKCS#1 or PKCS#8). Generated when absent; read it back from `apps.privateKey(appId)`. */
   privateKey?: string;
   slug?: string;
+  /** The App's webhook URL: installation events (and events of installed repositories) are delivered there. */
+  webhookUrl?: string;
+  webhookSecret?: string;
 }
 
 export interface EmulatorOptions {
@@ -61,6 +64,8 @@ export interface RepoInfo {
   id: number;
   private: boolean;
   archived: boolean;
+  /** A fork of another repository (GitHub's `fork` flag; `type=sources` lists the others). */
+  fork: boolean;
   description: string | null;
   createdAt: string;
   /** token -> true: tokens allowed to see this repository when it is private. */

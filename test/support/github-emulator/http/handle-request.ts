@@ -7,6 +7,7 @@ import type { Context, Reply } from './context.js';
 import { HttpError } from './http-error.js';
 import { rateHeaders } from './rate-limiter.js';
 import { readJsonBody } from './read-body.js';
+import { userId } from '../shapes/user.js';
 import type { Router } from './router.js';
 import { COMMON_HEADERS, etagMatches, etagOf, serialise, writeReply, type ReplyCut } from './write-reply.js';
 
@@ -58,6 +59,7 @@ async function handle(core: EmulatorCore, router: Router, host: Host, req: Incom
   let cost = 0;
   let rateLimited = false;
   const rateKey = () => identity.key;
+  let limit = await core.rateLimitFor(identity.key);
 
   if (fault?.status !== undefined) {
     reply = faultReply(fault);
@@ -70,12 +72,12 @@ async function handle(core: EmulatorCore, router: Router, host: Host, req: Incom
       reply = { status: error.status, json: error.body() };
       return finish();
     }
-    const limit = core.rateLimitFor(identity);
+    limit = await core.rateLimitFor(identity.key);
     if (host === 'api' && core.rate.state(rateKey(), limit).remaining === 0) {
       rateLimited = true;
       reply = {
         status: 403,
-        json: { message: `API rate limit exceeded for ${describe(identity)}. (But here's the good news: Authenticated requests get a higher rate limit.)`, documentation_url: RATE_DOCS, status: '403' },
+        json: { message: rateLimitMessage(identity), documentation_url: RATE_DOCS, status: '403' },
       };
       return finish();
     }
@@ -124,7 +126,6 @@ async function handle(core: EmulatorCore, router: Router, host: Host, req: Incom
       }
     }
     if (host === 'api') {
-      const limit = core.rateLimitFor(identity);
       const state = cost > 0 ? core.rate.consume(rateKey(), limit) : core.rate.state(rateKey(), limit);
       Object.assign(headers, rateHeaders(state), fault?.headers ?? {});
       if (identity.kind === 'pat') Object.assign(headers, { 'x-oauth-scopes': 'repo, admin:repo_hook', 'x-accepted-oauth-scopes': 'repo' });
@@ -153,11 +154,17 @@ function faultReply(fault: FaultRule): Reply {
   return { status, json: fault.body };
 }
 
-function describe(identity: Identity): string {
-  if (identity.kind === 'anonymous') return identity.key.replace(/^ip:/, '');
-  if (identity.kind === 'pat') return `user ID ${identity.login}`;
-  if (identity.kind === 'installation') return `installation ID ${identity.installationId}`;
-  return `app ID ${identity.appId}`;
+/**
+ * GitHub names the exhausted budget: the caller's IP (with a hint to authenticate), the user's
+ * numeric id, or the installation whose tokens share it.
+ */
+function rateLimitMessage(identity: Identity): string {
+  if (identity.kind === 'anonymous') {
+    return `API rate limit exceeded for ${identity.key.replace(/^ip:/, '')}. (But here's the good news: Authenticated requests get a higher rate limit. Check out the documentation for more details.)`;
+  }
+  if (identity.kind === 'pat') return `API rate limit exceeded for user ID ${userId(identity.login)}.`;
+  if (identity.kind === 'installation') return `API rate limit exceeded for installation ID ${identity.installationId}.`;
+  return `API rate limit exceeded for app ID ${identity.appId}.`;
 }
 
 function requestId(): string {

@@ -7,13 +7,24 @@ export interface RateState {
 }
 
 /**
- * GitHub's primary rate limit: a fixed hourly window per token (per IP when anonymous).
+ * GitHub's primary rate limit: a fixed hourly window per credential — per token, per IP when
+ * anonymous, and one shared budget for every token of an App installation.
  * https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#primary-rate-limit-for-authenticated-users
  */
 export class RateLimiter {
   private readonly buckets = new Map<string, { limit: number; used: number; reset: number }>();
+  /** Budgets set for one credential, overriding the emulator-wide default. */
+  private readonly overrides = new Map<string, number>();
 
-  state(key: string, limit: number, now = Date.now()): RateState {
+  /** Gives one credential key (`installation:<id>`, `pat:<token>`, `ip:<addr>`) its own hourly budget. */
+  setLimit(key: string, limit: number): void {
+    this.overrides.set(key, limit);
+    const bucket = this.buckets.get(key);
+    if (bucket) bucket.limit = limit;
+  }
+
+  state(key: string, defaultLimit: number, now = Date.now()): RateState {
+    const limit = this.overrides.get(key) ?? defaultLimit;
     let bucket = this.buckets.get(key);
     if (!bucket || bucket.reset * 1000 <= now) {
       bucket = { limit, used: 0, reset: Math.floor(now / 1000) + 3600 };
@@ -39,6 +50,7 @@ export class RateLimiter {
     }
   }
 
+  /** Starts every window afresh; budgets set with `setLimit` stay. */
   reset(): void {
     this.buckets.clear();
   }

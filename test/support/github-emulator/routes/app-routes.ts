@@ -1,13 +1,20 @@
 import type { InstallationRecord } from '../auth/app-admin.js';
 import type { Context } from '../http/context.js';
+import { SUSPENDED } from '../core.js';
 import { HttpError } from '../http/http-error.js';
+import { paginate } from '../http/paginate.js';
 import type { Router } from '../http/router.js';
+import type { RepoHandle } from '../state/repo-store.js';
+import { APP_EVENTS, installationShape, PERMISSIONS } from '../shapes/installation.js';
 import { repositoryShape } from '../shapes/repository.js';
 import { userShape } from '../shapes/user.js';
-import type { Urls } from '../shapes/urls.js';
 
 const DOCS = 'https://docs.github.com/rest/apps/apps';
-const PERMISSIONS = { contents: 'write', metadata: 'read', pull_requests: 'write', administration: 'read' };
+/** Every emulated App belongs to the emulator's admin user. */
+const APP_OWNER = 'emulator-admin';
+const INSTALLATION_DOCS = 'https://docs.github.com/rest/apps/installations';
+/** What an installation token may do on a repository it covers (contents: write). */
+const INSTALLATION_PERMISSIONS = { admin: false, push: true, pull: true };
 
 /** The App side of authentication: https://docs.github.com/rest/apps/apps */
 export function appRoutes(router: Router): void {
@@ -22,7 +29,7 @@ export function appRoutes(router: Router): void {
         slug,
         node_id: `A_${appId}`,
         client_id: `Iv1.${appId}`,
-        owner: userShape(ctx.core.urls, 'emulator-admin'),
+        owner: userShape(ctx.core.urls, APP_OWNER),
         name: slug,
         description: 'GitHub App served by the reposync GitHub emulator',
         external_url: ctx.core.urls.web,
@@ -30,7 +37,7 @@ export function appRoutes(router: Router): void {
         created_at: now,
         updated_at: now,
         permissions: PERMISSIONS,
-        events: ['push', 'create', 'delete', 'pull_request', 'repository'],
+        events: APP_EVENTS,
         installations_count: ctx.core.apps.installationsOf(appId).length,
       },
     };
@@ -52,6 +59,7 @@ export function appRoutes(router: Router): void {
   router.add('POST', '/app/installations/{installation_id}/access_tokens', `${DOCS}#create-an-installation-access-token-for-an-app`, async (ctx: Context) => {
     const appId = requireApp(ctx);
     const installation = ownInstallation(ctx, appId);
+    if (installation.suspendedAt) throw new HttpError(403, SUSPENDED, { documentation_url: ctx.docs });
     const minted = ctx.core.apps.mintToken(installation.id);
     return {
       status: 201,
@@ -72,11 +80,26 @@ export function appRoutes(router: Router): void {
     return { status: 200, json: installationShape(ctx.core.urls, installation, ctx.core.apps.slug(appId)) };
   });
 
-  router.add('GET', '/installation/repositories', 'https://docs.github.com/rest/apps/installations#list-repositories-accessible-to-the-app-installation', async (ctx: Context) => {
+  // Suspending blocks the installation's tokens until the App owner lifts it.
+  router.add('PUT', '/app/installations/{installation_id}/suspended', `${DOCS}#suspend-an-app-installation`, async (ctx: Context) => {
+    // The App's owner is the one suspending it.
+    ctx.core.apps.suspend(ownInstallation(ctx, requireApp(ctx)).id, APP_OWNER);
+    return { status: 204 };
+  });
+
+  router.add('DELETE', '/app/installations/{installation_id}/suspended', `${DOCS}#unsuspend-an-app-installation`, async (ctx: Context) => {
+    ctx.core.apps.unsuspend(ownInstallation(ctx, requireApp(ctx)).id);
+    return { status: 204 };
+  });
+
+  // Lists what the installation covers now: every repository of the account, or the selected ones, by name.
+  router.add('GET', '/installation/repositories', `${INSTALLATION_DOCS}#list-repositories-accessible-to-the-app-installation`, async (ctx: Context) => {
     if (ctx.identity.kind !== 'installation') throw new HttpError(403, 'This endpoint can only be accessed with an installation token', { documentation_url: ctx.docs });
-    const handles = (await ctx.core.store.list()).filter((h) => ctx.core.canRead(ctx.identity, h));
-    const repositories = await Promise.all(handles.map(async (h) => repositoryShape(ctx.core.urls, h, await ctx.core.facts(h))));
-    return { status: 200, json: { total_count: repositories.length, repository_selection: ctx.identity.repositories === 'all' ? 'all' : 'selected', repositories } };
+    const installation = ctx.core.apps.installation(ctx.identity.installationId);
+    const covered = (await ctx.core.store.list()).filter((h) => ctx.core.canRead(ctx.identity, h)).sort(byFullName);
+    const { items, headers } = paginate(ctx, covered);
+    const repositories = await Promise.all(items.map(async (h) => repositoryShape(ctx.core.urls, h, await ctx.core.facts(h), INSTALLATION_PERMISSIONS)));
+    return { status: 200, headers, json: { total_count: covered.length, repository_selection: installation?.repositories === 'all' ? 'all' : 'selected', repositories } };
   });
 }
 
@@ -92,28 +115,6 @@ function ownInstallation(ctx: Context, appId: number): InstallationRecord {
   return installation;
 }
 
-/** GitHub's `installation` object: https://docs.github.com/rest/apps/apps#get-an-installation-for-the-authenticated-app */
-export function installationShape(urls: Urls, i: InstallationRecord, slug: string) {
-  const account = userShape(urls, i.account);
-  return {
-    id: i.id,
-    account,
-    repository_selection: i.repositories === 'all' ? 'all' : 'selected',
-    access_tokens_url: `${urls.api}/app/installations/${i.id}/access_tokens`,
-    repositories_url: `${urls.api}/installation/repositories`,
-    html_url: `${urls.web}/settings/installations/${i.id}`,
-    app_id: i.appId,
-    app_slug: slug,
-    target_id: account.id,
-    target_type: 'User',
-    permissions: PERMISSIONS,
-    events: ['push', 'create', 'delete', 'pull_request', 'repository'],
-    created_at: i.createdAt,
-    updated_at: i.createdAt,
-    single_file_name: null,
-    has_multiple_single_files: false,
-    single_file_paths: [],
-    suspended_by: null,
-    suspended_at: null,
-  };
+function byFullName(a: RepoHandle, b: RepoHandle): number {
+  return `${a.owner}/${a.name}`.toLowerCase().localeCompare(`${b.owner}/${b.name}`.toLowerCase());
 }

@@ -42,7 +42,7 @@ export function hookRoutes(router: Router): void {
       await ctx.core.store.save(handle);
     });
     // GitHub pings every new hook: https://docs.github.com/webhooks/webhook-events-and-payloads#ping
-    if (hook.active) void ctx.core.ping(handle, hook.id, ctx.core.actor(ctx.identity, handle));
+    if (hook.active) ctx.core.webhooks.queue(ctx.core.ping(handle, hook.id, ctx.core.actor(ctx.identity, handle)));
     const json = hookShape(ctx.core.urls, handle, hook);
     return { status: 201, json, headers: { location: json.url } };
   });
@@ -95,7 +95,7 @@ export function hookRoutes(router: Router): void {
   router.add('POST', '/repos/{owner}/{repo}/hooks/{hook_id}/pings', `${DOCS}#ping-a-repository-webhook`, async (ctx: Context) => {
     const handle = await ctx.core.repo(ctx, { write: true, admin: true });
     const hook = findHook(ctx, handle);
-    void ctx.core.ping(handle, hook.id, ctx.core.actor(ctx.identity, handle));
+    ctx.core.webhooks.queue(ctx.core.ping(handle, hook.id, ctx.core.actor(ctx.identity, handle)));
     return { status: 204 };
   });
 

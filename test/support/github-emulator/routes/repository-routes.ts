@@ -2,7 +2,7 @@ import { readRef } from '../git/list-refs.js';
 import type { Context } from '../http/context.js';
 import { HttpError, validationFailed } from '../http/http-error.js';
 import type { Router } from '../http/router.js';
-import { repositoryShape } from '../shapes/repository.js';
+import { callerPermissions, repositoryShape } from '../shapes/repository.js';
 import type { RepoHandle } from '../state/repo-store.js';
 import { isRepositoryName, updateRepository, type RepositoryUpdate } from '../state/update-repository.js';
 
@@ -30,10 +30,7 @@ export function repositoryRoutes(router: Router): void {
 }
 
 async function describe(ctx: Context, handle: RepoHandle) {
-  const facts = await ctx.core.facts(handle);
-  // `permissions` appears only for authenticated callers.
-  const permissions = ctx.identity.kind === 'anonymous' ? undefined : { admin: ctx.identity.kind === 'pat', push: ctx.identity.kind !== 'app', pull: true };
-  return repositoryShape(ctx.core.urls, handle, facts, permissions);
+  return repositoryShape(ctx.core.urls, handle, await ctx.core.facts(handle), callerPermissions(ctx.identity));
 }
 
 /** The request body as a `RepositoryUpdate`, or GitHub's 422 for a field it would reject. */

@@ -1,3 +1,4 @@
+import type { Identity } from '../auth/identity.js';
 import type { RepoHandle } from '../state/repo-store.js';
 import { nodeId, userShape } from './user.js';
 import { repoApiUrl, repoWebUrl, type Urls } from './urls.js';
@@ -27,7 +28,7 @@ export function repositoryShape(urls: Urls, handle: RepoHandle, facts: RepoFacts
     owner: userShape(urls, owner),
     html_url: web,
     description: info.description,
-    fork: false,
+    fork: info.fork,
     url: api,
     forks_url: `${api}/forks`,
     keys_url: `${api}/keys{/key_id}`,
@@ -103,6 +104,20 @@ export function repositoryShape(urls: Urls, handle: RepoHandle, facts: RepoFacts
     network_count: 0,
     subscribers_count: 0,
   };
+}
+
+/** `permissions` appears only for authenticated callers. */
+export function callerPermissions(identity: Identity): { admin: boolean; push: boolean; pull: boolean } | undefined {
+  return identity.kind === 'anonymous' ? undefined : { admin: identity.kind === 'pat', push: identity.kind !== 'app', pull: true };
+}
+
+/**
+ * GitHub's `minimal-repository` object, as repository lists give it: the full object without
+ * the network and subscriber counts. https://docs.github.com/rest/repos/repos#list-organization-repositories
+ */
+export function minimalRepositoryShape(urls: Urls, handle: RepoHandle, facts: RepoFacts, permissions?: { admin: boolean; push: boolean; pull: boolean }) {
+  const { network_count: _n, subscribers_count: _s, ...repo } = repositoryShape(urls, handle, facts, permissions);
+  return repo;
 }
 
 /**

@@ -3,8 +3,10 @@ import type { Urls } from './urls.js';
 
 /** GitHub's `simple-user` object for a login: https://docs.github.com/rest/users/users */
 export function userShape(urls: Urls, login: string, type: 'User' | 'Organization' | 'Bot' = 'User') {
-  const id = stableId(`user:${login.toLowerCase()}`);
-  const url = `${urls.api}/users/${login}`;
+  const id = userId(login);
+  // Bot logins (`app-slug[bot]`) are percent-encoded in URLs, as GitHub writes them.
+  const path = encodeURIComponent(login);
+  const url = `${urls.api}/users/${path}`;
   return {
     login,
     id,
@@ -12,7 +14,7 @@ export function userShape(urls: Urls, login: string, type: 'User' | 'Organizatio
     avatar_url: `${urls.web}/avatars/u/${id}?v=4`,
     gravatar_id: '',
     url,
-    html_url: `${urls.web}/${login}`,
+    html_url: `${urls.web}/${path}`,
     followers_url: `${url}/followers`,
     following_url: `${url}/following{/other_user}`,
     gists_url: `${url}/gists{/gist_id}`,
@@ -26,6 +28,11 @@ export function userShape(urls: Urls, login: string, type: 'User' | 'Organizatio
     user_view_type: 'public',
     site_admin: false,
   };
+}
+
+/** The stable numeric id of an account, the same wherever the login appears. */
+export function userId(login: string): number {
+  return stableId(`user:${login.toLowerCase()}`);
 }
 
 /** An opaque GraphQL-style node id; GitHub's are base64 of a type tag and the database id. */

@@ -9,6 +9,7 @@ import type { CommitOptions, CommitSpec, FileSpec } from '../types.js';
 import { ZERO_SHA } from '../webhooks/build-payloads.js';
 import { nextObjectId, stableId, type RepoHandle } from './repo-store.js';
 import { updateRepository } from './update-repository.js';
+import { deliverRepositoryGone } from '../webhooks/app-events.js';
 
 export interface CommitResult {
   sha: string;
@@ -27,9 +28,28 @@ const ADMIN = 'emulator-admin';
 export class RepoAdmin {
   constructor(private readonly core: EmulatorCore) {}
 
-  async create(owner: string, name: string, options: { private?: boolean; defaultBranch?: string; description?: string } = {}): Promise<{ path: string; id: number }> {
+  /**
+   * Creates an empty repository (`fork: true` flags it as a fork, as GitHub lists forks); Apps
+   * installed on the account for all repositories hear `repository` `created`.
+   */
+  async create(owner: string, name: string, options: { private?: boolean; defaultBranch?: string; description?: string; fork?: boolean } = {}): Promise<{ path: string; id: number }> {
     const handle = await this.core.store.create(owner, name, options);
+    await this.core.repositoryChanged(handle, 'created', undefined, ADMIN);
     return { path: handle.gitDir, id: handle.info.id };
+  }
+
+  /**
+   * Deletes a repository. GitHub sends `repository` `deleted` to neither repository hooks nor
+   * Apps (only to organization hooks, which the emulator has not); installations that had
+   * selected it drop it and hear `installation_repositories` `removed`.
+   */
+  async delete(owner: string, name: string): Promise<void> {
+    const handle = await this.get(owner, name);
+    await this.core.store.withLock(handle, async () => {
+      await this.core.store.remove(handle);
+      const installations = this.core.apps.repositoryDeleted(`${handle.owner}/${handle.name}`);
+      await deliverRepositoryGone(this.core, installations, handle);
+    });
   }
 
   /** The bare repository's directory, for `git push`/`git clone` straight at it. */

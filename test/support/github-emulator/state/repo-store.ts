@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rmdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { runGit } from '../git/run-git.js';
 import type { RepoInfo } from '../types.js';
@@ -52,7 +52,7 @@ export class RepoStore {
     return handles;
   }
 
-  async create(owner: string, name: string, options: { private?: boolean; defaultBranch?: string; description?: string }): Promise<RepoHandle> {
+  async create(owner: string, name: string, options: { private?: boolean; defaultBranch?: string; description?: string; fork?: boolean }): Promise<RepoHandle> {
     const gitDir = join(this.root, owner, `${name}.git`);
     if (existsSync(gitDir)) throw new Error(`repository ${owner}/${name} already exists`);
     await mkdir(gitDir, { recursive: true });
@@ -60,8 +60,17 @@ export class RepoStore {
     const handle = await this.load(owner, name);
     handle.info.private = options.private ?? false;
     handle.info.description = options.description ?? null;
+    handle.info.fork = options.fork ?? false;
     await this.save(handle);
     return handle;
+  }
+
+  /** Deletes a repository for good: its directory goes, and its name may be taken again. */
+  async remove(handle: RepoHandle): Promise<void> {
+    const key = `${handle.owner}/${handle.name}`.toLowerCase();
+    await rm(handle.gitDir, { recursive: true, force: true });
+    this.cache.delete(key);
+    for (const [former, moved] of this.formerNames) if (moved === handle) this.formerNames.delete(former);
   }
 
   async save(handle: RepoHandle): Promise<void> {
@@ -126,6 +135,7 @@ export class RepoStore {
       id: stableId(`repo:${key}`),
       private: false,
       archived: false,
+      fork: false,
       description: null,
       createdAt: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
       grants: [],

@@ -74,7 +74,7 @@ export function deletePayload(ctx: PayloadContext, ref: string) {
   };
 }
 
-export type RepositoryAction = 'archived' | 'unarchived' | 'edited' | 'renamed' | 'transferred';
+export type RepositoryAction = 'created' | 'archived' | 'unarchived' | 'edited' | 'renamed' | 'transferred';
 
 /** What a `repository` event says changed; `from` holds the value before the change. */
 export interface RepositoryChanges {

@@ -7,6 +7,8 @@ export interface DeliveryTarget {
   secret: string | null;
   contentType: 'json' | 'form';
   repositoryId: number;
+  /** Whose hook it is: a repository's (the default) or a GitHub App's (`integration`, with the App id). */
+  owner?: { type: 'repository' | 'integration'; id: number };
   /** Called with each outcome so the hook's `last_response` stays current. */
   onResponse?: (code: number | null, status: string) => void;
 }
@@ -80,6 +82,11 @@ export class WebhookDeliveries {
     return this.track(attempt());
   }
 
+  /** Counts work that ends in deliveries (a payload still being built) as in flight, so `settled()` waits for it. */
+  queue(work: Promise<unknown>): void {
+    void this.track(work.catch((error: unknown) => console.error('github-emulator: webhook payload failed', error)));
+  }
+
   /** Re-sends a recorded delivery with the same GUID and body, flagged as a redelivery. */
   redeliver(id: number): Promise<WebhookDelivery> {
     const original = this.deliveries.find((d) => d.id === id);
@@ -151,8 +158,8 @@ export class WebhookDeliveries {
       'x-github-delivery': guid,
       'x-github-event': event,
       'x-github-hook-id': String(target.hookId),
-      'x-github-hook-installation-target-id': String(target.repositoryId),
-      'x-github-hook-installation-target-type': 'repository',
+      'x-github-hook-installation-target-id': String(target.owner?.id ?? target.repositoryId),
+      'x-github-hook-installation-target-type': target.owner?.type ?? 'repository',
       ...(target.secret ? signPayload(target.secret, body) : {}),
     };
     const started = Date.now();
