@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { Db } from '../db/connection.js';
 import { snapshotsRepository, type Snapshot } from '../db/repositories/snapshots.js';
 import type { FileFilter } from '../db/schema/projects.js';
@@ -23,14 +22,11 @@ export interface CarriedOver {
 export async function carryOverUnchanged(db: Db, options: { from: Snapshot; to: string; paths: string[]; filter: FileFilter }): Promise<CarriedOver> {
   const { from, to, paths } = options;
   if (paths.length === 0) return { reclassified: false, refetched: 0, newlySkipped: 0 };
+  const snapshots = snapshotsRepository(db);
   if (from.filter_key === filterKey(options.filter)) {
-    await sql`insert into snapshot_files (snapshot_id, path, kind, mode, sha, size, is_text, editable, lfs_pointer, skip_reason, warning)
-              select ${to}, path, kind, mode, sha, size, is_text, editable, lfs_pointer, skip_reason, warning
-              from snapshot_files where snapshot_id = ${from.id} and path = any(${paths})
-              on conflict (snapshot_id, path) do nothing`.execute(db);
+    await snapshots.copyFiles(from.id, to, paths);
     return { reclassified: false, refetched: 0, newlySkipped: 0 };
   }
-  const snapshots = snapshotsRepository(db);
   const filter = resolveFilter(options.filter);
   const kept = [];
   let newlySkipped = 0;

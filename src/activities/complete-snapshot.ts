@@ -1,5 +1,5 @@
-import { sql } from 'kysely';
 import type { Db } from '../db/connection.js';
+import { projectSyncStateRepository } from '../db/repositories/project-sync-state.js';
 import { snapshotsRepository } from '../db/repositories/snapshots.js';
 import { syncOperationsRepository } from '../db/repositories/sync-operations.js';
 import { withDatabase } from './outage.js';
@@ -44,27 +44,16 @@ export async function completeSnapshot(db: Db, completion: SnapshotCompletion): 
 
 /**
  * Seals a filled snapshot (its totals) and points the project at it as synced, inside the
- * caller's transaction. `project` adds columns the caller knows better, such as `last_remote_sha`.
+ * caller's transaction. `lastRemoteSha` records the head too, when the caller knows it.
  */
 export async function makeSnapshotCurrent(
   trx: Db,
-  target: { projectId: string; snapshotId: string; commitSha: string; project?: { last_remote_sha?: string } },
+  target: { projectId: string; snapshotId: string; commitSha: string; lastRemoteSha?: string },
 ): Promise<{ files: number; bytes: number; skipped: number }> {
-  const totals = await snapshotsRepository(trx).totals(target.snapshotId);
-  await trx.updateTable('snapshots').set({ complete: true, file_count: totals.files, total_bytes: totals.bytes }).where('id', '=', target.snapshotId).execute();
-  await trx
-    .updateTable('projects')
-    .set({
-      current_snapshot_id: target.snapshotId,
-      last_synced_sha: target.commitSha,
-      sync_status: 'synced',
-      sync_completed_at: sql<Date>`now()`,
-      sync_error_code: null,
-      sync_error_message: null,
-      sync_failures: 0,
-      ...target.project,
-    })
-    .where('id', '=', target.projectId)
-    .execute();
+  const snapshots = snapshotsRepository(trx);
+  const totals = await snapshots.totals(target.snapshotId);
+  await snapshots.seal(target.snapshotId, totals);
+  const { projectId, snapshotId, commitSha, lastRemoteSha } = target;
+  await projectSyncStateRepository(trx).markSynced(projectId, { snapshotId, commitSha, lastRemoteSha });
   return totals;
 }

@@ -1,5 +1,5 @@
 import { Context } from '@temporalio/activity';
-import { sql } from 'kysely';
+import { projectSyncStateRepository } from '../db/repositories/project-sync-state.js';
 import { projectsRepository } from '../db/repositories/projects.js';
 import { snapshotsRepository } from '../db/repositories/snapshots.js';
 import { syncOperationsRepository } from '../db/repositories/sync-operations.js';
@@ -62,6 +62,7 @@ export function createIncrementalSyncActivities(deps: ActivityDeps) {
   const blobs = guardBlobStore(deps.blobs);
   const projects = projectsRepository(db);
   const snapshots = snapshotsRepository(db);
+  const syncState = projectSyncStateRepository(db);
 
   return {
     async syncToHead({ projectId, operationId, head }: { projectId: string; operationId: string; head: RepositoryHead & { commitSha: string; treeSha: string } }): Promise<IncrementalSyncResult> {
@@ -75,7 +76,7 @@ export function createIncrementalSyncActivities(deps: ActivityDeps) {
       if (current.commit_sha === head.commitSha && current.filter_key === filter) {
         await withDatabase(async () => {
           await operations.finish(operationId, { status: 'succeeded', before_sha: current.commit_sha, after_sha: head.commitSha, metadata: JSON.stringify({ upToDate: true }) });
-          await db.updateTable('projects').set({ sync_status: 'synced', sync_completed_at: sql<Date>`now()`, sync_failures: 0 }).where('id', '=', projectId).execute();
+          await syncState.markUpToDate(projectId);
         });
         return { operationId, commitSha: head.commitSha, added: 0, modified: 0, removed: 0, upToDate: true };
       }
@@ -89,7 +90,7 @@ export function createIncrementalSyncActivities(deps: ActivityDeps) {
       try {
         const tree = await readRecursiveTree(client.octokit, owner, repo, treeSha);
         beat.progressed();
-        const previous = await withDatabase(() => db.selectFrom('snapshot_files').select(['path', 'sha', 'mode']).where('snapshot_id', '=', current.id).execute());
+        const previous = await withDatabase(() => snapshots.entries(current.id));
         const change = diffTree(previous, tree);
         const snapshot = await withDatabase(() => snapshots.openForCommit(projectId, commitSha, treeSha, filter));
         const carried = await withDatabase(() => carryOverUnchanged(db, { from: current, to: snapshot.id, paths: change.unchanged, filter: project.filter }));

@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
-import { sql } from 'kysely';
 import type { Db } from '../db/connection.js';
+import { projectSyncStateRepository } from '../db/repositories/project-sync-state.js';
 import { projectsRepository, type Project } from '../db/repositories/projects.js';
 import { snapshotsRepository } from '../db/repositories/snapshots.js';
 import { syncOperationsRepository } from '../db/repositories/sync-operations.js';
@@ -38,6 +38,7 @@ export function createInitialSyncActivities(deps: ActivityDeps) {
   const projects = projectsRepository(db);
   const operations = syncOperationsRepository(db);
   const snapshots = snapshotsRepository(db);
+  const syncState = projectSyncStateRepository(db);
 
   async function loadProject(projectId: string): Promise<Project> {
     const project = await withDatabase(() => projects.findById(projectId));
@@ -53,10 +54,6 @@ export function createInitialSyncActivities(deps: ActivityDeps) {
     }
   }
 
-  async function addRequests(operationId: string, count: number): Promise<void> {
-    await withDatabase(() => db.updateTable('sync_operations').set({ api_requests: sql<number>`api_requests + ${count}` }).where('id', '=', operationId).execute());
-  }
-
   return {
     /** Opens the operation row and marks the project as syncing. Idempotent per workflow run. */
     async startSync({ projectId, kind, operationId }: { projectId: string; kind: 'initial' | 'incremental'; operationId: string }): Promise<{ operationId: string }> {
@@ -64,11 +61,7 @@ export function createInitialSyncActivities(deps: ActivityDeps) {
       await loadProject(projectId);
       return withDatabase(async () => {
         const operation = await operations.open({ id: operationId, projectId, kind, direction: 'inbound', workflowId, runId });
-        await db
-          .updateTable('projects')
-          .set({ sync_status: 'syncing', sync_started_at: operation.started_at, sync_completed_at: null, sync_error_code: null, sync_error_message: null })
-          .where('id', '=', projectId)
-          .execute();
+        await syncState.markSyncing(projectId, operation.started_at);
         return { operationId: operation.id };
       });
     },
@@ -85,14 +78,12 @@ export function createInitialSyncActivities(deps: ActivityDeps) {
         const { data: repository } = await client.octokit.rest.repos.get({ owner, repo });
         const branch = project.branch ?? repository.default_branch;
         const head = await readBranchHead(client, owner, repo, branch, branch === repository.default_branch);
-        await withDatabase(() =>
-          db.updateTable('projects').set({ default_branch: repository.default_branch, last_remote_sha: head?.commitSha ?? null }).where('id', '=', projectId).execute(),
-        );
+        await withDatabase(() => projects.recordHead(projectId, { defaultBranch: repository.default_branch, lastRemoteSha: head?.commitSha ?? null }));
         return { owner, repo, branch, commitSha: head?.commitSha ?? null, treeSha: head?.treeSha ?? null };
       } catch (error) {
         throw githubFailure(error, `${owner}/${repo}`);
       } finally {
-        await addRequests(operationId, client.requests.count);
+        await withDatabase(() => operations.addRequests(operationId, client.requests.count));
       }
     },
 
@@ -171,11 +162,7 @@ export function createInitialSyncActivities(deps: ActivityDeps) {
     async completeEmptySync({ projectId, operationId }: { projectId: string; operationId: string }): Promise<InitialSyncResult> {
       await withDatabase(() =>
         db.transaction().execute(async (trx) => {
-          await trx
-            .updateTable('projects')
-            .set({ current_snapshot_id: null, last_synced_sha: null, sync_status: 'synced', sync_completed_at: sql<Date>`now()`, sync_error_code: null, sync_error_message: null, sync_failures: 0 })
-            .where('id', '=', projectId)
-            .execute();
+          await projectSyncStateRepository(trx).markSynced(projectId, { snapshotId: null, commitSha: null });
           await syncOperationsRepository(trx).finish(operationId, { status: 'succeeded', metadata: JSON.stringify({ empty: true, message: 'the repository has no commits yet' }) });
         }),
       );
@@ -189,17 +176,7 @@ export function createInitialSyncActivities(deps: ActivityDeps) {
     async failSync({ projectId, operationId, code, message }: { projectId: string; operationId: string | null; code: SyncErrorCode; message: string }): Promise<void> {
       const status = endedStatus(code);
       await withDatabase(async () => {
-        await db
-          .updateTable('projects')
-          .set({
-            sync_status: status,
-            sync_error_code: code,
-            sync_error_message: message,
-            sync_completed_at: sql<Date>`now()`,
-            sync_failures: status === 'cancelled' ? sql<number>`sync_failures` : sql<number>`sync_failures + 1`,
-          })
-          .where('id', '=', projectId)
-          .execute();
+        await syncState.markEnded(projectId, { status, code, message });
         if (operationId) await operations.finish(operationId, { status, error_code: code, error_message: message });
       });
     },

@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
 import type { Db } from '../db/connection.js';
 import type { OutboundChange } from '../db/repositories/outbound-changes.js';
+import { projectsRepository } from '../db/repositories/projects.js';
 import { snapshotsRepository } from '../db/repositories/snapshots.js';
 import { makeSnapshotCurrent } from './complete-snapshot.js';
 
@@ -19,10 +19,10 @@ export interface LandedCommit {
  */
 export async function moveSnapshotToOutboundCommit(db: Db, projectId: string, landed: LandedCommit, changes: OutboundChange[]): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
-    const project = await trx.selectFrom('projects').select(['current_snapshot_id']).where('id', '=', projectId).forUpdate().executeTakeFirst();
-    if (!project?.current_snapshot_id) return false;
+    const currentId = await projectsRepository(trx).lockCurrentSnapshot(projectId);
+    if (!currentId) return false;
     const snapshots = snapshotsRepository(trx);
-    const current = await snapshots.findById(project.current_snapshot_id);
+    const current = await snapshots.findById(currentId);
     if (!current) return false;
     if (current.commit_sha === landed.commitSha) return true;
     if (current.commit_sha !== landed.parentSha) return false;
@@ -30,10 +30,7 @@ export async function moveSnapshotToOutboundCommit(db: Db, projectId: string, la
     const snapshot = await snapshots.openForCommit(projectId, landed.commitSha, landed.treeSha, current.filter_key);
     // The rows carry over with the filter they were classified under; a sync re-applies a newer one.
     const changed = changes.map((change) => change.path);
-    await sql`insert into snapshot_files (snapshot_id, path, kind, mode, sha, size, is_text, editable, lfs_pointer, skip_reason, warning)
-              select ${snapshot.id}, path, kind, mode, sha, size, is_text, editable, lfs_pointer, skip_reason, warning
-              from snapshot_files where snapshot_id = ${current.id} and not (path = any(${changed}))
-              on conflict (snapshot_id, path) do nothing`.execute(trx);
+    await snapshots.copyFilesExcept(current.id, snapshot.id, changed);
     await snapshots.addFiles(
       changes
         .filter((change) => change.blob_sha !== null)
@@ -51,7 +48,7 @@ export async function moveSnapshotToOutboundCommit(db: Db, projectId: string, la
           warning: change.warning,
         })),
     );
-    await makeSnapshotCurrent(trx, { projectId, snapshotId: snapshot.id, commitSha: landed.commitSha, project: { last_remote_sha: landed.commitSha } });
+    await makeSnapshotCurrent(trx, { projectId, snapshotId: snapshot.id, commitSha: landed.commitSha, lastRemoteSha: landed.commitSha });
     return true;
   });
 }

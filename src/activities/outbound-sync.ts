@@ -1,6 +1,7 @@
 import { CancelledFailure, Context } from '@temporalio/activity';
 import { outboundChangesRepository } from '../db/repositories/outbound-changes.js';
 import { projectsRepository, type Project } from '../db/repositories/projects.js';
+import { snapshotsRepository } from '../db/repositories/snapshots.js';
 import { syncOperationsRepository } from '../db/repositories/sync-operations.js';
 import { answered, createBlob, ensureOwnBranch, ensurePullRequest, isInHistory, moveBranch, writeTrees } from '../github/git-writes.js';
 import type { ProjectGitHub } from '../github/project-client.js';
@@ -50,6 +51,7 @@ export function createOutboundSyncActivities(deps: ActivityDeps) {
   const projects = projectsRepository(db);
   const operations = syncOperationsRepository(db);
   const outbound = outboundChangesRepository(db);
+  const snapshots = snapshotsRepository(db);
 
   async function loadProject(projectId: string): Promise<Project> {
     const project = await withDatabase(() => projects.findById(projectId));
@@ -65,22 +67,13 @@ export function createOutboundSyncActivities(deps: ActivityDeps) {
 
   /** The snapshot rows of the changed paths: the edit's base as our snapshot knew it. */
   async function snapshotEntries(snapshotId: string, paths: string[]): Promise<Map<string, TreeFact>> {
-    const entries = new Map<string, TreeFact>();
-    for (let start = 0; start < paths.length; start += 5000) {
-      const rows = await withDatabase(() => db.selectFrom('snapshot_files').select(['path', 'sha', 'mode']).where('snapshot_id', '=', snapshotId).where('path', 'in', paths.slice(start, start + 5000)).execute());
-      for (const row of rows) entries.set(row.path, { sha: row.sha, mode: row.mode });
-    }
-    return entries;
+    const rows = await withDatabase(() => snapshots.entriesAt(snapshotId, paths));
+    return new Map(rows.map((row) => [row.path, { sha: row.sha, mode: row.mode }]));
   }
 
   /** Which of the new contents GitHub already holds: any blob of the base snapshot (renames, reverts). */
-  async function knownOnGitHub(snapshotId: string, shas: string[]): Promise<Set<string>> {
-    const known = new Set<string>();
-    for (let start = 0; start < shas.length; start += 5000) {
-      const rows = await withDatabase(() => db.selectFrom('snapshot_files').select('sha').distinct().where('snapshot_id', '=', snapshotId).where('sha', 'in', shas.slice(start, start + 5000)).execute());
-      for (const row of rows) known.add(row.sha);
-    }
-    return known;
+  function knownOnGitHub(snapshotId: string, shas: string[]): Promise<Set<string>> {
+    return withDatabase(() => snapshots.blobsAmong(snapshotId, shas));
   }
 
   async function readContent(sha: string): Promise<Buffer> {
@@ -109,13 +102,7 @@ export function createOutboundSyncActivities(deps: ActivityDeps) {
       const operation = await loadOperation(projectId, operationId);
       const { result, snapshotMoved } = operation.metadata as { result?: OutboundOutcome; snapshotMoved?: boolean };
       if (operation.status === 'succeeded' && result) return { finished: { operationId, outcome: result, snapshotMoved: snapshotMoved === true } };
-      await withDatabase(() =>
-        db
-          .updateTable('sync_operations')
-          .set({ status: 'running', workflow_id: execution?.workflowId ?? operation.workflow_id, run_id: execution?.runId ?? operation.run_id, error_code: null, error_message: null, completed_at: null })
-          .where('id', '=', operationId)
-          .execute(),
-      );
+      await withDatabase(() => operations.resume(operationId, { workflowId: execution?.workflowId ?? operation.workflow_id, runId: execution?.runId ?? operation.run_id }));
       return { finished: null };
     },
 
@@ -145,7 +132,7 @@ export function createOutboundSyncActivities(deps: ActivityDeps) {
           answered(repository?.default_branch, `read ${owner}/${repo}`);
           if (repository.archived) throw permanentFailure('invalid-input', `${owner}/${repo} is archived on GitHub, so it is read-only`);
           const branch = project.branch ?? repository.default_branch;
-          const baseSnapshot = await withDatabase(() => db.selectFrom('snapshots').select(['tree_sha']).where('id', '=', request.baseSnapshotId).executeTakeFirst());
+          const baseSnapshot = await withDatabase(() => snapshots.findById(request.baseSnapshotId));
           if (!baseSnapshot?.tree_sha) throw permanentFailure('not-found', `the snapshot the edit was based on (${request.baseSha.slice(0, 7)}) is gone`);
           const paths = changes.map((change) => change.path);
           const baseEntries = await snapshotEntries(request.baseSnapshotId, paths);
@@ -239,7 +226,7 @@ export function createOutboundSyncActivities(deps: ActivityDeps) {
           if (error instanceof CancelledFailure) throw error;
           throw githubFailure(error, `${owner}/${repo}`);
         } finally {
-          if (client) await withDatabase(() => outbound.addRequests(operationId, client!.requests.count)).catch(() => {});
+          if (client) await withDatabase(() => operations.addRequests(operationId, client!.requests.count)).catch(() => {});
         }
       }
 
@@ -270,7 +257,7 @@ export function createOutboundSyncActivities(deps: ActivityDeps) {
       }
       await withDatabase(() =>
         db.transaction().execute(async (trx) => {
-          await trx.updateTable('projects').set({ last_outbound_base_sha: outcome.parentSha }).where('id', '=', projectId).execute();
+          await projectsRepository(trx).recordOutboundBase(projectId, outcome.parentSha);
           await syncOperationsRepository(trx).finish(operationId, {
             status: 'succeeded',
             before_sha: outcome.parentSha,

@@ -1,4 +1,4 @@
-import type { Project } from '../db/repositories/projects.js';
+import { projectsRepository, type Project } from '../db/repositories/projects.js';
 import type { GitHubClients, ProjectGitHub } from '../github/project-client.js';
 import { followProject } from '../temporal/project-writer.js';
 import { needsSyncRetry, type RetryBackoff } from '../sync/poll-retry.js';
@@ -48,6 +48,7 @@ export function credentialCache(github: GitHubClients): GitHubClients {
  */
 export function createHeadCheck(deps: ActivityDeps) {
   const { db, log } = deps;
+  const projects = projectsRepository(db);
   return async function checkHead(project: Project, options: HeadCheckOptions): Promise<HeadCheck> {
     const branch = project.branch ?? project.default_branch;
     if (!branch) return 'failed';
@@ -68,11 +69,7 @@ export function createHeadCheck(deps: ActivityDeps) {
         log.info(moved ? 'poll found a moved head' : 'poll retries a project behind its head or failed', { projectId: project.id, head: head?.slice(0, 7), failures: project.sync_failures });
       }
       if (response) {
-        await db
-          .updateTable('projects')
-          .set({ branch_etag: response.headers.etag ?? null, last_remote_sha: response.data.commit.sha })
-          .where('id', '=', project.id)
-          .execute();
+        await projects.recordPolledHead(project.id, { etag: response.headers.etag ?? null, lastRemoteSha: response.data.commit.sha });
       }
       if (moved) return 'moved';
       if (retry) return 'retried';

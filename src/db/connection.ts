@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { Database } from './schema/index.js';
@@ -36,4 +36,9 @@ export async function openDatabase(options: DatabaseOptions): Promise<Db> {
   await mkdir(directory, { recursive: true });
   const pglite = await PGlite.create(directory, { parsers: { [pgliteTypes.INT8]: parseInt8 } });
   return new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+}
+
+/** Answers once the database runs a query: the readiness check, which reports the error otherwise. */
+export async function pingDatabase(db: Db): Promise<void> {
+  await sql`select 1`.execute(db);
 }

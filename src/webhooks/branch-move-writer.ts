@@ -48,8 +48,9 @@ export function chainMoves(moves: BranchMove[]): BranchMove[] {
  * Moves stored branch refs as push and delete deliveries report them, after the delivery was answered:
  * written while answering, at hundreds of pushes a second to a few branches, the row locks queued
  * the answers behind one another (bench/webhook-ack.ts: answer p99 422–664 ms → 1.2–1.5 s). Here
- * the moves of a short window are chained per branch and written together, in arrival order, so a
- * deletion is never undone by a push queued before it.
+ * the moves of a one-second window are chained per branch and written together, in arrival order,
+ * so a deletion is never undone by a push queued before it, and a branch pushed ten times a second
+ * costs one write a second.
  *
  * A move applies only where the stored ref is still where the push started (or, for a created
  * branch, where no ref is stored), so a late or reordered delivery can never move a branch back.
@@ -67,7 +68,7 @@ export function startBranchMoveWriter(options: {
   intervalMs?: number;
   reconcileGapMs?: number;
 }): BranchMoveWriter {
-  const { db, reconcile, log, intervalMs = 100, reconcileGapMs = 60_000 } = options;
+  const { db, reconcile, log, intervalMs = 1_000, reconcileGapMs = 60_000 } = options;
   const refs = refsRepository(db);
   const commits = commitsRepository(db);
   let queued = new Map<string, Queued>();
@@ -78,6 +79,9 @@ export function startBranchMoveWriter(options: {
 
   const timer = setInterval(() => void flush(), intervalMs);
   timer.unref();
+
+  /** A walk for the project is waiting for its gap to pass, or started within it. */
+  const reconcileDue = (projectId: string) => reconcileTimers.has(projectId) || Date.now() - (reconciledAt.get(projectId) ?? -Infinity) < reconcileGapMs;
 
   /** Starts the project's metadata sync now, or once the gap since the last start has passed. */
   function reconcileSoon(projectId: string): void {
@@ -104,7 +108,8 @@ export function startBranchMoveWriter(options: {
           else applied = (await refs.moveBranch(projectId, name, move.before, move.after)) && applied;
         }
         const head = moves.at(-1)!.after;
-        if (!applied || (head !== null && wantsCommits && !(await commits.known(projectId, [head])).has(head))) reconcileSoon(projectId);
+        // With a walk already due, asking again is free; only otherwise is the head looked up.
+        if (!applied || (head !== null && wantsCommits && (reconcileDue(projectId) || !(await commits.known(projectId, [head])).has(head)))) reconcileSoon(projectId);
       } catch (error) {
         log.warn({ projectId, branch: name, error: (error as Error).message }, 'could not store a pushed branch; the metadata sync will');
         reconcileSoon(projectId);

@@ -37,7 +37,7 @@ export function metadataUpdateFor(event: string, payload: WebhookPayload): Metad
         // Pinning changes nothing stored, and GitHub sends these issues without their state.
         if (action === 'pinned' || action === 'unpinned') return { name: 'issue-pin-ignored', setting: 'issues', apply: async () => {} };
         const issue = issueFromGitHub(body.issue);
-        if (action === 'deleted') return { name: 'issue-deleted', setting: 'issues', apply: (db, id) => deleteIssue(db, id, issue.number) };
+        if (action === 'deleted') return { name: 'issue-deleted', setting: 'issues', apply: (db, id) => issuesRepository(db).remove(id, issue.number) };
         return { name: 'issue-stored', setting: 'issues', apply: async (db, id) => void (await issuesRepository(db).upsert(id, [issue])) };
       }
       case 'issue_comment': {
@@ -109,9 +109,4 @@ export function refUpdateFor(event: string, payload: WebhookPayload): MetadataEv
 function removedRef(kind: 'branch' | 'tag', name: string): MetadataEventUpdate {
   if (kind === 'branch') return { name: 'branch-ref-removed', setting: 'refs', move: { name, before: null, after: null }, apply: async () => {} };
   return { name: 'tag-ref-removed', setting: 'refs', apply: (db, id) => refsRepository(db).remove(id, 'tag', name) };
-}
-
-async function deleteIssue(db: Db, projectId: string, number: number): Promise<void> {
-  await db.deleteFrom('issues').where('project_id', '=', projectId).where('number', '=', number).execute();
-  await db.deleteFrom('comments').where('project_id', '=', projectId).where('issue_number', '=', number).execute();
 }

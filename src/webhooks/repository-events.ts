@@ -1,5 +1,5 @@
+import type { ProjectColumns } from '../db/repositories/project-requests.js';
 import type { Project } from '../db/repositories/projects.js';
-import type { ProjectsTable, SyncStatus } from '../db/schema/index.js';
 
 /** The fields of GitHub's push, create, delete and repository payloads we read; nothing is trusted unchecked. */
 export interface WebhookPayload {
@@ -51,8 +51,6 @@ export function storedRepository(event: string, payload: WebhookPayload): { owne
   }
   return current;
 }
-
-export type ProjectColumns = Partial<Pick<ProjectsTable, 'owner' | 'repo' | 'default_branch' | 'sync_error_code' | 'sync_error_message' | 'last_remote_sha'>> & { archived?: boolean; sync_status?: SyncStatus };
 
 /**
  * What an event means for one project: columns to change, whether its writer should look at the

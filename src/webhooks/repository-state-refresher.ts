@@ -1,5 +1,5 @@
-import { sql } from 'kysely';
 import type { Db } from '../db/connection.js';
+import { projectRequestsRepository } from '../db/repositories/project-requests.js';
 import { projectsRepository, type Project } from '../db/repositories/projects.js';
 import type { GitHubClients, ProjectGitHub } from '../github/project-client.js';
 import { startDrainLoop } from './drain-loop.js';
@@ -36,33 +36,29 @@ export function startRepositoryStateRefresher(options: {
 }): RepositoryStateRefresher {
   const { db, github, log, onFollow, intervalMs = 2_000, concurrency = 4 } = options;
   const projects = projectsRepository(db);
+  const requests = projectRequestsRepository(db);
   const failures = new Map<string, { count: number; retryAt: number }>();
 
   async function refresh(id: string, seen: number): Promise<boolean> {
     const project = await projects.findById(id);
     if (!project) return false;
     const state = await readRepositoryState(await github(project), project);
-    const { changes, follow } = changesFromRepositoryState(project, state);
-    const bookkeeping = {
-      // Requests recorded while this one read GitHub stay counted: the next round reads again.
-      repository_refresh_requests: sql<number>`greatest(repository_refresh_requests - ${seen}, 0)`,
-      ...(follow ? { sync_requests: sql<number>`sync_requests + 1` } : {}),
-      updated_at: sql<Date>`now()`,
-    };
+    const { changes, notFound, follow } = changesFromRepositoryState(project, state);
+    // Requests recorded while this one read GitHub stay counted: the next round reads again.
     try {
-      await db.updateTable('projects').set({ ...changes, ...bookkeeping }).where('id', '=', id).execute();
+      await requests.applyRefresh(id, { changes, notFound, follow, seen });
     } catch (error) {
       if ((error as { code?: string }).code !== '23505') throw error;
       // A rename onto a repository another project of the tenant already links: keep the old name.
       const { owner: _owner, repo: _repo, ...rest } = changes;
       log.warn({ projectId: id }, 'a repository rename collides with another project; the name is left as it was');
-      await db.updateTable('projects').set({ ...rest, ...bookkeeping }).where('id', '=', id).execute();
+      await requests.applyRefresh(id, { changes: rest, notFound, follow, seen });
     }
     return follow;
   }
 
   async function drainOnce(): Promise<boolean> {
-    const rows = await db.selectFrom('projects').select(['id', 'repository_refresh_requests']).where('repository_refresh_requests', '>', 0).orderBy('id').limit(BATCH).execute();
+    const rows = await requests.pendingRefreshes(BATCH);
     const now = Date.now();
     const due = rows.filter((row) => (failures.get(row.id)?.retryAt ?? 0) <= now);
     let next = 0;

@@ -1,5 +1,6 @@
+import type { ProjectColumns } from '../db/repositories/project-requests.js';
 import type { Project } from '../db/repositories/projects.js';
-import { following, type ProjectColumns } from './repository-events.js';
+import { following } from './repository-events.js';
 
 /** A repository as GitHub describes it now, read with the project's credential. */
 export interface RepositoryState {
@@ -10,15 +11,16 @@ export interface RepositoryState {
 }
 
 /**
- * What the repository's current state means for a project: the columns that differ, and whether
+ * What the repository's current state means for a project: the columns that differ, why the
+ * project is marked not-found (`notFound`, when its repository or branch is gone), and whether
  * its writer should look at the head (the branch it follows moved away from our snapshot, or the
  * project failed and its branch is back). Applying only what GitHub says now, never an event's
  * payload, keeps a replayed or late event from undoing a newer change.
  */
-export function changesFromRepositoryState(project: Project, state: RepositoryState): { changes: ProjectColumns; follow: boolean } {
+export function changesFromRepositoryState(project: Project, state: RepositoryState): { changes: ProjectColumns; notFound?: string; follow: boolean } {
   const { repository, trackedHead } = state;
   if (!repository) {
-    return { changes: notFound(`repository ${project.owner}/${project.repo} was deleted on GitHub, or the credential can no longer see it; the last snapshot is kept`), follow: false };
+    return { changes: {}, notFound: `repository ${project.owner}/${project.repo} was deleted on GitHub, or the credential can no longer see it; the last snapshot is kept`, follow: false };
   }
   const changes: ProjectColumns = {};
   if (repository.owner !== project.owner) changes.owner = repository.owner;
@@ -28,10 +30,8 @@ export function changesFromRepositoryState(project: Project, state: RepositorySt
   const branch = project.branch ?? repository.defaultBranch;
   // An empty repository has no branch yet; only a branch we imported from can have been deleted.
   if (trackedHead === null && project.current_snapshot_id !== null) {
-    return { changes: { ...changes, ...notFound(`branch ${branch} was deleted on GitHub; the last snapshot is kept`) }, follow: false };
+    return { changes, notFound: `branch ${branch} was deleted on GitHub; the last snapshot is kept`, follow: false };
   }
   const follow = trackedHead !== null && following(project) && (trackedHead !== project.last_synced_sha || project.sync_status === 'failed');
   return { changes, follow };
 }
-
-const notFound = (message: string): ProjectColumns => ({ sync_status: 'failed', sync_error_code: 'not-found', sync_error_message: message });

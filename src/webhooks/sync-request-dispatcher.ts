@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
-import { sql } from 'kysely';
 import type { Config } from '../config.js';
 import type { Db } from '../db/connection.js';
+import { projectRequestsRepository } from '../db/repositories/project-requests.js';
 import { followProject } from '../temporal/project-writer.js';
 import { startDrainLoop } from './drain-loop.js';
 
@@ -32,11 +32,12 @@ export function startSyncRequestDispatcher(options: {
 }): SyncRequestDispatcher {
   const { db, temporal, config, log, intervalMs = 2_000, concurrency = 8, minGapMs = 500 } = options;
   /** When each project was last signalled: a writer that has not consumed one signal needs no second. */
+  const requests = projectRequestsRepository(db);
   const signalledAt = new Map<string, number>();
   let retryTimer: NodeJS.Timeout | undefined;
 
   async function drainOnce(): Promise<boolean> {
-    const rows = await db.selectFrom('projects').select(['id', 'tenant_id', 'owner', 'repo', 'branch', 'default_branch', 'sync_requests']).where('sync_requests', '>', 0).orderBy('id').limit(BATCH).execute();
+    const rows = await requests.pendingSyncs(BATCH);
     const now = Date.now();
     const pending = rows.filter((row) => now - (signalledAt.get(row.id) ?? 0) >= minGapMs);
     // Projects held back stay counted; a drain after the gap signals them.
@@ -55,7 +56,7 @@ export function startSyncRequestDispatcher(options: {
         signalledAt.set(id, Date.now());
         await followProject(temporal, config, project, { source: 'webhook' });
         // Requests that arrived while signalling stay counted: the next round signals again.
-        await db.updateTable('projects').set({ sync_requests: sql<number>`greatest(sync_requests - ${seen}, 0)` }).where('id', '=', id).execute();
+        await requests.clearSyncRequests(id, seen);
       }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, pending.length) }, signalNext));

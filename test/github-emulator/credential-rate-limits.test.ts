@@ -29,7 +29,7 @@ describe('primary rate limit per credential', () => {
     expect(last.headers.get('x-ratelimit-limit')).toBe('5');
     expect(last.headers.get('x-ratelimit-used')).toBe('5');
     expect(last.headers.get('x-ratelimit-resource')).toBe('core');
-    expect(h.emulator.rateLimit.state(second)).toMatchObject({ limit: 5, used: 5, remaining: 0 });
+    expect(await h.emulator.rateLimit.state(second)).toMatchObject({ limit: 5, used: 5, remaining: 0 });
 
     const refused = await get(second);
     expect(refused.status).toBe(403);
@@ -55,7 +55,7 @@ describe('primary rate limit per credential', () => {
 
   it('keeps a set budget across a reset of the windows', async () => {
     h.emulator.rateLimit.reset();
-    expect(h.emulator.rateLimit.state(`installation:${installationId}`)).toMatchObject({ limit: 5, used: 0, remaining: 5 });
+    expect(await h.emulator.rateLimit.state(`installation:${installationId}`)).toMatchObject({ limit: 5, used: 0, remaining: 5 });
     expect((await get('ghp_budgeted')).headers.get('x-ratelimit-remaining')).toBe('1');
   });
 
@@ -67,5 +67,37 @@ describe('primary rate limit per credential', () => {
     expect(((await refused.json()) as { message: string }).message).toBe(
       "API rate limit exceeded for 127.0.0.1. (But here's the good news: Authenticated requests get a higher rate limit. Check out the documentation for more details.)",
     );
+  });
+});
+
+describe('an installation’s default budget', () => {
+  let h: Harness;
+
+  beforeAll(async () => {
+    h = await startHarness({ apps: [{ appId: APP_ID }] });
+    for (let i = 0; i < 25; i++) await h.emulator.repos.create('big', `r${String(i).padStart(2, '0')}`);
+  });
+  afterAll(() => h.close());
+
+  const limitOf = async (installationId: number) => {
+    const res = await fetch(`${h.emulator.url}/installation/repositories`, { headers: { authorization: `token ${h.emulator.apps.mintToken(installationId).token}` } });
+    return res.headers.get('x-ratelimit-limit');
+  };
+
+  it('is the authenticated budget up to 20 repositories, and 50 more for each one past 20', async () => {
+    expect(await limitOf(h.emulator.apps.install(APP_ID, 'big', ['big/r00', 'big/r01', 'big/r02']))).toBe('5000');
+    expect(await limitOf(h.emulator.apps.install(APP_ID, 'big'))).toBe('5250');
+  });
+
+  it('grows to at most 12,500 an hour', async () => {
+    const capped = await startHarness({ apps: [{ appId: APP_ID }], limits: { rateLimit: 12_400 } });
+    try {
+      for (let i = 0; i < 23; i++) await capped.emulator.repos.create('big', `r${i}`);
+      const token = capped.emulator.apps.mintToken(capped.emulator.apps.install(APP_ID, 'big')).token;
+      const res = await fetch(`${capped.emulator.url}/installation/repositories`, { headers: { authorization: `token ${token}` } });
+      expect(res.headers.get('x-ratelimit-limit')).toBe('12500');
+    } finally {
+      await capped.close();
+    }
   });
 });

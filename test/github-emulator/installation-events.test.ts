@@ -101,6 +101,27 @@ describe('App webhook deliveries for installations', () => {
     h.emulator.apps.uninstall(installationId);
   });
 
+  it('delivers the pushes of the repositories an installation covers to the App, naming the installation', async () => {
+    const installationId = h.emulator.apps.install(APP_ID, 'fleet', ['fleet/alpha']);
+    await delivered();
+    h.emulator.webhooks.clear();
+    const { sha } = await h.emulator.repos.commit('fleet', 'alpha', { message: 'first', files: { 'a.txt': 'a\n' } });
+    await h.emulator.repos.commit('fleet', 'bravo', { message: 'not covered', files: { 'b.txt': 'b\n' } });
+    const deliveries = await delivered();
+    expect(deliveries.map((d) => d.event)).toEqual(['create', 'push']);
+    const push = deliveries[1]!;
+    expect(push.payload).toMatchObject({ ref: 'refs/heads/main', after: sha, repository: { full_name: 'fleet/alpha' }, installation: { id: installationId } });
+    expect(push.request.headers).toMatchObject({ 'x-github-hook-installation-target-type': 'integration', 'x-github-hook-installation-target-id': String(APP_ID) });
+    expectValid(deliveries);
+
+    h.emulator.apps.suspend(installationId);
+    await delivered();
+    h.emulator.webhooks.clear();
+    await h.emulator.repos.commit('fleet', 'alpha', { message: 'while suspended', files: { 'a.txt': 'a2\n' } });
+    expect(await delivered()).toEqual([]);
+    h.emulator.apps.uninstall(installationId);
+  });
+
   it('drops a deleted repository from a selection with installation_repositories removed, and sends no repository deleted', async () => {
     await h.emulator.repos.create('fleet', 'doomed');
     const hook = await h.octokit.repos.createWebhook({ owner: 'fleet', repo: 'doomed', config: { url: receiver.url, content_type: 'json' }, events: ['*'] });

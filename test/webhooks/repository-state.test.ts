@@ -27,8 +27,8 @@ describe('applying the repository state GitHub reports now', () => {
   });
 
   it('marks a project not-found when its branch or repository is gone, and brings it back when the branch returns', () => {
-    expect(changesFromRepositoryState(project({ branch: 'feature' }), { repository, trackedHead: null }).changes).toMatchObject({ sync_status: 'failed', sync_error_code: 'not-found', sync_error_message: expect.stringMatching(/branch feature was deleted/) });
-    expect(changesFromRepositoryState(project(), { repository: null, trackedHead: null }).changes).toMatchObject({ sync_status: 'failed', sync_error_code: 'not-found' });
+    expect(changesFromRepositoryState(project({ branch: 'feature' }), { repository, trackedHead: null })).toEqual({ changes: {}, notFound: expect.stringMatching(/branch feature was deleted/), follow: false });
+    expect(changesFromRepositoryState(project(), { repository: null, trackedHead: null })).toEqual({ changes: {}, notFound: expect.stringMatching(/repository octo\/app was deleted/), follow: false });
     // A replayed `delete` of a branch that exists again: the writer looks at it and the failure clears.
     expect(changesFromRepositoryState(project({ sync_status: 'failed' }), { repository, trackedHead: synced })).toEqual({ changes: {}, follow: true });
     // An empty repository has no branch yet: nothing was deleted.

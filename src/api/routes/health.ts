@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
-import { sql } from 'kysely';
 import type { FastifyPluginAsync } from 'fastify';
+import { pingDatabase } from '../../db/connection.js';
 
 const CheckSchema = Type.Object({ ok: Type.Boolean(), error: Type.Optional(Type.String()) });
 const ReadySchema = Type.Object({ ready: Type.Boolean(), checks: Type.Object({ database: CheckSchema, temporal: CheckSchema, storage: CheckSchema }) });
@@ -44,7 +44,7 @@ export const healthRoutes: FastifyPluginAsync = async (fastify) => {
 
   fastify.get('/readyz', { schema: { hide: true, response: { 200: ReadySchema, 503: ReadySchema } } }, async (_request, reply) => {
     const [database, temporalCheck, storage] = await Promise.all([
-      check(() => sql`select 1`.execute(db)),
+      check(() => pingDatabase(db)),
       check(() => temporal.workflowService.getSystemInfo({})),
       check(() => blobs.check()),
     ]);

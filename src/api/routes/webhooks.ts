@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
-import { sql } from 'kysely';
 import type { FastifyBaseLogger, FastifyPluginAsync } from 'fastify';
 import { fleetsRepository } from '../../db/repositories/fleets.js';
+import { projectRequestsRepository } from '../../db/repositories/project-requests.js';
 import { startFleetSync, stopFleetSync } from '../../temporal/fleet-sync.js';
 import { installationChangeFor, type InstallationChange } from '../../webhooks/installation-events.js';
 import { unlinkProject } from './projects/unlink-project.js';
@@ -30,6 +30,7 @@ const MAX_PAYLOAD_BYTES = 25 * 1024 * 1024;
 export const webhookRoutes: FastifyPluginAsync = async (fastify) => {
   const { db, secrets, config } = fastify.deps;
   const projects = projectsRepository(db);
+  const requests = projectRequestsRepository(db);
   const deliveries = webhookDeliveriesRepository(db);
   const operations = syncOperationsRepository(db);
   const clients = createGitHubClients({ config: config.github, secrets });
@@ -183,12 +184,8 @@ export const webhookRoutes: FastifyPluginAsync = async (fastify) => {
       apply: async () => {
         await applyRefs();
         for (const { project, update } of updates) {
-          const requested = {
-            ...(update.follow ? { sync_requests: sql<number>`sync_requests + 1` } : {}),
-            ...(update.refresh ? { repository_refresh_requests: sql<number>`repository_refresh_requests + 1` } : {}),
-          };
           try {
-            await db.updateTable('projects').set({ ...update.changes, ...requested, updated_at: sql<Date>`now()` }).where('id', '=', project.id).execute();
+            await requests.recordDelivery(project.id, { changes: update.changes, follow: update.follow, refresh: update.refresh === true });
           } catch (error) {
             // e.g. a rename onto a repository another project of the tenant already links.
             if (!isUniqueViolation(error)) throw error;

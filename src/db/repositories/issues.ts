@@ -109,6 +109,12 @@ export function issuesRepository(db: Db) {
       return Number(result.numInsertedOrUpdatedRows ?? 0);
     },
 
+    /** GitHub deleted the issue: its comments go with it. */
+    async remove(projectId: string, number: number): Promise<void> {
+      await db.deleteFrom('issues').where('project_id', '=', projectId).where('number', '=', number).execute();
+      await db.deleteFrom('comments').where('project_id', '=', projectId).where('issue_number', '=', number).execute();
+    },
+
     find(projectId: string, number: number): Promise<IssueRow | undefined> {
       return db.selectFrom('issues').selectAll().where('project_id', '=', projectId).where('number', '=', number).executeTakeFirst();
     },

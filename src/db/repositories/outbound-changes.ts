@@ -27,10 +27,5 @@ export function outboundChangesRepository(db: Db) {
         .where('id', '=', operationId)
         .execute();
     },
-
-    async addRequests(operationId: string, count: number): Promise<void> {
-      if (count === 0) return;
-      await db.updateTable('sync_operations').set({ api_requests: sql<number>`api_requests + ${count}` }).where('id', '=', operationId).execute();
-    },
   };
 }

@@ -97,6 +97,35 @@ export function projectsRepository(db: Db) {
       await db.updateTable('projects').set({ metadata_requested_at: null }).where('id', '=', id).execute();
     },
 
+    /** The repository's default branch and the head of the followed branch, as a sync just read them. */
+    async recordHead(id: string, head: { defaultBranch: string; lastRemoteSha: string | null }): Promise<void> {
+      await db.updateTable('projects').set({ default_branch: head.defaultBranch, last_remote_sha: head.lastRemoteSha }).where('id', '=', id).execute();
+    },
+
+    /** What the poll's branch read answered: its ETag (for the next conditional read) and the head. */
+    async recordPolledHead(id: string, polled: { etag: string | null; lastRemoteSha: string }): Promise<void> {
+      await db.updateTable('projects').set({ branch_etag: polled.etag, last_remote_sha: polled.lastRemoteSha }).where('id', '=', id).execute();
+    },
+
+    /** The commit the last outbound edit was built on. */
+    async recordOutboundBase(id: string, sha: string): Promise<void> {
+      await db.updateTable('projects').set({ last_outbound_base_sha: sha }).where('id', '=', id).execute();
+    },
+
+    /** Stores the project's webhook registration (or why there is none) and answers the project as it is now. */
+    recordWebhook(id: string, webhook: Pick<ProjectChanges, 'webhook_id' | 'webhook_secret_ciphertext' | 'webhook_problem'>): Promise<Project> {
+      return db.updateTable('projects').set(webhook).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+    },
+
+    /**
+     * The project's current snapshot, its row locked until the caller's transaction ends, so no
+     * other writer moves the snapshot meanwhile; null when it has none (or the project is gone).
+     */
+    async lockCurrentSnapshot(id: string): Promise<string | null> {
+      const project = await db.selectFrom('projects').select(['current_snapshot_id']).where('id', '=', id).forUpdate().executeTakeFirst();
+      return project?.current_snapshot_id ?? null;
+    },
+
     findById(id: string): Promise<Project | undefined> {
       return db.selectFrom('projects').selectAll().where('id', '=', id).executeTakeFirst();
     },

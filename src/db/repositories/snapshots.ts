@@ -5,6 +5,8 @@ import type { SnapshotFilesTable, SnapshotsTable } from '../schema/index.js';
 export type Snapshot = Selectable<SnapshotsTable>;
 export type SnapshotFile = Selectable<SnapshotFilesTable>;
 export type NewSnapshotFile = Insertable<SnapshotFilesTable>;
+/** What a tree entry and a snapshot row have in common. */
+export type SnapshotEntry = Pick<SnapshotFile, 'path' | 'sha' | 'mode'>;
 
 export function snapshotsRepository(db: Db) {
   return {
@@ -47,6 +49,30 @@ export function snapshotsRepository(db: Db) {
     },
 
     /**
+     * Copies the rows of `paths` from one snapshot into another as they are (flags and skip
+     * reasons included), in one statement; a row the target already has is kept.
+     */
+    async copyFiles(fromId: string, toId: string, paths: string[]): Promise<void> {
+      await sql`insert into snapshot_files (snapshot_id, path, kind, mode, sha, size, is_text, editable, lfs_pointer, skip_reason, warning)
+                select ${toId}, path, kind, mode, sha, size, is_text, editable, lfs_pointer, skip_reason, warning
+                from snapshot_files where snapshot_id = ${fromId} and path = any(${paths})
+                on conflict (snapshot_id, path) do nothing`.execute(db);
+    },
+
+    /** Copies every row but those of `paths` from one snapshot into another, as `copyFiles` does. */
+    async copyFilesExcept(fromId: string, toId: string, paths: string[]): Promise<void> {
+      await sql`insert into snapshot_files (snapshot_id, path, kind, mode, sha, size, is_text, editable, lfs_pointer, skip_reason, warning)
+                select ${toId}, path, kind, mode, sha, size, is_text, editable, lfs_pointer, skip_reason, warning
+                from snapshot_files where snapshot_id = ${fromId} and not (path = any(${paths}))
+                on conflict (snapshot_id, path) do nothing`.execute(db);
+    },
+
+    /** Marks a filled snapshot complete with its totals: from now on readers may get it. */
+    async seal(snapshotId: string, totals: { files: number; bytes: number }): Promise<void> {
+      await db.updateTable('snapshots').set({ complete: true, file_count: totals.files, total_bytes: totals.bytes }).where('id', '=', snapshotId).execute();
+    },
+
+    /**
      * The complete snapshot of `commitSha` readers get: the current one when it is of that commit,
      * otherwise the newest (a commit imported under several filters has several).
      */
@@ -67,6 +93,32 @@ export function snapshotsRepository(db: Db) {
     filesAt(snapshotId: string, paths: string[]): Promise<SnapshotFile[]> {
       if (paths.length === 0) return Promise.resolve([]);
       return db.selectFrom('snapshot_files').selectAll().where('snapshot_id', '=', snapshotId).where(sql<boolean>`path = any(${paths})`).execute();
+    },
+
+    /** Path, blob and mode of every row of a snapshot: what a commit's tree is compared with. */
+    entries(snapshotId: string): Promise<SnapshotEntry[]> {
+      return db.selectFrom('snapshot_files').select(['path', 'sha', 'mode']).where('snapshot_id', '=', snapshotId).execute();
+    },
+
+    /** Path, blob and mode of the rows of `paths` in a snapshot (absent paths have none). */
+    async entriesAt(snapshotId: string, paths: string[]): Promise<SnapshotEntry[]> {
+      const entries: SnapshotEntry[] = [];
+      // Each path is one bind parameter, and Postgres allows 65,535 per statement.
+      for (let start = 0; start < paths.length; start += 5000) {
+        entries.push(...(await db.selectFrom('snapshot_files').select(['path', 'sha', 'mode']).where('snapshot_id', '=', snapshotId).where('path', 'in', paths.slice(start, start + 5000)).execute()));
+      }
+      return entries;
+    },
+
+    /** Which of `shas` some row of a snapshot names. */
+    async blobsAmong(snapshotId: string, shas: string[]): Promise<Set<string>> {
+      const known = new Set<string>();
+      // Each SHA is one bind parameter, and Postgres allows 65,535 per statement.
+      for (let start = 0; start < shas.length; start += 5000) {
+        const rows = await db.selectFrom('snapshot_files').select('sha').distinct().where('snapshot_id', '=', snapshotId).where('sha', 'in', shas.slice(start, start + 5000)).execute();
+        for (const row of rows) known.add(row.sha);
+      }
+      return known;
     },
 
     findById(id: string): Promise<Snapshot | undefined> {

@@ -5,6 +5,26 @@ import type { OperationKind, SyncOperationsTable } from '../schema/index.js';
 
 export type SyncOperation = Selectable<SyncOperationsTable>;
 
+/** A new operation's row: what it is, and nothing done yet. */
+function newOperation(values: { id: string; projectId: string; kind: OperationKind; direction: 'inbound' | 'outbound'; workflowId: string }, state: { status: 'pending' | 'running'; runId: string | null; beforeSha: string | null; metadata: Record<string, unknown> }) {
+  return {
+    id: values.id,
+    project_id: values.projectId,
+    kind: values.kind,
+    direction: values.direction,
+    status: state.status,
+    workflow_id: values.workflowId,
+    run_id: state.runId,
+    before_sha: state.beforeSha,
+    after_sha: null,
+    error_code: null,
+    error_message: null,
+    completed_at: null,
+    duration_ms: null,
+    metadata: JSON.stringify(state.metadata),
+  };
+}
+
 export function syncOperationsRepository(db: Db) {
   return {
     /**
@@ -16,24 +36,38 @@ export function syncOperationsRepository(db: Db) {
       if (existing) return existing;
       return db
         .insertInto('sync_operations')
-        .values({
-          id: values.id,
-          project_id: values.projectId,
-          kind: values.kind,
-          direction: values.direction,
-          status: 'running',
-          workflow_id: values.workflowId,
-          run_id: values.runId,
-          before_sha: null,
-          after_sha: null,
-          error_code: null,
-          error_message: null,
-          completed_at: null,
-          duration_ms: null,
-          metadata: JSON.stringify({}),
-        })
+        .values(newOperation(values, { status: 'running', runId: values.runId, beforeSha: null, metadata: {} }))
         .returningAll()
         .executeTakeFirstOrThrow();
+    },
+
+    /**
+     * Records an operation accepted but not started: its workflow records its run when it starts
+     * (see `resume`). `metadata` holds what the operation needs besides its id (the request).
+     */
+    async createPending(values: { id: string; projectId: string; kind: OperationKind; direction: 'inbound' | 'outbound'; workflowId: string; beforeSha: string | null; metadata: Record<string, unknown> }): Promise<void> {
+      await db
+        .insertInto('sync_operations')
+        .values(newOperation(values, { status: 'pending', runId: null, beforeSha: values.beforeSha, metadata: values.metadata }))
+        .execute();
+    },
+
+    /**
+     * Marks an operation running under the workflow run now working on it: a retried or resumed
+     * run clears what an earlier attempt left (its error, its end).
+     */
+    async resume(id: string, run: { workflowId: string | null; runId: string | null }): Promise<void> {
+      await db
+        .updateTable('sync_operations')
+        .set({ status: 'running', workflow_id: run.workflowId, run_id: run.runId, error_code: null, error_message: null, completed_at: null })
+        .where('id', '=', id)
+        .execute();
+    },
+
+    /** Adds GitHub requests an activity made to the operation's count. */
+    async addRequests(id: string, count: number): Promise<void> {
+      if (count === 0) return;
+      await db.updateTable('sync_operations').set({ api_requests: sql<number>`api_requests + ${count}` }).where('id', '=', id).execute();
     },
 
     /** Stores a running operation's progress, for the status API (never the workflow's history). */

@@ -33,7 +33,10 @@ export const BAD_CREDENTIALS = 'https://docs.github.com/rest';
 /** A suspended installation's tokens, and new ones, are refused with 403 and this message. */
 export const SUSPENDED = 'This installation has been suspended';
 /** Anonymous callers get 60 requests an hour. */
-export const ANONYMOUS_LIMIT = 60;
+const ANONYMOUS_LIMIT = 60;
+const INSTALLATION_REPOSITORIES_INCLUDED = 20;
+const INSTALLATION_PER_REPOSITORY = 50;
+const INSTALLATION_MAX_LIMIT = 12_500;
 
 /** Shared state of one emulator instance; route handlers reach everything through it. */
 export class EmulatorCore {
@@ -84,8 +87,6 @@ export class EmulatorCore {
           token,
           installationId: installation.id,
           appId: installation.appId,
-          account: installation.account,
-          repositories: installation.repositories,
         };
       }
     }
@@ -110,8 +111,19 @@ export class EmulatorCore {
     throw new Error(`unknown credential ${credential.slice(0, 8)}…`);
   }
 
-  rateLimitFor(identity: Identity): number {
-    return identity.kind === 'anonymous' ? ANONYMOUS_LIMIT : this.limits.rateLimit;
+  /**
+   * The hourly budget of a credential key when its window opens. An installation's grows with the
+   * repositories it covers: the authenticated budget, plus 50 for each repository past 20, up to
+   * 12,500 (GitHub adds 50 per organisation member past 20 too; the emulator has no members).
+   * https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#primary-rate-limit-for-github-app-installations
+   */
+  async rateLimitFor(key: string): Promise<number> {
+    if (key.startsWith('ip:')) return ANONYMOUS_LIMIT;
+    const base = this.limits.rateLimit;
+    const installation = key.startsWith('installation:') ? this.apps.installation(Number(key.slice('installation:'.length))) : null;
+    if (!installation) return base;
+    const covered = (await this.store.list()).filter((h) => covers(installation, h.owner, h.name)).length;
+    return Math.min(Math.max(base, INSTALLATION_MAX_LIMIT), base + INSTALLATION_PER_REPOSITORY * Math.max(0, covered - INSTALLATION_REPOSITORIES_INCLUDED));
   }
 
   canRead(identity: Identity, handle: RepoHandle): boolean {
@@ -200,21 +212,24 @@ export class EmulatorCore {
     await this.refsMoved(handle, [{ ref, before, after }], actor);
   }
 
-  /** Delivers `create`/`delete`/`push` events for ref updates, whatever moved the refs. */
+  /**
+   * Delivers `create`/`delete`/`push` events for ref updates, whatever moved the refs, to the
+   * repository's hooks and to the webhooks of Apps installed on it.
+   */
   async refsMoved(handle: RepoHandle, updates: RefUpdate[], actor: string): Promise<void> {
     if (updates.some((u) => u.before === ZERO_SHA)) await adoptDefaultBranch(handle);
-    if (!handle.info.hooks.some((h) => h.active)) return;
+    const apps = (event: string) => installedApps(this, handle, event);
+    if (!handle.info.hooks.some((h) => h.active) && ['create', 'delete', 'push'].every((event) => apps(event).length === 0)) return;
     const ctx: PayloadContext = { urls: this.urls, handle, facts: await this.facts(handle), actor };
-    const wants = (event: string) => this.hooksFor(handle, event);
+    const send = (event: string, payload: Record<string, unknown>) => {
+      for (const hook of this.hooksFor(handle, event)) void this.deliver(handle, hook.id, event, payload);
+      sendToApps(this, apps(event), event, payload);
+    };
     for (const update of updates) {
       if (!update.ref.startsWith('refs/heads/') && !update.ref.startsWith('refs/tags/')) continue;
-      if (update.before === ZERO_SHA) for (const hook of wants('create')) void this.deliver(handle, hook.id, 'create', createPayload(ctx, update.ref));
-      if (update.after === ZERO_SHA) for (const hook of wants('delete')) void this.deliver(handle, hook.id, 'delete', deletePayload(ctx, update.ref));
-      const push = wants('push');
-      if (push.length > 0) {
-        const payload = await pushPayload(ctx, update);
-        for (const hook of push) void this.deliver(handle, hook.id, 'push', payload);
-      }
+      if (update.before === ZERO_SHA) send('create', createPayload(ctx, update.ref));
+      if (update.after === ZERO_SHA) send('delete', deletePayload(ctx, update.ref));
+      if (this.hooksFor(handle, 'push').length > 0 || apps('push').length > 0) send('push', await pushPayload(ctx, update));
     }
   }
 

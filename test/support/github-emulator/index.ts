@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AppAdmin } from './auth/app-admin.js';
 import { TokenStore } from './auth/token-store.js';
-import { adoptDefaultBranch, ANONYMOUS_LIMIT, EmulatorCore } from './core.js';
+import { adoptDefaultBranch, EmulatorCore } from './core.js';
 import { installServerHooks } from './git/install-server-hooks.js';
 import { createRequestHandler } from './http/handle-request.js';
 import type { RateState } from './http/rate-limiter.js';
@@ -72,8 +72,8 @@ export interface GitHubEmulator {
      * the installation), `pat:<token>`, `ip:<addr>`, or a token, resolved to the key it counts against.
      */
     setLimit(credential: string, limit: number): void;
-    /** The budget a credential is at, as its next answer's `x-ratelimit-*` headers would show it before that request. */
-    state(credential: string): RateState;
+    /** Where a credential's budget stands, as the `x-ratelimit-*` headers of its last answer showed it. */
+    state(credential: string): Promise<RateState>;
   };
   close(): Promise<void>;
 }
@@ -137,9 +137,9 @@ export async function startGitHubEmulator(options: EmulatorOptions): Promise<Git
       exhaust: (resetInSeconds) => ready.rate.exhaust(undefined, resetInSeconds),
       reset: () => ready.rate.reset(),
       setLimit: (credential, limit) => ready.rate.setLimit(ready.credentialKey(credential), limit),
-      state: (credential) => {
+      state: async (credential) => {
         const key = ready.credentialKey(credential);
-        return ready.rate.state(key, key.startsWith('ip:') ? ANONYMOUS_LIMIT : limits.rateLimit);
+        return ready.rate.state(key, await ready.rateLimitFor(key));
       },
     },
     close: async () => {

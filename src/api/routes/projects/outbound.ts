@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import { blobsRepository } from '../../../db/repositories/blobs.js';
 import { outboundChangesRepository } from '../../../db/repositories/outbound-changes.js';
+import { snapshotsRepository } from '../../../db/repositories/snapshots.js';
 import { syncOperationsRepository } from '../../../db/repositories/sync-operations.js';
 import type { OutboundRequest } from '../../../outbound/outbound-request.js';
 import { ChangeValidationError, validateChanges, type ValidChange } from '../../../outbound/validate-changes.js';
@@ -65,12 +66,8 @@ export const outboundRoutes: FastifyPluginAsync = async (fastify) => {
 
       // The edit's base: what our snapshot holds for these paths (deletions must exist; modes carry over).
       const snapshotId = project.current_snapshot_id;
-      const existing = new Map<string, string>();
-      const paths = changes.map((change) => change.path);
-      for (let start = 0; start < paths.length; start += 5000) {
-        const rows = await db.selectFrom('snapshot_files').select(['path', 'mode']).where('snapshot_id', '=', snapshotId).where('path', 'in', paths.slice(start, start + 5000)).execute();
-        for (const row of rows) existing.set(row.path, row.mode);
-      }
+      const base = await snapshotsRepository(db).entriesAt(snapshotId, changes.map((change) => change.path));
+      const existing = new Map(base.map((row) => [row.path, row.mode]));
       changes.forEach((change, index) => {
         if (change.delete && !existing.has(change.path)) throw httpError(400, 'bad-request', `changes[${index}].path: ${change.path} is not in the project's current snapshot, so it cannot be deleted`);
       });
@@ -99,25 +96,15 @@ export const outboundRoutes: FastifyPluginAsync = async (fastify) => {
         requestedAt: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
       };
       await db.transaction().execute(async (trx) => {
-        await trx
-          .insertInto('sync_operations')
-          .values({
-            id: operationId,
-            project_id: project.id,
-            kind: 'outbound',
-            direction: 'outbound',
-            status: 'pending',
-            workflow_id: workflowId,
-            run_id: null,
-            before_sha: project.last_synced_sha,
-            after_sha: null,
-            error_code: null,
-            error_message: null,
-            completed_at: null,
-            duration_ms: null,
-            metadata: JSON.stringify({ request: outbound, files: changes.length, warnings }),
-          })
-          .execute();
+        await syncOperationsRepository(trx).createPending({
+          id: operationId,
+          projectId: project.id,
+          kind: 'outbound',
+          direction: 'outbound',
+          workflowId,
+          beforeSha: project.last_synced_sha,
+          metadata: { request: outbound, files: changes.length, warnings },
+        });
         await outboundChangesRepository(trx).add(
           changes.map((change, position) =>
             change.delete

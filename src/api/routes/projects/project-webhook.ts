@@ -28,7 +28,7 @@ export async function connectWebhook(deps: WebhookDeps, project: Project): Promi
     ? { webhook_id: outcome.hookId, webhook_secret_ciphertext: deps.secrets.seal(outcome.secret), webhook_problem: null }
     : { webhook_problem: outcome.reason };
   deps.log.info({ projectId: project.id, registered: outcome.registered, ...(outcome.registered ? { hookId: outcome.hookId } : { reason: outcome.reason }) }, 'project webhook');
-  return deps.db.updateTable('projects').set(columns).where('id', '=', project.id).returningAll().executeTakeFirstOrThrow();
+  return projectsRepository(deps.db).recordWebhook(project.id, columns);
 }
 
 async function webhookFor(deps: WebhookDeps, project: Project): Promise<WebhookRegistration> {

@@ -8,6 +8,7 @@ import { httpError } from '../../http-error.js';
 import { IdempotencyHeadersSchema, idempotencyHooks, idempotencyResponses } from '../../idempotency/idempotency-key.js';
 import { loadProject } from './load-project.js';
 import { liveSyncStatus, presentOutbound, presentSyncStatus, withStoredProgress } from './sync-status.js';
+import { projectSyncStateRepository } from '../../../db/repositories/project-sync-state.js';
 import { syncOperationsRepository } from '../../../db/repositories/sync-operations.js';
 import { writerJobsRepository } from '../../../db/repositories/writer-jobs.js';
 
@@ -35,20 +36,14 @@ export const syncRoutes: FastifyPluginAsync = async (fastify) => {
     async (request, reply) => {
       const project = await loadProject(db, request);
       // Marked before asking, so a child that finishes at once is never overwritten with `pending`.
-      const marked = await db
-        .updateTable('projects')
-        .set({ sync_status: 'pending', sync_error_code: null, sync_error_message: null })
-        .where('id', '=', project.id)
-        .where('sync_status', 'not in', ['syncing', 'pending'])
-        .executeTakeFirst();
+      const syncState = projectSyncStateRepository(db);
+      const marked = await syncState.markPending(project.id);
       let child: ChildRun;
       try {
         // Accepted at once; the project's writer runs the import as soon as any sync in progress ends.
         child = await requestInitialSync(temporal, db, config, project);
       } catch (error) {
-        if (marked.numUpdatedRows > 0n) {
-          await db.updateTable('projects').set({ sync_status: project.sync_status, sync_error_code: project.sync_error_code, sync_error_message: project.sync_error_message }).where('id', '=', project.id).execute();
-        }
+        if (marked) await syncState.restore(project);
         throw error;
       }
       const workflowId = child.workflowId;

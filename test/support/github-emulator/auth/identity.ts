@@ -2,7 +2,8 @@
 export type Identity =
   | { kind: 'anonymous'; key: string }
   | { kind: 'pat'; key: string; token: string; login: string; admin: boolean }
-  | { kind: 'installation'; key: string; token: string; installationId: number; appId: number; account: string; repositories: 'all' | string[] }
+  // What an installation covers is read from the installation itself, so a change of its selection applies at once.
+  | { kind: 'installation'; key: string; token: string; installationId: number; appId: number }
   | { kind: 'app'; key: string; appId: number };
 
 /** Splits `token X` / `Bearer X` (GitHub accepts both for every token kind). */

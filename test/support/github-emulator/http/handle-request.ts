@@ -59,6 +59,7 @@ async function handle(core: EmulatorCore, router: Router, host: Host, req: Incom
   let cost = 0;
   let rateLimited = false;
   const rateKey = () => identity.key;
+  let limit = await core.rateLimitFor(identity.key);
 
   if (fault?.status !== undefined) {
     reply = faultReply(fault);
@@ -71,7 +72,7 @@ async function handle(core: EmulatorCore, router: Router, host: Host, req: Incom
       reply = { status: error.status, json: error.body() };
       return finish();
     }
-    const limit = core.rateLimitFor(identity);
+    limit = await core.rateLimitFor(identity.key);
     if (host === 'api' && core.rate.state(rateKey(), limit).remaining === 0) {
       rateLimited = true;
       reply = {
@@ -125,7 +126,6 @@ async function handle(core: EmulatorCore, router: Router, host: Host, req: Incom
       }
     }
     if (host === 'api') {
-      const limit = core.rateLimitFor(identity);
       const state = cost > 0 ? core.rate.consume(rateKey(), limit) : core.rate.state(rateKey(), limit);
       Object.assign(headers, rateHeaders(state), fault?.headers ?? {});
       if (identity.kind === 'pat') Object.assign(headers, { 'x-oauth-scopes': 'repo, admin:repo_hook', 'x-accepted-oauth-scopes': 'repo' });
