@@ -1,5 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { fleetsRepository } from '../db/repositories/fleets.js';
+import { projectSyncStateRepository } from '../db/repositories/project-sync-state.js';
 import { fleetProject } from '../fleets/fleet-project.js';
 import { listFleetRepositories } from '../fleets/list-repositories.js';
 import { selects } from '../fleets/repository-selection.js';
@@ -11,6 +12,7 @@ import type { ActivityDeps } from './deps.js';
 export function createFleetActivities(deps: ActivityDeps) {
   const { db, log } = deps;
   const fleets = fleetsRepository(db);
+  const syncState = projectSyncStateRepository(db);
 
   return {
     /**
@@ -49,11 +51,11 @@ export function createFleetActivities(deps: ActivityDeps) {
       let started = 0;
       for (const project of room > 0 ? await fleets.importable(fleetId, room) : []) {
         // Marked before asking, as the API does, so an import that ends at once is not overwritten.
-        if (!(await fleets.markImportRequested(project.id))) continue;
+        if (!(await syncState.markPending(project.id))) continue;
         try {
           await requestInitialSync(deps.temporal, db, writer, project);
         } catch (error) {
-          await fleets.unmarkImportRequested(project.id);
+          await syncState.restore(project);
           throw error;
         }
         started += 1;

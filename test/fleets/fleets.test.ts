@@ -1,16 +1,20 @@
+import { createHmac, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fleetSyncWorkflowId } from '../../src/shared/fleet-sync.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 
 const APP_ID = 4242;
+const APP_SECRET = 'fleet-app-webhook-secret';
 let h: SyncHarness;
 
 beforeAll(async () => {
   h = await startSyncHarness({
     apps: [{ appId: APP_ID }],
-    env: (github) => ({ GITHUB_APP_ID: String(APP_ID), GITHUB_APP_PRIVATE_KEY: github.apps.privateKey(APP_ID) }),
+    env: (github) => ({ GITHUB_APP_ID: String(APP_ID), GITHUB_APP_PRIVATE_KEY: github.apps.privateKey(APP_ID), GITHUB_WEBHOOK_SECRET: APP_SECRET }),
   });
+  // The App's events go nowhere by themselves: each test hands the one it needs to the API.
+  h.github.apps.setWebhook(APP_ID, 'http://127.0.0.1:9/nobody', APP_SECRET);
 });
 afterAll(() => h.close());
 
@@ -150,5 +154,43 @@ describe('fleets', () => {
     expect((await fleetProjects(second.id)).map((p) => p.id)).toEqual([kept!.id]);
     expect((await h.app.inject({ method: 'DELETE', url: `/api/fleets/${second.id}?projects=remove`, headers: h.auth() })).statusCode).toBe(204);
     expect(await h.db.selectFrom('projects').select('id').where('id', '=', kept!.id).execute()).toEqual([]);
+  });
+
+  it('follows installation events: gained repositories are linked, lost ones stopped, a suspension pauses every project and lifting it resumes them', async () => {
+    for (const name of ['a', 'b', 'c']) await repository('evorg', name);
+    const installationId = h.github.apps.install(APP_ID, 'evorg', ['evorg/a', 'evorg/b']);
+    const fleet = (await post({ installationId })).json<{ id: string }>();
+    await untilSettled(fleet.id);
+    expect((await fleetProjects(fleet.id)).map((p) => p.repo)).toEqual(['a', 'b']);
+
+    const sign = (body: string, secret = APP_SECRET) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+    const relay = async (event: string, action: string, secret = APP_SECRET) => {
+      const { payload } = await h.github.webhooks.waitFor((d) => d.event === event && d.action === action && (d.payload as { installation?: { id?: number } }).installation?.id === installationId);
+      const body = JSON.stringify(payload);
+      return h.app.inject({ method: 'POST', url: '/api/webhooks/github', headers: { 'content-type': 'application/json', 'x-github-event': event, 'x-github-delivery': randomUUID(), 'x-hub-signature-256': sign(body, secret) }, payload: body });
+    };
+    const state = async () =>
+      Object.fromEntries((await h.db.selectFrom('projects').select(['repo', 'enabled', 'sync_error_code']).where('fleet_id', '=', fleet.id).execute()).map((p) => [p.repo, `${p.enabled ? 'on' : 'off'}:${p.sync_error_code ?? '-'}`]));
+
+    h.github.apps.setRepositories(installationId, ['evorg/a', 'evorg/c']);
+    // A forged event changes nothing.
+    expect((await relay('installation_repositories', 'removed', 'not-the-secret')).statusCode).toBe(401);
+    expect(await state()).toEqual({ a: 'on:-', b: 'on:-' });
+    expect((await relay('installation_repositories', 'added')).json()).toMatchObject({ outcome: 'installation-relist' });
+    expect((await relay('installation_repositories', 'removed')).json()).toMatchObject({ outcome: 'installation-repositories-removed' });
+    await untilSettled(fleet.id);
+    expect(await state()).toEqual({ a: 'on:-', b: 'off:removed-from-installation', c: 'on:-' });
+    expect(await view(fleet.id)).toMatchObject({ status: 'ready', counts: { total: 3, synced: 3 } });
+
+    h.github.apps.suspend(installationId);
+    expect((await relay('installation', 'suspend')).statusCode).toBe(202);
+    expect(await state()).toEqual({ a: 'off:installation-suspended', b: 'off:removed-from-installation', c: 'off:installation-suspended' });
+    expect(await view(fleet.id)).toMatchObject({ status: 'suspended', statusReason: `installation ${installationId} is suspended on GitHub` });
+
+    h.github.apps.unsuspend(installationId);
+    expect((await relay('installation', 'unsuspend')).statusCode).toBe(202);
+    await untilSettled(fleet.id);
+    expect(await state()).toEqual({ a: 'on:-', b: 'off:removed-from-installation', c: 'on:-' });
+    expect((await view(fleet.id)).status).toBe('ready');
   });
 });

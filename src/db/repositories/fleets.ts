@@ -105,7 +105,7 @@ export function fleetsRepository(db: Db) {
         .selectFrom('projects')
         .selectAll()
         .where('fleet_id', '=', fleetId)
-        .where((eb) => eb.or(repositories.map((r) => eb(sql<boolean>`lower(owner) = lower(${r.owner}) and lower(repo) = lower(${r.repo})`, '=', true))))
+        .where((eb) => eb.or(repositories.map((r) => sameRepository(r.owner, r.repo))))
         .execute();
     },
 
@@ -120,8 +120,9 @@ export function fleetsRepository(db: Db) {
         .set(change.enabled ? { enabled: true, sync_error_code: null, sync_error_message: null } : { enabled: false, sync_error_code: change.code, sync_error_message: change.reason })
         .where('fleet_id', '=', fleetId);
       if (projectIds) query = query.where('id', 'in', projectIds);
-      // Starting again touches only what a fleet event stopped, never a project stopped by hand.
-      if (change.enabled) query = query.where('sync_error_code', 'in', ['installation-suspended', 'installation-deleted']);
+      // Starting again touches only what an installation's suspension or removal stopped, never a
+      // project stopped by hand or for losing its repository; stopping keeps the first reason.
+      query = change.enabled ? query.where('sync_error_code', 'in', ['installation-suspended', 'installation-deleted']) : query.where('enabled', '=', true);
       return query.execute();
     },
 
@@ -138,17 +139,6 @@ export function fleetsRepository(db: Db) {
         .orderBy('id')
         .limit(limit)
         .execute();
-    },
-
-    /** Marks a waiting project's import as asked for; false when something else got to it first. */
-    async markImportRequested(projectId: string): Promise<boolean> {
-      const result = await db.updateTable('projects').set({ sync_status: 'pending' }).where('id', '=', projectId).where('sync_status', '=', 'idle').executeTakeFirst();
-      return result.numUpdatedRows > 0n;
-    },
-
-    /** Puts a project back in the queue after its writer could not be asked. */
-    unmarkImportRequested(projectId: string): Promise<unknown> {
-      return db.updateTable('projects').set({ sync_status: 'idle' }).where('id', '=', projectId).where('sync_status', '=', 'pending').execute();
     },
 
     async importing(fleetId: string): Promise<number> {
