@@ -498,6 +498,430 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/fleets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Link every repository of a GitHub App installation or an organisation
+         * @description 202 while the fleet lists and imports its repositories; 201 for a fleet with no repository. Linking the same installation or organisation again adopts the fleet and its projects.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description GitHub App installation id */
+                        installationId?: number;
+                        /** @description GitHub user or organisation login */
+                        org?: string;
+                        /** @description Personal access token (stored encrypted, never returned) */
+                        token?: string;
+                        /** @description Only repositories whose name matches one of these are linked; all when absent */
+                        include?: string[];
+                        /** @description Repositories whose name matches one of these are never linked */
+                        exclude?: string[];
+                        /**
+                         * @description Link forks too
+                         * @default false
+                         */
+                        forks?: boolean;
+                        /**
+                         * @description Link archived repositories too
+                         * @default false
+                         */
+                        archived?: boolean;
+                        syncMode?: "direct_commit" | "protected_pr" | "hybrid";
+                        filter?: {
+                            skipDirectories?: string[];
+                            binaryExtensions?: string[];
+                            editableExtensions?: string[];
+                            maxFileBytes?: number;
+                            warnFileBytes?: number;
+                        };
+                        /** @description Which parts of the repository metadata are synced; an absent part is on. A part switched off is neither synced nor updated by webhooks, and keeps the rows already stored. */
+                        metadata?: {
+                            /** @description Branches and tags */
+                            refs?: boolean;
+                            commits?: boolean;
+                            issues?: boolean;
+                            pullRequests?: boolean;
+                            /** @description Issue and review comments */
+                            comments?: boolean;
+                            releases?: boolean;
+                        };
+                        /**
+                         * @description Most initial imports of the fleet running at once
+                         * @default 4
+                         */
+                        maxConcurrentImports?: number;
+                        /**
+                         * @description A repository the installation stops granting: keep stops its project and keeps its data; remove unlinks it
+                         * @default keep
+                         */
+                        onRepositoryRemoved?: "keep" | "remove";
+                    } & (unknown | unknown);
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-2"];
+                    };
+                };
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-2"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/fleets/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A fleet, with its projects by sync state and an ETA */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-2"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Unlink a fleet; its projects are kept on their own or removed too */
+        delete: {
+            parameters: {
+                query?: {
+                    /** @description keep: the projects stay, on their own; remove: they are unlinked too */
+                    projects?: "keep" | "remove";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/fleets/{id}/projects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The fleet's projects, in pages */
+        get: {
+            parameters: {
+                query: {
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    limit: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            projects: components["schemas"]["def-1"][];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/projects/{id}/sync/initial": {
         parameters: {
             query?: never;
@@ -987,7 +1411,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            operations: components["schemas"]["def-2"][];
+                            operations: components["schemas"]["def-3"][];
                         };
                     };
                 };
@@ -1072,7 +1496,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-2"];
+                        "application/json": components["schemas"]["def-3"];
                     };
                 };
                 /** @description Default Response */
@@ -1944,7 +2368,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            issues: components["schemas"]["def-3"][];
+                            issues: components["schemas"]["def-4"][];
                             nextCursor: string | null;
                         };
                     };
@@ -2031,7 +2455,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            issue: components["schemas"]["def-3"];
+                            issue: components["schemas"]["def-4"];
                             comments: {
                                 id: number;
                                 author: string | null;
@@ -2347,7 +2771,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            pulls: components["schemas"]["def-4"][];
+                            pulls: components["schemas"]["def-5"][];
                             nextCursor: string | null;
                         };
                     };
@@ -2434,7 +2858,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            pull: components["schemas"]["def-4"];
+                            pull: components["schemas"]["def-5"];
                             /** @description The conversation, oldest first */
                             comments: {
                                 id: number;
@@ -2810,8 +3234,45 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
-        /** Operation */
+        /** Fleet */
         "def-2": {
+            /** Format: uuid */
+            id: string;
+            installationId: number | null;
+            org: string | null;
+            include: string[];
+            exclude: string[];
+            forks: boolean;
+            archived: boolean;
+            maxConcurrentImports: number;
+            onRepositoryRemoved: "keep" | "remove";
+            status: "listing" | "importing" | "ready" | "suspended" | "deleted" | "failed";
+            statusReason: string | null;
+            repositoriesListed: number;
+            /** Format: date-time */
+            listedAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            counts: {
+                total: number;
+                /** @description Linked, import not asked for yet */
+                waiting: number;
+                pending: number;
+                syncing: number;
+                synced: number;
+                failed: number;
+            };
+            progress: {
+                /** @description Projects whose initial import ended (synced or failed) */
+                done: number;
+                total: number;
+                percent: number;
+                /** @description At the rate imports have ended so far; null until one has */
+                etaSeconds: number | null;
+            };
+        };
+        /** Operation */
+        "def-3": {
             id: string;
             kind: string;
             direction: string;
@@ -2840,7 +3301,7 @@ export interface components {
             };
         };
         /** Issue */
-        "def-3": {
+        "def-4": {
             number: number;
             isPullRequest: boolean;
             state: string;
@@ -2860,7 +3321,7 @@ export interface components {
             closedAt: string | null;
         };
         /** PullRequest */
-        "def-4": {
+        "def-5": {
             number: number;
             state: string;
             stateReason: string | null;
