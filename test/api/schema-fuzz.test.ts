@@ -5,6 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiHarness, type ApiHarness } from '../support/api-harness.js';
+import { startGitHubEmulator, type GitHubEmulator } from '../support/github-emulator/index.js';
 
 const run = promisify(execFile);
 
@@ -16,6 +17,9 @@ const MAX_EXAMPLES = 40;
 const RUN_TIMEOUT_MS = 150_000;
 
 let h: ApiHarness;
+/** Routes that read GitHub before answering (linking a fleet) reach this, as they would GitHub. */
+let github: GitHubEmulator;
+let githubRoot: string;
 let address: string;
 let reportDir: string;
 /** Every 5xx the API answered, seen from inside the server whatever schemathesis reports. */
@@ -25,7 +29,9 @@ beforeAll(async () => {
   await access(path.join(SCHEMATHESIS, 'bin/st')).catch(() => {
     throw new Error(`schemathesis is not installed in ${SCHEMATHESIS}: run bash scripts/ensure-tools.sh schemathesis`);
   });
-  h = await startApiHarness();
+  githubRoot = await mkdtemp(path.join(os.tmpdir(), 'reposync-schemathesis-github-'));
+  github = await startGitHubEmulator({ root: githubRoot });
+  h = await startApiHarness({ GITHUB_API_URL: github.url });
   h.app.addHook('onResponse', async (request, reply) => {
     if (reply.statusCode >= 500) serverErrors.push(`${reply.statusCode} ${request.method} ${request.url}`);
   });
@@ -35,6 +41,8 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await h?.close();
+  await github?.close();
+  if (githubRoot) await rm(githubRoot, { recursive: true, force: true });
   if (reportDir) await rm(reportDir, { recursive: true, force: true });
 });
 

@@ -59,6 +59,8 @@ export const fleetRoutes: FastifyPluginAsync = async (fastify) => {
       if (status === 403) {
         throw httpError(403, 'forbidden', `the token cannot list the repositories of ${body.org}: it needs read access to the organisation's repositories (fine-grained: Metadata read; classic: the repo or read:org scope)`);
       }
+      // No answer at all (DNS, refused, timed out): GitHub is unreachable, which is not the caller's fault.
+      if (status === undefined || status >= 500) throw httpError(503, 'github-unavailable', `GitHub could not be asked for the repositories: ${(error as Error).message}`);
       throw error;
     }
   }
@@ -73,7 +75,7 @@ export const fleetRoutes: FastifyPluginAsync = async (fastify) => {
         summary: 'Link every repository of a GitHub App installation or an organisation',
         description: '202 while the fleet lists and imports its repositories; 201 for a fleet with no repository. Linking the same installation or organisation again adopts the fleet and its projects.',
         body: CreateFleetSchema,
-        response: { 201: Type.Ref('Fleet'), 202: Type.Ref('Fleet'), 403: Type.Ref('Error') },
+        response: { 201: Type.Ref('Fleet'), 202: Type.Ref('Fleet'), 403: Type.Ref('Error'), 503: Type.Ref('Error') },
       },
     },
     async (request, reply) => {
