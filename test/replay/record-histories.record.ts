@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { followProject } from '../../src/temporal/project-writer.js';
+import { fleetSyncWorkflowId } from '../../src/shared/fleet-sync.js';
 import { incrementalSyncWorkflowId } from '../../src/shared/workflow-ids.js';
 import { childRun } from '../support/child-run.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
@@ -157,4 +158,16 @@ it('a metadata sync', async () => {
   const run = h.temporal.workflow.getHandle(started.json().workflowId);
   await run.result();
   await record('metadata-sync', run);
+});
+
+it('a fleet sync of an organisation', async () => {
+  for (const name of ['one', 'two']) {
+    await h.github.repos.create('fleetrec', name);
+    await h.github.repos.commit('fleetrec', name, { message: 'initial', files: { 'a.txt': `${name}\n` } });
+  }
+  const linked = await h.app.inject({ method: 'POST', url: '/api/fleets', headers: h.auth(), payload: { org: 'fleetrec', token: h.github.token, maxConcurrentImports: 1 } });
+  expect(linked.statusCode).toBe(202);
+  const run = h.temporal.workflow.getHandle(fleetSyncWorkflowId(linked.json<{ id: string }>().id));
+  await run.result();
+  await record('fleet-sync', run);
 });

@@ -28,6 +28,7 @@ const SCENARIOS = [
   'writer-verify',
   'poll',
   'metadata-sync',
+  'fleet-sync',
 ];
 
 let histories: RecordedHistory[];
