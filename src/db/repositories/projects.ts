@@ -1,10 +1,51 @@
 import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
 import type { Db } from '../connection.js';
-import type { MetadataSettings, ProjectsTable } from '../schema/index.js';
+import type { FileFilter, MetadataSettings, ProjectsTable } from '../schema/index.js';
 
 export type Project = Selectable<ProjectsTable>;
 export type NewProject = Insertable<ProjectsTable>;
 export type ProjectChanges = Updateable<ProjectsTable>;
+
+/** What linking a repository decides; everything else a new project starts empty. */
+export interface LinkedRepository {
+  tenantId: string;
+  owner: string;
+  repo: string;
+  branch: string | null;
+  credentials: Pick<NewProject, 'auth_kind' | 'installation_id' | 'token_ciphertext'>;
+  syncMode?: NewProject['sync_mode'];
+  filter?: FileFilter;
+  metadata?: MetadataSettings;
+  fleetId?: string;
+}
+
+/** The row of a newly linked project: not imported, no webhook, no sync yet. */
+export function newProjectRow(linked: LinkedRepository): NewProject {
+  return {
+    tenant_id: linked.tenantId,
+    owner: linked.owner,
+    repo: linked.repo,
+    branch: linked.branch,
+    default_branch: null,
+    ...linked.credentials,
+    webhook_secret_ciphertext: null,
+    webhook_id: null,
+    webhook_problem: null,
+    ...(linked.syncMode ? { sync_mode: linked.syncMode } : {}),
+    filter: JSON.stringify(linked.filter ?? {}),
+    metadata: JSON.stringify(linked.metadata ?? {}),
+    sync_error_code: null,
+    sync_error_message: null,
+    sync_started_at: null,
+    sync_completed_at: null,
+    last_remote_sha: null,
+    last_synced_sha: null,
+    last_outbound_base_sha: null,
+    current_snapshot_id: null,
+    branch_etag: null,
+    fleet_id: linked.fleetId ?? null,
+  };
+}
 
 /** Thrown when a tenant links the same repository branch twice. */
 export class DuplicateProjectError extends Error {

@@ -4,7 +4,7 @@ import { createGitHubClients } from '../../../github/project-client.js';
 import { connectWebhook } from './project-webhook.js';
 import { unlinkProject } from './unlink-project.js';
 import { issuesRepository } from '../../../db/repositories/issues.js';
-import { DuplicateProjectError, projectsRepository, type ProjectChanges } from '../../../db/repositories/projects.js';
+import { DuplicateProjectError, newProjectRow, projectsRepository, type ProjectChanges } from '../../../db/repositories/projects.js';
 import { httpError, notFound } from '../../http-error.js';
 import { presentProject } from '../../presenters/project.js';
 import { conflictResponse, IdParamsSchema, type IdParams } from '../../schemas/common.js';
@@ -58,32 +58,18 @@ export const projectCrudRoutes: FastifyPluginAsync = async (fastify) => {
       const { owner, repo, branch, syncMode, filter = {}, metadata = {} } = request.body;
       const credentials = credentialColumns(request.body);
       try {
-        const project = await projects.create({
-          tenant_id: request.caller.tenantId,
-          owner,
-          repo,
-          branch: branch ?? null,
-          default_branch: null,
-          auth_kind: 'none',
-          installation_id: null,
-          token_ciphertext: null,
-          webhook_secret_ciphertext: null,
-          webhook_id: null,
-          webhook_problem: null,
-          ...(syncMode ? { sync_mode: syncMode } : {}),
-          filter: JSON.stringify(filter),
-          metadata: JSON.stringify(metadata),
-          sync_error_code: null,
-          sync_error_message: null,
-          sync_started_at: null,
-          sync_completed_at: null,
-          last_remote_sha: null,
-          last_synced_sha: null,
-          last_outbound_base_sha: null,
-          current_snapshot_id: null,
-          branch_etag: null,
-          ...credentials,
-        } as Parameters<typeof projects.create>[0]);
+        const project = await projects.create(
+          newProjectRow({
+            tenantId: request.caller.tenantId,
+            owner,
+            repo,
+            branch: branch ?? null,
+            credentials: { auth_kind: 'none', installation_id: null, token_ciphertext: null, ...credentials },
+            ...(syncMode ? { syncMode } : {}),
+            filter,
+            metadata,
+          }),
+        );
         request.log.info({ projectId: project.id, repository: `${owner}/${repo}` }, 'project linked');
         return reply.status(201).send(presentProject(await connectWebhook(webhookDeps(request.log), project)));
       } catch (error) {
