@@ -30,7 +30,9 @@ run_vitest() {
   echo "== tests: $label on Node $(PATH="$search_path" node --version)"
   PATH="$search_path" REPOSYNC_FLAKY_REPORT="$flaky" npx vitest run --reporter=default --reporter=json --reporter=./test/support/flaky-reporter.ts --outputFile.json="$results" "$@" || status=$?
   if [ -s "$results" ]; then
-    read -r p f s < <(node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); console.log(r.numPassedTests, r.numFailedTests, r.numPendingTests + r.numTodoTests)' "$results")
+    # A file that failed outside any test (a crashed hook or import) counts as one failure: its
+    # tests are reported skipped, and the run must not read as green.
+    read -r p f s < <(node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); const crashed = r.testResults.filter((t) => t.status === "failed" && !(t.assertionResults ?? []).some((a) => a.status === "failed")).length; console.log(r.numPassedTests, r.numFailedTests + crashed, r.numPendingTests + r.numTodoTests)' "$results")
     npx tsx scripts/list-failed-tests.ts "$label" "$results" >>"$failures" || echo "$label: could not list its failed tests" >>"$failures"
     echo "$label: $p passed, $f failed, $s skipped"
     passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))

@@ -19,6 +19,9 @@ const SIDECAR = 'github-emulator.json';
  * JSON sidecar holding what git cannot (visibility, hooks, protection, pull requests, grants).
  * Lookups are case-insensitive like GitHub's.
  */
+/** Numbers each sidecar write, so two writes in flight never share a temporary file. */
+let saveSeq = 0;
+
 export class RepoStore {
   private readonly cache = new Map<string, RepoHandle>();
   /** Keyed by handle, not path, so a rename inside a lock keeps later callers queued behind it. */
@@ -75,7 +78,8 @@ export class RepoStore {
 
   async save(handle: RepoHandle): Promise<void> {
     const file = join(handle.gitDir, SIDECAR);
-    const tmp = `${file}.${process.pid}.tmp`;
+    // A name of its own per write: a listing may save a repository while its creation saves it too.
+    const tmp = `${file}.${process.pid}.${++saveSeq}.tmp`;
     await writeFile(tmp, JSON.stringify(handle.info, null, 2));
     await rename(tmp, file);
   }
