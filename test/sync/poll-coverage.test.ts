@@ -146,6 +146,7 @@ describe('the poll spread over its interval', () => {
     const holdLast = h.github.faults.add({ method: 'GET', path: `/repos/takeover/${last.repo}/branches/`, holdUntil: lastRead.promise });
     // The first poll's first read is held: the poll is in the middle of a page it has claimed.
     const firstRead = gate();
+    const nextRoundReads = gate();
     const holdFirst = h.github.faults.add({ method: 'GET', path: /^\/repos\/takeover\/[^/]+\/branches\//, holdUntil: firstRead.promise });
     try {
       const first = await startPoll({ intervalMs, stretchMs: 1_000, concurrency: 1 });
@@ -158,18 +159,22 @@ describe('the poll spread over its interval', () => {
       firstRead.resolve();
       // The first poll finishes its page, finds the cursor taken and stops.
       expect(await first.result()).toMatchObject({ superseded: true });
+      // Once the second poll reaches the round's last read (every other read of the round is
+      // done), the next round's reads are held (the log records a request once answered), so the
+      // log holds exactly this round's reads when it ends, whenever the next round is due.
+      await waitFor(async () => holdLast.hits >= 1, "the round's last read", 30_000);
+      const holdNextRound = h.github.faults.add({ method: 'GET', path: /^\/repos\/takeover\/[^/]+\/branches\//, holdUntil: nextRoundReads.promise });
       lastRead.resolve();
       await waitFor(async () => ((await cursor())?.rounds_completed ?? 0) >= 1, 'the round to end', 40_000);
 
-      const nextRound = (await cursor())!.round_started_at.getTime();
-      expect(nextRound).toBeGreaterThan(roundStart.getTime());
+      expect((await cursor())!.round_started_at.getTime()).toBeGreaterThan(roundStart.getTime());
       const times = pollTimes(projects);
-      for (const project of projects) {
-        expect(times.get(project.id)!.filter((at) => at < nextRound), `project ${project.id}`).toHaveLength(1);
-      }
+      holdNextRound.remove();
+      for (const project of projects) expect(times.get(project.id), `project ${project.id}`).toHaveLength(1);
     } finally {
       firstRead.resolve();
       lastRead.resolve();
+      nextRoundReads.resolve();
       holdLast.remove();
     }
   }, 90_000);
