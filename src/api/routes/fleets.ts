@@ -39,8 +39,8 @@ export const fleetRoutes: FastifyPluginAsync = async (fastify) => {
    * Reads the first repository the credential can list, so a fleet GitHub would refuse is refused
    * now, with the reason, rather than failing later in the background. True when there is none.
    */
-  async function probeEmpty(body: CreateFleetBody): Promise<boolean> {
-    const credential = fleetCredential({ installation_id: body.installationId ?? null, token_ciphertext: body.token ? secrets.seal(body.token) : null });
+  async function probeEmpty(body: CreateFleetBody, tokenCiphertext: string | null): Promise<boolean> {
+    const credential = fleetCredential({ installation_id: body.installationId ?? null, token_ciphertext: tokenCiphertext });
     try {
       const { octokit } = await github(credential);
       if (body.installationId !== undefined) {
@@ -83,12 +83,13 @@ export const fleetRoutes: FastifyPluginAsync = async (fastify) => {
       if (body.installationId !== undefined && config.github.appId === undefined) {
         throw httpError(400, 'bad-request', 'installationId needs a GitHub App: the server has no GITHUB_APP_ID configured');
       }
-      const empty = await probeEmpty(body);
+      const tokenCiphertext = body.token ? secrets.seal(body.token) : null;
+      const empty = await probeEmpty(body, tokenCiphertext);
       const { fleet, adopted } = await fleets.createOrAdopt({
         tenant_id: request.caller.tenantId,
         installation_id: body.installationId ?? null,
         org: body.org ?? null,
-        token_ciphertext: body.token ? secrets.seal(body.token) : null,
+        token_ciphertext: tokenCiphertext,
         include: body.include ?? [],
         exclude: body.exclude ?? [],
         forks: body.forks ?? false,
