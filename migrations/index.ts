@@ -14,6 +14,7 @@ import * as pollCursor from './2026-11-30T1600-poll-cursor.js';
 import * as repositoryMetadata from './2026-12-01T0900-repository-metadata.js';
 import * as metadataRequestedAt from './2026-12-01T1000-metadata-requested-at.js';
 import * as fleets from './2026-12-01T1100-fleets.js';
+import * as credentialBudgets from './2026-12-01T1200-credential-budgets.js';
 
 /**
  * Every migration, by name, in order. Listed statically rather than read from the folder so the
@@ -35,6 +36,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-01T0900-repository-metadata': repositoryMetadata,
   '2026-12-01T1000-metadata-requested-at': metadataRequestedAt,
   '2026-12-01T1100-fleets': fleets,
+  '2026-12-01T1200-credential-budgets': credentialBudgets,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { DEFAULT_REQUEST_TIMEOUTS, type RequestTimeouts } from './github/timed-fetch.js';
+import { DEFAULT_BUDGET_LIMITS, type BudgetLimits } from './github/request-budget.js';
 import { DEFAULT_TASK_QUEUE } from './shared/task-queue.js';
 import type { SetCurrentVersion } from './temporal/deployment-version.js';
 
@@ -64,6 +65,12 @@ export interface Config {
      * connection frees its activity in seconds rather than at the activity's timeout.
      */
     requestTimeouts: RequestTimeouts;
+    /**
+     * How every process shares one credential's budget: at most GITHUB_MAX_IN_FLIGHT requests at
+     * once per credential across all workers (GitHub's secondary limits punish bursts), writes one
+     * at a time a second apart.
+     */
+    budget: BudgetLimits;
   };
   /** 32-byte AES-256-GCM key; absent in embedded mode: generated under DATA_DIR. */
   encryptionKey: Buffer | undefined;
@@ -168,6 +175,7 @@ export function loadConfig(env: Env = process.env): Config {
         answerMs: (read.positiveInt('GITHUB_ANSWER_TIMEOUT_SECONDS') ?? DEFAULT_REQUEST_TIMEOUTS.answerMs / 1000) * 1000,
         idleMs: (read.positiveInt('GITHUB_IDLE_TIMEOUT_SECONDS') ?? DEFAULT_REQUEST_TIMEOUTS.idleMs / 1000) * 1000,
       },
+      budget: { ...DEFAULT_BUDGET_LIMITS, maxInFlight: read.positiveInt('GITHUB_MAX_IN_FLIGHT') ?? DEFAULT_BUDGET_LIMITS.maxInFlight },
     },
     encryptionKey: read.key32('REPOSYNC_ENCRYPTION_KEY'),
     previousEncryptionKeys: read.key32List('REPOSYNC_PREVIOUS_ENCRYPTION_KEYS'),

@@ -6,6 +6,7 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import { createActivities, type ActivityDeps } from './activities/index.js';
 import { loadConfig, type Config } from './config.js';
 import { createGitHubClients } from './github/project-client.js';
+import { credentialBudgetsRepository } from './db/repositories/credential-budgets.js';
 import { createLogger, type Logger } from './logger.js';
 import { openServices, type Services } from './services.js';
 import { createTemporalClient } from './temporal/client.js';
@@ -119,7 +120,7 @@ export function activityDepsFor(config: Config, services: Services, temporal: Cl
   return {
     db: services.db,
     blobs: services.blobs,
-    github: createGitHubClients({ config: config.github, secrets: services.secrets, log: { warn } }),
+    github: createGitHubClients({ config: config.github, secrets: services.secrets, log: { warn }, ledger: credentialBudgetsRepository(services.db) }),
     githubApiUrl: config.github.apiUrl,
     temporal,
     log: { info: (message, fields) => log.info(fields ?? {}, message), warn },

@@ -81,7 +81,7 @@ export function createIncrementalSyncActivities(deps: ActivityDeps) {
         return { operationId, commitSha: head.commitSha, added: 0, modified: 0, removed: 0, upToDate: true };
       }
 
-      const client = await github(project).catch((error: unknown) => {
+      const client = await github(project, { priority: 'incremental' }).catch((error: unknown) => {
         throw githubFailure(error, `${project.owner}/${project.repo}`);
       });
       const { owner, repo, commitSha, treeSha } = head;

@@ -48,7 +48,8 @@ export function createInitialSyncActivities(deps: ActivityDeps) {
 
   async function connect(project: Project): Promise<ProjectGitHub> {
     try {
-      return await github(project);
+      // A fleet's imports are bulk work: they leave budget and slots to pushes, polls and people.
+      return await github(project, { priority: project.fleet_id ? 'bulk' : 'interactive' });
     } catch (error) {
       throw githubFailure(error, `${project.owner}/${project.repo}`);
     }

@@ -32,7 +32,7 @@ export function createMetadataSyncActivities(deps: ActivityDeps) {
         context = undefined;
       }
       try {
-        const client = await github(project);
+        const client = await github(project, { priority: project.fleet_id ? 'bulk' : 'poll' });
         const ctx: PhaseContext = {
           db,
           octokit: client.octokit,

@@ -26,11 +26,11 @@ export interface HeadCheckOptions {
  */
 export function credentialCache(github: GitHubClients): GitHubClients {
   const clients = new Map<string, Promise<ProjectGitHub>>();
-  return (project) => {
-    const key = `${project.auth_kind}:${project.installation_id ?? ''}:${project.token_ciphertext ?? ''}`;
+  return (project, options) => {
+    const key = `${project.auth_kind}:${project.installation_id ?? ''}:${project.token_ciphertext ?? ''}:${options?.priority ?? ''}`;
     let client = clients.get(key);
     if (!client) {
-      client = github(project);
+      client = github(project, options);
       clients.set(key, client);
       // A failure (no credentials) is not kept: the next project of the credential tries again.
       client.catch(() => clients.delete(key));
@@ -53,7 +53,7 @@ export function createHeadCheck(deps: ActivityDeps) {
     const branch = project.branch ?? project.default_branch;
     if (!branch) return 'failed';
     try {
-      const client = await options.clients(project);
+      const client = await options.clients(project, { priority: 'poll' });
       const response = await client.octokit.rest.repos
         .getBranch({ owner: project.owner, repo: project.repo, branch, headers: project.branch_etag ? { 'if-none-match': project.branch_etag } : {} })
         .catch((error: unknown) => {

@@ -17,7 +17,7 @@ export function fleetCredential(fleet: Pick<Fleet, 'installation_id' | 'token_ci
  * an organisation. Items that are not repositories we can link are counted in `skipped`.
  */
 export async function* listFleetRepositories(github: GitHubClients, fleet: Fleet): AsyncGenerator<{ repositories: ListedRepository[]; skipped: number }> {
-  const { octokit } = await github(fleetCredential(fleet));
+  const { octokit } = await github(fleetCredential(fleet), { priority: 'bulk' });
   const pages =
     fleet.installation_id !== null
       ? octokit.paginate.iterator('GET /installation/repositories', { per_page: PER_PAGE })

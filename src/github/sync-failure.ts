@@ -3,6 +3,7 @@ import type { SyncErrorCode } from '../shared/error-codes.js';
 import type { RetryAfterDetails } from '../shared/retry-after.js';
 import { NoCredentialsError } from './project-client.js';
 import { rateLimitWaitMs } from './rate-limit-wait.js';
+import { CredentialBudgetWait } from './request-budget.js';
 
 /** A failure a retry cannot fix, with the code users see. */
 export function permanentFailure(code: SyncErrorCode, message: string, cause?: unknown): ApplicationFailure {
@@ -22,6 +23,17 @@ export function transientFailure(code: SyncErrorCode, message: string, cause?: u
 export function githubFailure(error: unknown, what: string): ApplicationFailure {
   if (error instanceof ApplicationFailure) return error;
   if (error instanceof NoCredentialsError) return permanentFailure('no-credentials', error.message, error);
+  // Our own pacing, not an outage: the next attempt is due when the budget comes back.
+  if (error instanceof CredentialBudgetWait) {
+    return ApplicationFailure.create({
+      type: 'github-unavailable',
+      message: `${what}: ${error.message}`,
+      nonRetryable: false,
+      nextRetryDelay: error.waitMs,
+      details: [{ retryAfterMs: error.waitMs, deferred: true } satisfies RetryAfterDetails],
+      cause: error,
+    });
+  }
   const status = (error as { status?: number }).status;
   const detail = (error as Error).message ?? String(error);
   if (status === 401) return permanentFailure('auth-failed', `GitHub rejected the credentials (401) for ${what}`, error);

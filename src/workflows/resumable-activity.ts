@@ -1,6 +1,6 @@
 import { ActivityFailure, ApplicationFailure, isCancellation, sleep, TimeoutFailure } from '@temporalio/workflow';
 import type { ImportCheckpoint } from '../shared/import-checkpoint.js';
-import { retryAfterMsOf } from '../shared/retry-after.js';
+import { isDeferral, retryAfterMsOf } from '../shared/retry-after.js';
 import { outageBackoffMs } from './activity-options.js';
 
 export interface ResumableBudget {
@@ -17,7 +17,9 @@ export interface ResumableBudget {
  *   for as long as each loss comes with more saved work than the one before, so any number of
  *   deploys during a long import never spends the retries meant for outages;
  * - any other retryable failure is an outage, retried with backoff `maximumAttempts` times in all,
- *   no sooner than the failure asks (a rate limit names when GitHub takes requests again).
+ *   no sooner than the failure asks (a rate limit names when GitHub takes requests again);
+ * - a wait the credential's shared budget imposed (a deferral) is slept out and retried without
+ *   counting, bounded by the work's own deadline rather than by the outage budget.
  * Non-retryable failures and cancellations end it at once.
  */
 export async function runResumable<T>(attempt: () => Promise<T>, budget: ResumableBudget): Promise<T> {
@@ -31,6 +33,12 @@ export async function runResumable<T>(attempt: () => Promise<T>, budget: Resumab
       if (isCancellation(error) || !(error instanceof ActivityFailure) || error.retryState === 'NON_RETRYABLE_FAILURE') throw error;
       const lost = lostWorkerCheckpoint(error);
       if (lost === undefined) {
+        // Pacing by the credential's shared budget waits for the reset it names and costs no retry.
+        const deferralMs = deferredRetryDelayMs(error);
+        if (deferralMs !== undefined) {
+          await sleep(deferralMs);
+          continue;
+        }
         outages += 1;
         if (outages >= budget.maximumAttempts) throw error;
         await sleep(outageBackoffMs(outages, requestedRetryDelayMs(error)));
@@ -64,6 +72,12 @@ function lostWorkerCheckpoint(error: ActivityFailure): ImportCheckpoint | null |
   if (!(cause instanceof TimeoutFailure) || cause.timeoutType !== 'HEARTBEAT') return undefined;
   const details = cause.lastHeartbeatDetails as Partial<ImportCheckpoint> | undefined;
   return typeof details?.filesSaved === 'number' ? { phase: String(details.phase), filesSaved: details.filesSaved } : null;
+}
+
+/** The wait an attempt's failure asked for when it was our own pacing, not an outage, in ms. */
+function deferredRetryDelayMs(error: ActivityFailure): number | undefined {
+  const { cause } = error;
+  return cause instanceof ApplicationFailure && isDeferral(cause.details) ? retryAfterMsOf(cause.details) : undefined;
 }
 
 /** The delay an attempt's failure asked for before the next attempt, in ms. */

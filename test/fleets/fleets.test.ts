@@ -61,6 +61,14 @@ describe('fleets', () => {
     expect(projects.every((p) => p.syncStatus === 'synced')).toBe(true);
     const done = await view(fleet.id);
     expect(done).toMatchObject({ status: 'ready', repositoriesListed: 4, counts: { total: 4, synced: 4, failed: 0, waiting: 0 }, progress: { done: 4, total: 4, percent: 100 } });
+    // Every worker's requests spent the installation's one budget, as GitHub last reported it.
+    const budget = await h.github.rateLimit.state(`installation:${installationId}`);
+    expect(done.rateLimit).toMatchObject({ limit: budget.limit, inFlight: 0, state: 'ok' });
+    expect(done.rateLimit.remaining).toBeGreaterThanOrEqual(budget.remaining);
+    expect(done.rateLimit.remaining).toBeLessThan(budget.limit);
+    const metrics = (await h.app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(metrics).toMatch(new RegExp(`^reposync_github_budget_remaining\\{credential="installation:${installationId}"\\} \\d+$`, 'm'));
+    expect(metrics).toMatch(new RegExp(`^reposync_github_budget_limit\\{credential="installation:${installationId}"\\} ${budget.limit}$`, 'm'));
     const rows = await h.db.selectFrom('projects').select(['auth_kind', 'installation_id', 'metadata', 'sync_started_at', 'sync_completed_at']).where('fleet_id', '=', fleet.id).execute();
     expect(rows.every((r) => r.auth_kind === 'app' && r.installation_id === installationId)).toBe(true);
     expect(rows.every((r) => r.metadata.issues === false)).toBe(true);

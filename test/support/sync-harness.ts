@@ -6,6 +6,7 @@ import { IllegalStateError } from '@temporalio/common';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { createGitHubClients } from '../../src/github/project-client.js';
+import { credentialBudgetsRepository } from '../../src/db/repositories/credential-budgets.js';
 import type { Db } from '../../src/db/connection.js';
 import type { BlobStore } from '../../src/storage/blob-store.js';
 import type { ArchiveLimits } from '../../src/sync/archive-limits.js';
@@ -74,7 +75,7 @@ export async function startSyncHarness(options: SyncHarnessOptions = {}): Promis
     activities: {
       db: options.workerDb ?? api.db,
       blobs: options.workerBlobs ?? api.blobs,
-      github: createGitHubClients({ config: api.config.github, secrets: api.secrets }),
+      github: createGitHubClients({ config: api.config.github, secrets: api.secrets, ledger: credentialBudgetsRepository(options.workerDb ?? api.db) }),
       githubApiUrl: api.config.github.apiUrl,
       temporal: api.temporal,
       ...(options.archiveLimits ? { archiveLimits: options.archiveLimits } : {}),

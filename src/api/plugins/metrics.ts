@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { registerCredentialBudgetMetrics } from '../credential-budget-metrics.js';
 import { registerPollMetrics } from '../poll-metrics.js';
 
 declare module 'fastify' {
@@ -27,6 +28,7 @@ export const metricsPlugin = fp(
       registers: [registry],
     });
     registerPollMetrics(registry, fastify.deps.db, fastify.log);
+    registerCredentialBudgetMetrics(registry, fastify.deps.db, fastify.log);
     fastify.decorate('metrics', registry);
     fastify.addHook('onResponse', async (request, reply) => {
       // The route pattern, not the URL, so ids do not explode the label space.

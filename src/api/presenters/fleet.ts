@@ -1,7 +1,8 @@
 import type { Fleet, FleetCounts } from '../../db/repositories/fleets.js';
+import type { presentFleetBudget } from '../../fleets/fleet-budget.js';
 
 /** A fleet as the API shows it, with its projects' states and an ETA at the rate imports have ended so far. */
-export function presentFleet(fleet: Fleet, counts: FleetCounts, now = Date.now()) {
+export function presentFleet(fleet: Fleet, counts: FleetCounts, rateLimit: ReturnType<typeof presentFleetBudget> = null, now = Date.now()) {
   const done = counts.synced + counts.failed;
   const elapsedSeconds = fleet.listed_at ? (now - fleet.listed_at.getTime()) / 1000 : 0;
   const etaSeconds = done > 0 && elapsedSeconds > 0 ? Math.round(((counts.total - done) * elapsedSeconds) / done) : null;
@@ -21,6 +22,7 @@ export function presentFleet(fleet: Fleet, counts: FleetCounts, now = Date.now()
     listedAt: fleet.listed_at?.toISOString() ?? null,
     createdAt: fleet.created_at.toISOString(),
     counts,
+    rateLimit,
     progress: { done, total: counts.total, percent: counts.total === 0 ? 100 : Math.round((1000 * done) / counts.total) / 10, etaSeconds },
   };
 }

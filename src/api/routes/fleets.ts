@@ -3,9 +3,11 @@ import type { FastifyPluginAsync } from 'fastify';
 import { fleetsRepository, type Fleet } from '../../db/repositories/fleets.js';
 import { fleetCredential } from '../../fleets/list-repositories.js';
 import { createGitHubClients } from '../../github/project-client.js';
+import { credentialBudgetsRepository } from '../../db/repositories/credential-budgets.js';
 import { startFleetSync, stopFleetSync } from '../../temporal/fleet-sync.js';
 import { httpError, notFound } from '../http-error.js';
 import { presentFleet } from '../presenters/fleet.js';
+import { fleetCredentialKey, presentFleetBudget } from '../../fleets/fleet-budget.js';
 import { presentProject } from '../presenters/project.js';
 import { IdParamsSchema, type IdParams } from '../schemas/common.js';
 import {
@@ -26,7 +28,13 @@ const security = [{ apiKey: [] }];
 export const fleetRoutes: FastifyPluginAsync = async (fastify) => {
   const { db, secrets, config, temporal } = fastify.deps;
   const fleets = fleetsRepository(db);
-  const github = createGitHubClients({ config: config.github, secrets });
+  const budgets = credentialBudgetsRepository(db);
+  const github = createGitHubClients({ config: config.github, secrets, ledger: budgets });
+
+  async function fleetBudget(fleet: Fleet) {
+    const key = fleetCredentialKey(fleet, secrets);
+    return presentFleetBudget(key ? await budgets.get(key) : undefined);
+  }
 
   async function findOr404(tenantId: string, id: string): Promise<Fleet> {
     const fleet = await fleets.findForTenant(tenantId, id);
@@ -103,10 +111,10 @@ export const fleetRoutes: FastifyPluginAsync = async (fastify) => {
         await fleets.recordListing(fleet.id, 0);
         await fleets.setStatus(fleet.id, 'ready');
         const ready = (await fleets.find(fleet.id))!;
-        return reply.status(201).send(presentFleet(ready, await fleets.counts(fleet.id)));
+        return reply.status(201).send(presentFleet(ready, await fleets.counts(fleet.id), await fleetBudget(ready)));
       }
       await startFleetSync(temporal, config, fleet.id);
-      return reply.status(202).send(presentFleet(fleet, await fleets.counts(fleet.id)));
+      return reply.status(202).send(presentFleet(fleet, await fleets.counts(fleet.id), await fleetBudget(fleet)));
     },
   );
 
@@ -115,7 +123,7 @@ export const fleetRoutes: FastifyPluginAsync = async (fastify) => {
     { onRequest: fastify.authenticate, schema: { tags, security, summary: 'A fleet, with its projects by sync state and an ETA', params: IdParamsSchema, response: { 200: Type.Ref('Fleet') } } },
     async (request) => {
       const fleet = await findOr404(request.caller.tenantId, request.params.id);
-      return presentFleet(fleet, await fleets.counts(fleet.id));
+      return presentFleet(fleet, await fleets.counts(fleet.id), await fleetBudget(fleet));
     },
   );
 

@@ -7,6 +7,7 @@ import { installationChangeFor, type InstallationChange } from '../../webhooks/i
 import { unlinkProject } from './projects/unlink-project.js';
 import { projectsRepository, type Project } from '../../db/repositories/projects.js';
 import { createGitHubClients } from '../../github/project-client.js';
+import { credentialBudgetsRepository } from '../../db/repositories/credential-budgets.js';
 import { webhookDeliveriesRepository } from '../../db/repositories/webhook-deliveries.js';
 import { syncOperationsRepository } from '../../db/repositories/sync-operations.js';
 import { metadataEnabled, REF_PHASES } from '../../shared/metadata-sync.js';
@@ -33,7 +34,7 @@ export const webhookRoutes: FastifyPluginAsync = async (fastify) => {
   const requests = projectRequestsRepository(db);
   const deliveries = webhookDeliveriesRepository(db);
   const operations = syncOperationsRepository(db);
-  const clients = createGitHubClients({ config: config.github, secrets });
+  const clients = createGitHubClients({ config: config.github, secrets, ledger: credentialBudgetsRepository(db) });
   const fleets = fleetsRepository(db);
   // Signalling Temporal costs far more than acknowledging: it happens after the answer, coalesced.
   const dispatcher = startSyncRequestDispatcher({ db, temporal: fastify.deps.temporal, config, log: fastify.log });

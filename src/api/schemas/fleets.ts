@@ -59,6 +59,21 @@ export const FleetSchema = Type.Object(
     listedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
     createdAt: Type.String({ format: 'date-time' }),
     counts: CountsSchema,
+    rateLimit: Type.Union(
+      [
+        Type.Object({
+          limit: Type.Union([Type.Integer(), Type.Null()], { description: "The credential's hourly budget, as GitHub last reported it" }),
+          remaining: Type.Union([Type.Integer(), Type.Null()]),
+          resetAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+          inFlight: Type.Integer({ description: 'Requests in flight on the credential, across every worker' }),
+          waits: Type.Integer({ description: 'Requests told to wait for the budget or a free slot' }),
+          state: OneOf(['ok', 'waiting-for-rate-limit'] as const, { description: "`waiting-for-rate-limit` while the fleet's imports wait for the reset: the rest of the budget is kept for pushes, polls and people" }),
+          resumesAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+        }),
+        Type.Null(),
+      ],
+      { description: "The shared GitHub budget of the fleet's credential; null before its first request" },
+    ),
     progress: Type.Object({
       done: Type.Integer({ description: 'Projects whose initial import ended (synced or failed)' }),
       total: Type.Integer(),

@@ -8,6 +8,7 @@ import type { SyncStatesSchema } from './sync-states.js';
 import type { ApiKeysSchema } from './api-keys.js';
 import type { BlobsSchema } from './blobs.js';
 import type { FleetsSchema } from './fleets.js';
+import type { CredentialBudgetsSchema } from './credential-budgets.js';
 import type { IdempotencyKeysSchema } from './idempotency-keys.js';
 import type { OutboundChangesSchema } from './outbound-changes.js';
 import type { PollCursorsSchema } from './poll-cursors.js';
@@ -23,6 +24,7 @@ export type Database = TenantsSchema &
   ApiKeysSchema &
   ProjectsSchema &
   FleetsSchema &
+  CredentialBudgetsSchema &
   PollCursorsSchema &
   SnapshotsSchema &
   SnapshotFilesSchema &
@@ -60,3 +62,4 @@ export type * from './pull-requests.js';
 export type * from './comments.js';
 export type * from './releases.js';
 export type * from './sync-states.js';
+export type * from './credential-budgets.js';

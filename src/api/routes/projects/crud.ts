@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyBaseLogger, FastifyPluginAsync } from 'fastify';
 import { createGitHubClients } from '../../../github/project-client.js';
+import { credentialBudgetsRepository } from '../../../db/repositories/credential-budgets.js';
 import { connectWebhook } from './project-webhook.js';
 import { unlinkProject } from './unlink-project.js';
 import { issuesRepository } from '../../../db/repositories/issues.js';
@@ -26,7 +27,7 @@ const security = [{ apiKey: [] }];
 export const projectCrudRoutes: FastifyPluginAsync = async (fastify) => {
   const { db, secrets, config } = fastify.deps;
   const projects = projectsRepository(db);
-  const github = createGitHubClients({ config: config.github, secrets });
+  const github = createGitHubClients({ config: config.github, secrets, ledger: credentialBudgetsRepository(db) });
   const webhookDeps = (log: FastifyBaseLogger) => ({ db, secrets, config, github, log });
 
   /** Turns the credential fields of a request into columns (its schema allows only one kind). */
