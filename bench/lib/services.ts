@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { openDatabase } from '../../src/db/connection.js';
 import { startTemporalDevServer } from '../../src/embedded/temporal-dev-server.js';
 import { bundleWorkflows } from '../../src/temporal/workflow-bundle.js';
-import { startGitHubEmulator, type GitHubEmulator } from '../../test/support/github-emulator/index.js';
+import { startGitHubEmulator, type GitHubEmulator } from '@reposync/github-emulator';
 import { startPostgres } from '../../test/support/postgres-server.js';
 import { startSeaweedFs, type S3Server } from '../../test/support/seaweedfs-server.js';
 import type { Cleanup } from './cleanup.js';

@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { readZipEntries } from '../../src/sync/zip-entries.js';
 import { readZipFast } from './fast-zip-reader.js';
-import type { GitHubEmulator } from '../../test/support/github-emulator/index.js';
+import type { GitHubEmulator } from '@reposync/github-emulator';
 
 export interface ZipFigures {
   archiveBytes: number;

@@ -34,7 +34,7 @@ import type { EmulatorLimits, EmulatorOptions } from './types.js';
 export type { EmulatorLimits, EmulatorOptions, FaultRule, RequestLogEntry, CommitSpec, CommitOptions, FileSpec } from './types.js';
 export type { WebhookDelivery } from './webhooks/webhook-deliveries.js';
 export type { RepoAdmin } from './state/repo-admin.js';
-export type { FaultInjector } from './faults.js';
+export type { ActiveFault, FaultInjector } from './faults.js';
 export type { RequestLog } from './request-log.js';
 export type { RateState } from './http/rate-limiter.js';
 export type { WebhookDeliveries } from './webhooks/webhook-deliveries.js';
