@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
+    include: ['test/**/*.test.ts', 'packages/*/test/**/*.test.ts'],
     // Each file gets its own database, bucket and task queue; files run in parallel processes.
     pool: 'forks',
     testTimeout: 60_000,

@@ -17,7 +17,7 @@ export default defineConfig({
       'test/embedded/**/*.test.ts',
       'test/github/rate-limit-failure.test.ts',
       'test/github/request-timeouts.test.ts',
-      'test/github-emulator/**/*.test.ts',
+      'packages/github-emulator/test/**/*.test.ts',
       'test/outbound/outbound-modules.test.ts',
       'test/replay/replay.test.ts',
       'test/sync/zip-entries.test.ts',

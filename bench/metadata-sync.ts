@@ -10,7 +10,7 @@
 import { parseArgs } from 'node:util';
 import type { MetadataSyncResult } from '../src/shared/metadata-sync.js';
 import { startMetadataSync } from '../src/temporal/metadata-sync.js';
-import { appendCommits } from '../test/github-emulator/helpers.js';
+import { appendCommits } from '@reposync/github-emulator/testing';
 import { openImportStack } from './lib/import-stack.js';
 import { runBench } from './lib/run-bench.js';
 import { log } from './lib/scenario.js';

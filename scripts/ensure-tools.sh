@@ -17,6 +17,8 @@
 #   aws       — PyPI `awscli` with its dependencies, only for bench/initial-sync.ts's by-hand
 #               baseline (`ensure-tools.sh aws`, not part of `all`); run it with
 #               PYTHONPATH=.tools/aws python3 .tools/aws/bin/aws.
+#   unzip     — Debian's `unzip`, only for bench/initial-sync.ts, which holds the zip reader against
+#               `unzip -p` (`ensure-tools.sh unzip`, not part of `all`).
 #   st        — PyPI `schemathesis` with its dependencies, the schema fuzzer test/api/schema-fuzz.test.ts
 #               runs against the served OpenAPI document; run it with
 #               PYTHONPATH=.tools/schemathesis python3 -m schemathesis.
@@ -101,3 +103,4 @@ if [ "$want" = all ] || [ "$want" = test ]; then
   apt_install_missing "$postgres_server:postgresql" tmux:tmux chromium:chromium
 fi
 case "$want" in all|test|test-server) test_server_tool ;; esac
+case "$want" in unzip) apt_install_missing unzip:unzip ;; esac

@@ -1,4 +1,4 @@
-import type { GitHubEmulator } from '../../test/support/github-emulator/index.js';
+import type { GitHubEmulator } from '@reposync/github-emulator';
 import type { InitialSyncResult } from '../../src/shared/initial-sync.js';
 import type { ImportStack } from './import-stack.js';
 

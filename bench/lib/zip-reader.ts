@@ -4,9 +4,12 @@ import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { fileURLToPath } from 'node:url';
 import { readZipEntries } from '../../src/sync/zip-entries.js';
 import { readZipFast } from './fast-zip-reader.js';
-import type { GitHubEmulator } from '../../test/support/github-emulator/index.js';
+import type { GitHubEmulator } from '@reposync/github-emulator';
+
+const ensureTools = fileURLToPath(new URL('../../scripts/ensure-tools.sh', import.meta.url));
 
 export interface ZipFigures {
   archiveBytes: number;
@@ -22,14 +25,11 @@ export interface ZipFigures {
   candidateMs: number | undefined;
 }
 
-/** Debian's unzip, the reference the zip reader is held against; installed when missing. */
+/** Debian's unzip, the reference the zip reader is held against; scripts/ensure-tools.sh installs it when missing. */
 export function ensureUnzip(): void {
   if (spawnSync('unzip', ['-v'], { stdio: 'ignore' }).status === 0) return;
-  process.stderr.write('installing Debian unzip\n');
-  for (const args of [['update', '-qq'], ['install', '-y', '-qq', '--no-install-recommends', 'unzip']]) {
-    const { status } = spawnSync('apt-get', args, { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-    if (status !== 0) throw new Error(`apt-get ${args.join(' ')} failed: unzip is needed for the zip reader comparison`);
-  }
+  const { status } = spawnSync('bash', [ensureTools, 'unzip'], { stdio: ['ignore', 'inherit', 'inherit'] });
+  if (status !== 0) throw new Error('unzip is needed for the zip reader comparison, and scripts/ensure-tools.sh unzip could not install it');
 }
 
 /** Downloads the zipball once, then times our reader and `unzip -p` on that same file. */

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiHarness, type ApiHarness } from '../support/api-harness.js';
-import { startGitHubEmulator, type GitHubEmulator } from '../support/github-emulator/index.js';
+import { startGitHubEmulator, type GitHubEmulator } from '@reposync/github-emulator';
 
 const run = promisify(execFile);
 

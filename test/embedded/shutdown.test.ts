@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/embedded/wait-for-port.js';
 import { groupIsGone, portIsClosed, signalGroup, startEmbedded, type EmbeddedPorts } from '../support/embedded-process.js';
-import { startGitHubEmulator, type GitHubEmulator } from '../support/github-emulator/index.js';
+import { startGitHubEmulator, type GitHubEmulator } from '@reposync/github-emulator';
 
 /** How long an operator may wait for reposync to stop, whatever it was doing. */
 const STOP_BUDGET_MS = 30_000;

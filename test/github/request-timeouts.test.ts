@@ -10,7 +10,7 @@ import { countRequests } from '../../src/github/request-counter.js';
 import { githubFailure } from '../../src/github/sync-failure.js';
 import { RequestTimeoutError, timedFetch, type RequestTimeouts } from '../../src/github/timed-fetch.js';
 import { createS3BlobStore } from '../../src/storage/s3-blob-store.js';
-import { quiet, startHarness, type Harness } from '../github-emulator/helpers.js';
+import { quiet, startHarness, type Harness } from '@reposync/github-emulator/testing';
 
 const short: RequestTimeouts = { answerMs: 400, idleMs: 400 };
 

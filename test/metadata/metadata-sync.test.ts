@@ -5,7 +5,7 @@ import { createGitHubClients, type GitHubClients } from '../../src/github/projec
 import { issuesRepository } from '../../src/db/repositories/issues.js';
 import type { MetadataPhase, MetadataSyncResult } from '../../src/shared/metadata-sync.js';
 import { startMetadataSync } from '../../src/temporal/metadata-sync.js';
-import { appendCommits, git } from '../github-emulator/helpers.js';
+import { appendCommits, git } from '@reposync/github-emulator/testing';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 
 let h: SyncHarness;

@@ -4,7 +4,7 @@ import { Octokit } from '@octokit/rest';
 import { sql } from 'kysely';
 import type { SecretBox } from '../../src/crypto/secret-box.js';
 import type { Db } from '../../src/db/connection.js';
-import type { GitHubEmulator } from './github-emulator/index.js';
+import type { GitHubEmulator } from '@reposync/github-emulator';
 
 const run = promisify(execFile);
 

@@ -13,7 +13,7 @@ import type { ArchiveLimits } from '../../src/sync/archive-limits.js';
 import { ensurePollSchedule, removePollSchedule } from '../../src/temporal/poll-schedule.js';
 import { createWorkers, stopWorkers, type ReposyncWorkers } from '../../src/worker.js';
 import { makeCurrentVersion } from '../../src/temporal/deployment-version.js';
-import { startGitHubEmulator, type GitHubEmulator } from './github-emulator/index.js';
+import { startGitHubEmulator, type GitHubEmulator } from '@reposync/github-emulator';
 import { startApiHarness, type ApiHarness } from './api-harness.js';
 import { childRun } from './child-run.js';
 

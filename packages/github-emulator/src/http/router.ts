@@ -40,6 +40,11 @@ export class Router {
     return this.routes.map((r) => `${r.method} ${r.template}`);
   }
 
+  /** Every route with the GitHub documentation page it follows, in registration order. */
+  entries(): Array<Pick<Route, 'method' | 'template' | 'docs'>> {
+    return this.routes.map(({ method, template, docs }) => ({ method, template, docs }));
+  }
+
   match(method: string, path: string): RouteMatch | { allowed: string[] } | null {
     const allowed: string[] = [];
     for (const route of this.routes) {

@@ -1,13 +1,14 @@
 /**
  * Serves a directory of bare repositories (`<root>/<owner>/<repo>.git`) as a GitHub emulator.
  *
- *   tsx scripts/github-emulator.ts --root ./data/github --port 3100 [--codeload-port 3101] [--host 127.0.0.1] [--token ghp_x]
+ *   github-emulator --root ./data/github --port 3100 [--codeload-port 3101] [--host 127.0.0.1] [--token ghp_x]
+ *   npm run github-emulator -- --root ./data/github --port 3100     (from the repository root)
  *
  * Prints the API base URL, the codeload URL and a personal access token that works.
  */
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
-import { startGitHubEmulator } from '../test/support/github-emulator/index.js';
+import { startGitHubEmulator } from './index.js';
 
 const { values } = parseArgs({
   options: {

@@ -23,6 +23,7 @@ import {
   type RepositoryAction,
   type RepositoryChanges,
 } from './webhooks/build-payloads.js';
+import type { WebhookEvent } from './webhooks/events.js';
 import { WebhookDeliveries } from './webhooks/webhook-deliveries.js';
 import { deliverInstallationChange, installedApps, sendToApps } from './webhooks/app-events.js';
 import { hookShape } from './shapes/hook.js';
@@ -221,7 +222,7 @@ export class EmulatorCore {
     const apps = (event: string) => installedApps(this, handle, event);
     if (!handle.info.hooks.some((h) => h.active) && ['create', 'delete', 'push'].every((event) => apps(event).length === 0)) return;
     const ctx: PayloadContext = { urls: this.urls, handle, facts: await this.facts(handle), actor };
-    const send = (event: string, payload: Record<string, unknown>) => {
+    const send = (event: WebhookEvent, payload: Record<string, unknown>) => {
       for (const hook of this.hooksFor(handle, event)) void this.deliver(handle, hook.id, event, payload);
       sendToApps(this, apps(event), event, payload);
     };
@@ -250,7 +251,7 @@ export class EmulatorCore {
    * Delivers an event about a change made through the REST API (an issue opened, a comment
    * deleted) to the hooks subscribed to it, with the repository and sender every payload carries.
    */
-  async announce(handle: RepoHandle, event: string, actor: string, body: Record<string, unknown>): Promise<void> {
+  async announce(handle: RepoHandle, event: WebhookEvent, actor: string, body: Record<string, unknown>): Promise<void> {
     const hooks = this.hooksFor(handle, event);
     if (hooks.length === 0) return;
     const payload = { ...body, repository: webhookRepositoryShape(this.urls, handle, await this.facts(handle), false), sender: userShape(this.urls, actor) };
@@ -276,7 +277,7 @@ export class EmulatorCore {
     await this.deliver(handle, hook.id, 'ping', payload);
   }
 
-  deliver(handle: RepoHandle, hookId: number, event: string, payload: Record<string, unknown>) {
+  deliver(handle: RepoHandle, hookId: number, event: WebhookEvent, payload: Record<string, unknown>) {
     const hook = handle.info.hooks.find((h) => h.id === hookId);
     if (!hook) return Promise.resolve(null);
     return this.webhooks.send(

@@ -8,25 +8,8 @@ import { adoptDefaultBranch, EmulatorCore } from './core.js';
 import { installServerHooks } from './git/install-server-hooks.js';
 import { createRequestHandler } from './http/handle-request.js';
 import type { RateState } from './http/rate-limiter.js';
-import { Router } from './http/router.js';
-import { handleInternal } from './internal-routes.js';
-import { appRoutes } from './routes/app-routes.js';
-import { archiveRoutes, codeloadRoutes } from './routes/archive-routes.js';
-import { blobRoutes } from './routes/blob-routes.js';
-import { branchRoutes } from './routes/branch-routes.js';
-import { commitRoutes } from './routes/commit-routes.js';
-import { compareRoute } from './routes/compare-route.js';
-import { gitCommitRoutes } from './routes/git-commit-routes.js';
-import { hookRoutes } from './routes/hook-routes.js';
-import { issueCommentRoutes } from './routes/issue-comment-routes.js';
-import { issueRoutes } from './routes/issue-routes.js';
-import { pullRoutes } from './routes/pull-routes.js';
-import { releaseRoutes } from './routes/release-routes.js';
-import { reviewCommentRoutes } from './routes/review-comment-routes.js';
-import { orgRepositoryRoutes } from './routes/org-repository-routes.js';
-import { refRoutes } from './routes/ref-routes.js';
-import { repositoryRoutes } from './routes/repository-routes.js';
-import { treeRoutes } from './routes/tree-routes.js';
+import { handleInternal, POST_RECEIVE_PATH } from './internal-routes.js';
+import { apiRouter, codeloadRouter } from './route-table.js';
 import { RepoAdmin } from './state/repo-admin.js';
 import { RepoStore } from './state/repo-store.js';
 import type { EmulatorLimits, EmulatorOptions } from './types.js';
@@ -34,7 +17,7 @@ import type { EmulatorLimits, EmulatorOptions } from './types.js';
 export type { EmulatorLimits, EmulatorOptions, FaultRule, RequestLogEntry, CommitSpec, CommitOptions, FileSpec } from './types.js';
 export type { WebhookDelivery } from './webhooks/webhook-deliveries.js';
 export type { RepoAdmin } from './state/repo-admin.js';
-export type { FaultInjector } from './faults.js';
+export type { ActiveFault, FaultInjector } from './faults.js';
 export type { RequestLog } from './request-log.js';
 export type { RateState } from './http/rate-limiter.js';
 export type { WebhookDeliveries } from './webhooks/webhook-deliveries.js';
@@ -97,12 +80,8 @@ export async function startGitHubEmulator(options: EmulatorOptions): Promise<Git
   core = new EmulatorCore(store, new TokenStore(tokens), new AppAdmin(apps), limits, secret);
   const ready = core;
 
-  const api = new Router();
-  for (const register of [repositoryRoutes, orgRepositoryRoutes, branchRoutes, commitRoutes, compareRoute, refRoutes, treeRoutes, blobRoutes, gitCommitRoutes, archiveRoutes, issueCommentRoutes, issueRoutes, reviewCommentRoutes, pullRoutes, releaseRoutes, hookRoutes, appRoutes]) {
-    register(api);
-  }
-  const codeload = new Router();
-  codeloadRoutes(codeload);
+  const api = apiRouter();
+  const codeload = codeloadRouter();
 
   const apiHandler = createRequestHandler(ready, api, 'api');
   const apiServer = createServer((req, res) => {
@@ -117,7 +96,7 @@ export async function startGitHubEmulator(options: EmulatorOptions): Promise<Git
   const codePort = await listen(codeloadServer, codeloadPort, host);
   const url = `http://${host}:${apiPort}`;
   ready.urls = { api: url, codeload: `http://${host}:${codePort}`, web: `${url}/_web` };
-  ready.notifyUrl = `${url}/_emulator/post-receive`;
+  ready.notifyUrl = `${url}${POST_RECEIVE_PATH}`;
   // Discovering the served repositories installs their push hooks with the current address.
   await store.list();
 

@@ -3,6 +3,7 @@ import type { EmulatorCore } from '../core.js';
 import { APP_EVENTS, installationShape } from '../shapes/installation.js';
 import { nodeId, userShape } from '../shapes/user.js';
 import { stableId, type RepoHandle } from '../state/repo-store.js';
+import type { WebhookEvent } from './events.js';
 import type { DeliveryTarget } from './webhook-deliveries.js';
 
 /** Installation changes made through the admin helpers are made by the emulator's admin user. */
@@ -82,7 +83,7 @@ export function installedApps(core: EmulatorCore, handle: RepoHandle, event: str
 }
 
 /** Sends a repository's event to App webhooks, naming the installation as GitHub does in every App delivery. */
-export function sendToApps(core: EmulatorCore, apps: AppDelivery[], event: string, payload: Record<string, unknown>): void {
+export function sendToApps(core: EmulatorCore, apps: AppDelivery[], event: WebhookEvent, payload: Record<string, unknown>): void {
   for (const { target, installation } of apps) {
     void core.webhooks.send(target, event, { ...payload, installation: { id: installation.id, node_id: nodeId('I', installation.id) } });
   }

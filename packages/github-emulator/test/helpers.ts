@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Octokit } from '@octokit/rest';
-import { startGitHubEmulator, type GitHubEmulator } from '../support/github-emulator/index.js';
-import type { EmulatorOptions } from '../support/github-emulator/types.js';
+import { startGitHubEmulator, type GitHubEmulator } from '../src/index.js';
+import type { EmulatorOptions } from '../src/types.js';
 
 const exec = promisify(execFile);
 

@@ -8,6 +8,24 @@ export interface ActiveFault {
 }
 
 /**
+ * What each field of a fault rule matches or does; the package README is generated from this
+ * table, and a field missing here does not typecheck.
+ */
+export const FAULT_RULE_FIELDS = {
+  method: 'matches only this HTTP method (any when absent)',
+  path: 'matches this path and everything below it (a string), or the paths a RegExp accepts',
+  times: 'applies to this many matching requests, then drops out (unlimited when absent)',
+  status: 'answers with this status instead of the route, with `body` or a GitHub-style message',
+  headers: 'adds these headers to the answer',
+  body: 'the body of a `status` answer: JSON, or text when a string or Buffer',
+  delayMs: 'waits this long before answering',
+  holdUntil: 'holds the request until this promise settles, for work a test keeps running until it says so',
+  cutAfterBytes: 'lets the route answer, then cuts the connection after this many body bytes',
+  stallAfterBytes: 'lets the route answer, then sends nothing more after this many body bytes, keeping the connection open',
+  reset: 'destroys the socket without answering (ECONNRESET on the client)',
+} as const satisfies Record<keyof FaultRule, string>;
+
+/**
  * Programmatic faults for API and codeload requests: fail the next N matching requests with a
  * status (5xx, 403/429 with `retry-after`), delay them, cut their body after K bytes, or reset
  * the connection. A string `path` matches that path and everything below it.

@@ -1,10 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
 // The emulator's own tests need no Postgres/Temporal/S3, so they skip the repo's globalSetup:
-//   npx vitest run --root . --config test/github-emulator/vitest.emulator.config.ts
+//   npx vitest run --root . --config packages/github-emulator/test/vitest.emulator.config.ts
 export default defineConfig({
   test: {
-    include: ['test/github-emulator/**/*.test.ts'],
+    include: ['packages/github-emulator/test/**/*.test.ts'],
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 60_000,

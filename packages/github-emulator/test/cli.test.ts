@@ -2,11 +2,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Octokit } from '@octokit/rest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { git, quiet } from './helpers.js';
 
-describe('scripts/github-emulator.ts', () => {
+const bin = fileURLToPath(new URL('../bin/github-emulator.js', import.meta.url));
+
+describe('the github-emulator command', () => {
   let child: ChildProcess;
   let url = '';
   let token = '';
@@ -20,7 +23,7 @@ describe('scripts/github-emulator.ts', () => {
     await git(work, ['commit', '--quiet', '--allow-empty', '-m', 'hello']);
     await mkdir(join(root, 'served', 'octo'), { recursive: true });
     await git(root, ['clone', '--quiet', '--bare', work, join(root, 'served', 'octo', 'demo.git')]);
-    child = spawn(process.execPath, ['--import', 'tsx', 'scripts/github-emulator.ts', '--root', join(root, 'served'), '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    child = spawn(process.execPath, [bin, '--root', join(root, 'served'), '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no banner: ${out}`)), 30_000);

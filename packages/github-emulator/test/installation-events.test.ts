@@ -1,6 +1,6 @@
 import { verify } from '@octokit/webhooks-methods';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { WebhookDelivery } from '../support/github-emulator/index.js';
+import type { WebhookDelivery } from '../src/index.js';
 import { startHarness, startReceiver, type Harness } from './helpers.js';
 import { validateWebhook } from './openapi.js';
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { WebhookEvent } from './events.js';
 import { signPayload } from './sign-payload.js';
 
 export interface DeliveryTarget {
@@ -38,6 +39,13 @@ export interface WebhookDelivery {
 
 type WebhookFault = { kind: 'drop' | 'duplicate' | 'delay'; remaining: number; delayMs: number; event?: string };
 
+/** What each webhook fault does to the next deliveries (of one event, when named); the package README lists them from here. */
+export const WEBHOOK_FAULTS = {
+  drop: 'recorded as failed, never reaching the receiver',
+  duplicate: 'sent twice with the same GUID, as GitHub sometimes does',
+  delay: 'sent only after a delay',
+} as const satisfies Record<WebhookFault['kind'], string>;
+
 /** GitHub waits 10 s for a response: https://docs.github.com/webhooks/using-webhooks/handling-failed-webhook-deliveries */
 const TIMEOUT_MS = 10_000;
 
@@ -67,7 +75,7 @@ export class WebhookDeliveries {
   };
 
   /** Queues one delivery of `event` to a hook; resolves once it was attempted. */
-  send(target: DeliveryTarget, event: string, payload: Record<string, unknown>): Promise<WebhookDelivery> {
+  send(target: DeliveryTarget, event: WebhookEvent, payload: Record<string, unknown>): Promise<WebhookDelivery> {
     this.targets.set(target.hookId, target);
     const fault = this.takeFault(event);
     const guid = randomUUID();

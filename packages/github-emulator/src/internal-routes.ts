@@ -3,13 +3,16 @@ import { realpath } from 'node:fs/promises';
 import type { EmulatorCore } from './core.js';
 import type { RefUpdate } from './types.js';
 
+/** Where the post-receive hook of every served repository reports the refs a push moved. */
+export const POST_RECEIVE_PATH = '/_emulator/post-receive';
+
 /**
  * POST /_emulator/post-receive: called by the post-receive hook of a served repository after a
  * `git push` moved refs. Answering only once the webhooks are queued keeps `git push` and the
  * deliveries in order for tests.
  */
 export async function handleInternal(core: EmulatorCore, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  if (req.method !== 'POST' || req.url !== '/_emulator/post-receive' || req.headers['x-emulator-secret'] !== core.secret) {
+  if (req.method !== 'POST' || req.url !== POST_RECEIVE_PATH || req.headers['x-emulator-secret'] !== core.secret) {
     res.writeHead(404).end();
     return;
   }

@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import { access, mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { stopChild } from '../../src/embedded/temporal-dev-server.js';
-import { freePort, waitForPort } from '../../src/embedded/wait-for-port.js';
+import { stopChild } from '../../../src/embedded/temporal-dev-server.js';
+import { freePort, waitForPort } from '../../../src/embedded/wait-for-port.js';
 
-const weedBinary = fileURLToPath(new URL('../../.tools/weed/bin/weed', import.meta.url));
+const weedBinary = fileURLToPath(new URL('../../../.tools/weed/bin/weed', import.meta.url));
 
 export interface S3Server {
   endpoint: string;

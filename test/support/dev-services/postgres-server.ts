@@ -2,8 +2,8 @@ import { execFile, spawn } from 'node:child_process';
 import { chmod, chown, mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { stopChild } from '../../src/embedded/temporal-dev-server.js';
-import { freePort, waitForPort } from '../../src/embedded/wait-for-port.js';
+import { stopChild } from '../../../src/embedded/temporal-dev-server.js';
+import { freePort, waitForPort } from '../../../src/embedded/wait-for-port.js';
 
 const run = promisify(execFile);
 
