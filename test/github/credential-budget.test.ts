@@ -10,7 +10,7 @@ import { credentialBudgetsRepository } from '../../src/db/repositories/credentia
 import type { Db } from '../../src/db/connection.js';
 import { credentialKey } from '../../src/github/project-client.js';
 import { RESERVE_SHARE, type RequestTicket } from '../../src/github/request-budget.js';
-import { startGitHubEmulator, type GitHubEmulator } from '../support/github-emulator/index.js';
+import { startGitHubEmulator, type GitHubEmulator } from '@reposync/github-emulator';
 import { createTestDatabase } from '../support/test-stack.js';
 
 const run = promisify(execFile);
