@@ -44,6 +44,24 @@ describe('primary rate limit per credential', () => {
     expect(pat.headers.get('x-ratelimit-limit')).toBe(String(h.emulator.limits.rateLimit));
   });
 
+  it('never lets requests that overlap spend more than the budget between them', async () => {
+    h.emulator.tokens.add('ghp_overlapping');
+    h.emulator.rateLimit.setLimit('ghp_overlapping', 5);
+    const answers = await Promise.all(Array.from({ length: 12 }, () => get('ghp_overlapping')));
+    expect(answers.filter((r) => r.status === 200)).toHaveLength(5);
+    expect(answers.filter((r) => r.status === 403)).toHaveLength(7);
+  });
+
+  it('answers a faulted request with the rate headers of the credential that sent it', async () => {
+    h.emulator.tokens.add('ghp_faulted');
+    h.emulator.rateLimit.setLimit('ghp_faulted', 7);
+    const fault = h.emulator.faults.add({ path: '/repos/fleet/one', status: 502, times: 1 });
+    const answer = await get('ghp_faulted');
+    fault.remove();
+    expect(answer.status).toBe(502);
+    expect(answer.headers.get('x-ratelimit-limit')).toBe('7');
+  });
+
   it('sets a budget for a personal access token given as the token itself', async () => {
     h.emulator.rateLimit.setLimit('ghp_budgeted', 2);
     expect((await get('ghp_budgeted')).headers.get('x-ratelimit-limit')).toBe('2');

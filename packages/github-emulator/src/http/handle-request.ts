@@ -58,10 +58,19 @@ async function handle(core: EmulatorCore, router: Router, host: Host, req: Incom
   let reply: Reply;
   let cost = 0;
   let rateLimited = false;
+  /** Whether the request's point was taken when it was admitted. */
+  let charged = false;
   const rateKey = () => identity.key;
   let limit = await core.rateLimitFor(identity.key);
 
   if (fault?.status !== undefined) {
+    // A faulted answer still carries the rate headers of the credential that asked, as GitHub's do.
+    try {
+      identity = core.identify(req);
+      limit = await core.rateLimitFor(identity.key);
+    } catch (error) {
+      if (!(error instanceof HttpError)) throw error;
+    }
     reply = faultReply(fault);
     rateLimited = fault.status === 403 || fault.status === 429;
   } else {
@@ -80,6 +89,12 @@ async function handle(core: EmulatorCore, router: Router, host: Host, req: Incom
         json: { message: rateLimitMessage(identity), documentation_url: RATE_DOCS, status: '403' },
       };
       return finish();
+    }
+    // The point is taken as the request is admitted, not when it is answered, so requests that
+    // overlap can never spend more than the budget between them.
+    if (host === 'api') {
+      core.rate.consume(rateKey(), limit);
+      charged = true;
     }
     if (!match || !('route' in match)) {
       reply = { status: 404, json: new HttpError(404, 'Not Found').body() };
@@ -126,7 +141,7 @@ async function handle(core: EmulatorCore, router: Router, host: Host, req: Incom
       }
     }
     if (host === 'api') {
-      const state = cost > 0 ? core.rate.consume(rateKey(), limit) : core.rate.state(rateKey(), limit);
+      const state = charged && cost === 0 ? core.rate.refund(rateKey(), limit) : !charged && cost > 0 ? core.rate.consume(rateKey(), limit) : core.rate.state(rateKey(), limit);
       Object.assign(headers, rateHeaders(state), fault?.headers ?? {});
       if (identity.kind === 'pat') Object.assign(headers, { 'x-oauth-scopes': 'repo, admin:repo_hook', 'x-accepted-oauth-scopes': 'repo' });
     } else if (fault?.headers) {

@@ -40,6 +40,14 @@ export class RateLimiter {
     return this.state(key, limit);
   }
 
+  /** Gives back a point taken for a request that turned out to cost none (a 304). */
+  refund(key: string, limit: number): RateState {
+    this.state(key, limit);
+    const bucket = this.buckets.get(key)!;
+    bucket.used = Math.max(0, bucket.used - 1);
+    return this.state(key, limit);
+  }
+
   /** Uses up a bucket (or all of them), to test primary-limit handling without 5000 requests. */
   exhaust(key?: string, resetInSeconds = 60): void {
     const now = Math.floor(Date.now() / 1000);
