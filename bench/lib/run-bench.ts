@@ -19,7 +19,14 @@ export interface BenchRun {
  * and PostgreSQL, SeaweedFS, Temporal and the GitHub emulator; everything stops afterwards, on a
  * failure and on Ctrl-C, and a failure sets the exit code.
  */
-export function runBench<O>(script: string, parse: (argv: string[]) => O, body: (options: O, run: BenchRun) => Promise<void>, prepare?: () => Promise<void> | void): void {
+export function runBench<O>(
+  script: string,
+  parse: (argv: string[]) => O,
+  body: (options: O, run: BenchRun) => Promise<void>,
+  prepare?: () => Promise<void> | void,
+  /** GitHub Apps the emulator serves, for benchmarks of installations. */
+  emulator: Parameters<typeof startBenchServices>[2] = {},
+): void {
   const argv = process.argv.slice(2);
   const cleanup = new Cleanup();
   const main = async () => {
@@ -29,7 +36,7 @@ export function runBench<O>(script: string, parse: (argv: string[]) => O, body: 
     const root = await mkdtemp(path.join(os.tmpdir(), 'reposync-bench-'));
     cleanup.add('temp dir', () => rm(root, { recursive: true, force: true }));
     log('starting PostgreSQL, SeaweedFS, Temporal and the GitHub emulator');
-    const services = await startBenchServices(root, cleanup);
+    const services = await startBenchServices(root, cleanup, emulator);
     try {
       await body(options, { root, services, cleanup, command: ['node --import tsx', script, ...argv].join(' ') });
     } finally {
