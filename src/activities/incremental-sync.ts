@@ -1,4 +1,5 @@
 import { Context } from '@temporalio/activity';
+import { blobsRepository } from '../db/repositories/blobs.js';
 import { projectSyncStateRepository } from '../db/repositories/project-sync-state.js';
 import { projectsRepository } from '../db/repositories/projects.js';
 import { snapshotsRepository } from '../db/repositories/snapshots.js';
@@ -63,6 +64,7 @@ export function createIncrementalSyncActivities(deps: ActivityDeps) {
   const projects = projectsRepository(db);
   const snapshots = snapshotsRepository(db);
   const syncState = projectSyncStateRepository(db);
+  const blobIndex = blobsRepository(db);
 
   return {
     async syncToHead({ projectId, operationId, head }: { projectId: string; operationId: string; head: RepositoryHead & { commitSha: string; treeSha: string } }): Promise<IncrementalSyncResult> {
@@ -97,7 +99,8 @@ export function createIncrementalSyncActivities(deps: ActivityDeps) {
         beat.progressed();
         const changed = change.added.length + change.modified.length + carried.refetched;
         const result = await importCommit({
-          db,
+          manifest: snapshots,
+          blobIndex,
           blobs,
           snapshotId: snapshot.id,
           tree,

@@ -1,5 +1,6 @@
 import { Context } from '@temporalio/activity';
 import type { Db } from '../db/connection.js';
+import { blobsRepository } from '../db/repositories/blobs.js';
 import { projectSyncStateRepository } from '../db/repositories/project-sync-state.js';
 import { projectsRepository, type Project } from '../db/repositories/projects.js';
 import { snapshotsRepository } from '../db/repositories/snapshots.js';
@@ -39,6 +40,7 @@ export function createInitialSyncActivities(deps: ActivityDeps) {
   const operations = syncOperationsRepository(db);
   const snapshots = snapshotsRepository(db);
   const syncState = projectSyncStateRepository(db);
+  const blobIndex = blobsRepository(db);
 
   async function loadProject(projectId: string): Promise<Project> {
     const project = await withDatabase(() => projects.findById(projectId));
@@ -112,7 +114,8 @@ export function createInitialSyncActivities(deps: ActivityDeps) {
         });
         const snapshot = await withDatabase(() => snapshots.openForCommit(projectId, commitSha, treeSha, filterKey(project.filter)));
         const result = await importCommit({
-          db,
+          manifest: snapshots,
+          blobIndex,
           blobs,
           snapshotId: snapshot.id,
           tree,

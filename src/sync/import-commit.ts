@@ -1,7 +1,5 @@
 import { Readable } from 'node:stream';
-import type { Db } from '../db/connection.js';
-import { blobsRepository } from '../db/repositories/blobs.js';
-import { snapshotsRepository, type NewSnapshotFile } from '../db/repositories/snapshots.js';
+import type { NewSnapshotFile } from '../db/repositories/snapshots.js';
 import type { FileFilter } from '../db/schema/projects.js';
 import type { TreeEntry } from '../github/recursive-tree.js';
 import { BlobIntegrityError, type BlobStore } from '../storage/blob-store.js';
@@ -29,8 +27,26 @@ export interface ImportSources {
   openBlob(sha: string): Promise<Readable>;
 }
 
+/** The snapshot's manifest rows, as far as an import reads and writes them. */
+export interface ImportManifest {
+  /** Paths whose rows are already written (an earlier attempt's work). */
+  writtenPaths(snapshotId: string): Promise<Set<string>>;
+  /** Each blob the snapshot's rows say is stored, with one path that names it. */
+  storedBlobs(snapshotId: string): Promise<Array<{ sha: string; size: number; path: string }>>;
+  /** Adds rows; a row already written is kept as it is. */
+  addFiles(files: NewSnapshotFile[]): Promise<void>;
+}
+
+/** The index of blobs the store holds, so an import skips known blobs without asking the store. */
+export interface ImportBlobIndex {
+  knownAmong(shas: string[]): Promise<Set<string>>;
+  record(stored: Array<{ sha: string; size: number }>): Promise<void>;
+  markMissing(absent: Array<{ sha: string; size: number }>): Promise<void>;
+}
+
 export interface ImportCommitOptions {
-  db: Db;
+  manifest: ImportManifest;
+  blobIndex: ImportBlobIndex;
   blobs: BlobStore;
   sources: ImportSources;
   snapshotId: string;
@@ -87,10 +103,8 @@ const MANIFEST_FLUSH_MS = 2_000;
  * kept, so a retried or resumed import only does what is left.
  */
 export async function importCommit(options: ImportCommitOptions): Promise<ImportResult> {
-  const { db, blobs, sources, snapshotId, tree, uploadConcurrency = 16, useArchive = true, verifyWritten = false, onProgress = () => {}, signal } = options;
+  const { manifest: snapshots, blobIndex, blobs, sources, snapshotId, tree, uploadConcurrency = 16, useArchive = true, verifyWritten = false, onProgress = () => {}, signal } = options;
   const filter = resolveFilter(options.filter);
-  const snapshots = snapshotsRepository(db);
-  const blobIndex = blobsRepository(db);
 
   const byPath = new Map(tree.map((entry) => [entry.path, entry]));
   const done = await snapshots.writtenPaths(snapshotId);
