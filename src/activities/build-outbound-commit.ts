@@ -1,9 +1,9 @@
-import { answered, createBlob, writeTrees } from '../github/git-writes.js';
+import { answered, createBlob, writeTrees, type TreeRequestEntry } from '../github/git-writes.js';
 import type { ReposyncOctokit } from '../github/octokit.js';
 import { permanentFailure } from '../github/sync-failure.js';
 import { withOperationTrailer } from '../outbound/commit-marker.js';
 import type { OutboundRequest, RecordedCommit } from '../outbound/outbound-request.js';
-import { chunkTreeEntries, planChanges, type PlannedChange, type TreeFact, type TreeRequestEntry } from '../outbound/tree-plan.js';
+import { chunkTreeEntries, planChanges, type PlannedChange, type TreeFact } from '../outbound/tree-plan.js';
 import type { BlobStore } from '../storage/blob-store.js';
 
 const BLOB_READ_CONCURRENCY = 16;
