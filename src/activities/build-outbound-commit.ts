@@ -1,10 +1,10 @@
 import { answered, createBlob, writeTrees, type TreeRequestEntry } from '../github/git-writes.js';
 import type { ReposyncOctokit } from '../github/octokit.js';
-import { permanentFailure } from '../github/sync-failure.js';
 import { withOperationTrailer } from '../outbound/commit-marker.js';
 import type { OutboundRequest, RecordedCommit } from '../outbound/outbound-request.js';
 import { chunkTreeEntries, planChanges, type PlannedChange, type TreeFact } from '../outbound/tree-plan.js';
 import type { BlobStore } from '../storage/blob-store.js';
+import { permanentFailure } from './failures.js';
 
 const BLOB_READ_CONCURRENCY = 16;
 

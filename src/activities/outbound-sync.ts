@@ -6,7 +6,7 @@ import { syncOperationsRepository } from '../db/repositories/sync-operations.js'
 import { answered, moveBranch } from '../github/git-writes.js';
 import type { ProjectGitHub } from '../github/project-client.js';
 import { readRecursiveTree } from '../github/recursive-tree.js';
-import { githubFailure, permanentFailure, transientFailure } from '../github/sync-failure.js';
+import { githubFailure } from '../github/sync-failure.js';
 import { chooseRoute } from '../outbound/choose-route.js';
 import { findConflicts } from '../outbound/find-conflicts.js';
 import { readOutboundRequest, type RecordedCommit } from '../outbound/outbound-request.js';
@@ -16,6 +16,7 @@ import type { OutboundOutcome, OutboundSyncResult } from '../shared/outbound-syn
 import { buildOutboundCommit, type CommitParent } from './build-outbound-commit.js';
 import type { ActivityDeps } from './deps.js';
 import { endedStatus } from './ended-status.js';
+import { permanentFailure, transientFailure } from './failures.js';
 import { findLandedCommit } from './find-landed-commit.js';
 import { openOutboundPullRequest, type PullRequestReason } from './open-outbound-pull-request.js';
 import { moveSnapshotToOutboundCommit } from './outbound-snapshot.js';
