@@ -1,21 +1,24 @@
 import { Context } from '@temporalio/activity';
+import { blobsRepository } from '../db/repositories/blobs.js';
 import { projectSyncStateRepository } from '../db/repositories/project-sync-state.js';
 import { projectsRepository } from '../db/repositories/projects.js';
 import { snapshotsRepository } from '../db/repositories/snapshots.js';
 import { syncOperationsRepository } from '../db/repositories/sync-operations.js';
 import { readRecursiveTree, type TreeEntry } from '../github/recursive-tree.js';
-import { githubFailure, permanentFailure } from '../github/sync-failure.js';
+import { githubFailure } from '../github/sync-failure.js';
 import type { IncrementalSyncResult } from '../shared/incremental-sync.js';
 import { UnsafeArchiveError } from '../sync/archive-limits.js';
 import { filterKey } from '../sync/file-filter.js';
-import { importCommit, IntegrityMismatchError } from '../sync/import-commit.js';
+import { importCommit } from '../sync/import-commit.js';
+import { IntegrityMismatchError } from '../sync/integrity-mismatch-error.js';
 import { carryOverUnchanged } from './carry-over-unchanged.js';
 import { completeSnapshot } from './complete-snapshot.js';
 import type { ActivityDeps } from './deps.js';
+import { permanentFailure } from './failures.js';
 import { githubSources } from './github-sources.js';
 import type { RepositoryHead } from './initial-sync.js';
 import { guardBlobStore, withDatabase } from './outage.js';
-import { heartbeatWhileProgressing, SYNC_STALL_MS } from './progress-heartbeat.js';
+import { SYNC_STALL_MS, withHeartbeat } from './progress-heartbeat.js';
 
 /** Above this many changed files the zipball is cheaper than one blob request per file. */
 const BLOB_BY_BLOB_MAX = 50;
@@ -63,6 +66,7 @@ export function createIncrementalSyncActivities(deps: ActivityDeps) {
   const projects = projectsRepository(db);
   const snapshots = snapshotsRepository(db);
   const syncState = projectSyncStateRepository(db);
+  const blobIndex = blobsRepository(db);
 
   return {
     async syncToHead({ projectId, operationId, head }: { projectId: string; operationId: string; head: RepositoryHead & { commitSha: string; treeSha: string } }): Promise<IncrementalSyncResult> {
@@ -86,53 +90,53 @@ export function createIncrementalSyncActivities(deps: ActivityDeps) {
       });
       const { owner, repo, commitSha, treeSha } = head;
       // Heartbeats only while the sync moves, so a wedged attempt is retried within minutes.
-      const beat = heartbeatWhileProgressing(context, { stallMs: SYNC_STALL_MS });
       try {
-        const tree = await readRecursiveTree(client.octokit, owner, repo, treeSha);
-        beat.progressed();
-        const previous = await withDatabase(() => snapshots.entries(current.id));
-        const change = diffTree(previous, tree);
-        const snapshot = await withDatabase(() => snapshots.openForCommit(projectId, commitSha, treeSha, filter));
-        const carried = await withDatabase(() => carryOverUnchanged(db, { from: current, to: snapshot.id, paths: change.unchanged, filter: project.filter }));
-        beat.progressed();
-        const changed = change.added.length + change.modified.length + carried.refetched;
-        const result = await importCommit({
-          db,
-          blobs,
-          snapshotId: snapshot.id,
-          tree,
-          filter: project.filter,
-          useArchive: changed > BLOB_BY_BLOB_MAX,
-          ...(deps.archiveLimits ? { archiveLimits: deps.archiveLimits } : {}),
-          signal: context.cancellationSignal,
-          sources: githubSources(client, deps.githubApiUrl, { owner, repo, commitSha }),
-          onProgress: () => beat.progressed(),
+        return await withHeartbeat(context, { stallMs: SYNC_STALL_MS }, async (beat) => {
+          const tree = await readRecursiveTree(client.octokit, owner, repo, treeSha);
+          beat.progressed();
+          const previous = await withDatabase(() => snapshots.entries(current.id));
+          const change = diffTree(previous, tree);
+          const snapshot = await withDatabase(() => snapshots.openForCommit(projectId, commitSha, treeSha, filter));
+          const carried = await withDatabase(() => carryOverUnchanged(db, { from: current, to: snapshot.id, paths: change.unchanged, filter: project.filter }));
+          beat.progressed();
+          const changed = change.added.length + change.modified.length + carried.refetched;
+          const result = await importCommit({
+            manifest: snapshots,
+            blobIndex,
+            blobs,
+            snapshotId: snapshot.id,
+            tree,
+            filter: project.filter,
+            useArchive: changed > BLOB_BY_BLOB_MAX,
+            ...(deps.archiveLimits ? { archiveLimits: deps.archiveLimits } : {}),
+            signal: context.cancellationSignal,
+            sources: githubSources(client, deps.githubApiUrl, { owner, repo, commitSha }),
+            onProgress: () => beat.progressed(),
+          });
+          const counts = { added: change.added.length, modified: change.modified.length, removed: change.removed.length };
+          await completeSnapshot(db, {
+            projectId,
+            operationId,
+            snapshotId: snapshot.id,
+            commitSha,
+            beforeSha: current.commit_sha,
+            counts,
+            bytesUploaded: result.bytesUploaded,
+            apiRequests: client.requests.count,
+            metadata: {
+              renamed: change.renamed.slice(0, 100),
+              blobsUploaded: result.blobsUploaded,
+              viaArchive: changed > BLOB_BY_BLOB_MAX,
+              ...(carried.reclassified ? { filterApplied: { newlyIncluded: carried.refetched, newlySkipped: carried.newlySkipped } } : {}),
+            },
+          });
+          log.info('incremental sync applied', { projectId, from: current.commit_sha.slice(0, 7), to: commitSha.slice(0, 7), ...counts });
+          return { operationId, commitSha, ...counts, upToDate: false };
         });
-        const counts = { added: change.added.length, modified: change.modified.length, removed: change.removed.length };
-        await completeSnapshot(db, {
-          projectId,
-          operationId,
-          snapshotId: snapshot.id,
-          commitSha,
-          beforeSha: current.commit_sha,
-          counts,
-          bytesUploaded: result.bytesUploaded,
-          apiRequests: client.requests.count,
-          metadata: {
-            renamed: change.renamed.slice(0, 100),
-            blobsUploaded: result.blobsUploaded,
-            viaArchive: changed > BLOB_BY_BLOB_MAX,
-            ...(carried.reclassified ? { filterApplied: { newlyIncluded: carried.refetched, newlySkipped: carried.newlySkipped } } : {}),
-          },
-        });
-        log.info('incremental sync applied', { projectId, from: current.commit_sha.slice(0, 7), to: commitSha.slice(0, 7), ...counts });
-        return { operationId, commitSha, ...counts, upToDate: false };
       } catch (error) {
         if (error instanceof IntegrityMismatchError) throw permanentFailure('integrity-mismatch', error.message, error);
         if (error instanceof UnsafeArchiveError) throw permanentFailure('unsafe-archive', error.message, error);
         throw githubFailure(error, `${owner}/${repo}@${commitSha.slice(0, 7)}`);
-      } finally {
-        beat.stop();
       }
     },
   };

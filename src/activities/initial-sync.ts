@@ -1,24 +1,28 @@
 import { Context } from '@temporalio/activity';
 import type { Db } from '../db/connection.js';
+import { blobsRepository } from '../db/repositories/blobs.js';
 import { projectSyncStateRepository } from '../db/repositories/project-sync-state.js';
 import { projectsRepository, type Project } from '../db/repositories/projects.js';
 import { snapshotsRepository } from '../db/repositories/snapshots.js';
 import { syncOperationsRepository } from '../db/repositories/sync-operations.js';
 import type { ProjectGitHub } from '../github/project-client.js';
 import { readRecursiveTree } from '../github/recursive-tree.js';
-import { githubFailure, permanentFailure } from '../github/sync-failure.js';
+import { githubFailure } from '../github/sync-failure.js';
 import type { SyncErrorCode } from '../shared/error-codes.js';
 import type { ImportCheckpoint } from '../shared/import-checkpoint.js';
 import type { InitialSyncResult } from '../shared/initial-sync.js';
 import { UnsafeArchiveError } from '../sync/archive-limits.js';
 import { filterKey } from '../sync/file-filter.js';
-import { importCommit, IntegrityMismatchError, type ImportProgress } from '../sync/import-commit.js';
+import { importCommit } from '../sync/import-commit.js';
+import type { ImportProgress } from '../sync/import-types.js';
+import { IntegrityMismatchError } from '../sync/integrity-mismatch-error.js';
 import { completeSnapshot } from './complete-snapshot.js';
 import type { ActivityDeps } from './deps.js';
 import { endedStatus } from './ended-status.js';
+import { permanentFailure } from './failures.js';
 import { githubSources } from './github-sources.js';
 import { guardBlobStore, withDatabase } from './outage.js';
-import { heartbeatWhileProgressing, SYNC_STALL_MS } from './progress-heartbeat.js';
+import { SYNC_STALL_MS, withHeartbeat } from './progress-heartbeat.js';
 
 export interface RepositoryHead {
   owner: string;
@@ -39,6 +43,7 @@ export function createInitialSyncActivities(deps: ActivityDeps) {
   const operations = syncOperationsRepository(db);
   const snapshots = snapshotsRepository(db);
   const syncState = projectSyncStateRepository(db);
+  const blobIndex = blobsRepository(db);
 
   async function loadProject(projectId: string): Promise<Project> {
     const project = await withDatabase(() => projects.findById(projectId));
@@ -106,56 +111,56 @@ export function createInitialSyncActivities(deps: ActivityDeps) {
       // and the workflow re-runs the import. The details are the checkpoint: how many manifest
       // rows are saved.
       let reportedCheckpoint = false;
-      const beat = heartbeatWhileProgressing(context, { stallMs: SYNC_STALL_MS });
       try {
-        const tree = await readRecursiveTree(client.octokit, owner, repo, treeSha).catch((error: unknown) => {
-          throw githubFailure(error, `the tree of ${owner}/${repo}@${commitSha}`);
+        return await withHeartbeat(context, { stallMs: SYNC_STALL_MS }, async (beat) => {
+          const tree = await readRecursiveTree(client.octokit, owner, repo, treeSha).catch((error: unknown) => {
+            throw githubFailure(error, `the tree of ${owner}/${repo}@${commitSha}`);
+          });
+          const snapshot = await withDatabase(() => snapshots.openForCommit(projectId, commitSha, treeSha, filterKey(project.filter)));
+          const result = await importCommit({
+            manifest: snapshots,
+            blobIndex,
+            blobs,
+            snapshotId: snapshot.id,
+            tree,
+            filter: project.filter,
+            verifyWritten: true,
+            ...(deps.archiveLimits ? { archiveLimits: deps.archiveLimits } : {}),
+            signal: context.cancellationSignal,
+            sources: githubSources(client, deps.githubApiUrl, { owner, repo, commitSha }),
+            onProgress: (progress) => {
+              const checkpoint: ImportCheckpoint = { phase: progress.phase, filesSaved: progress.filesSaved };
+              if (!reportedCheckpoint) context.heartbeat(checkpoint);
+              reportedCheckpoint = true;
+              beat.progressed(checkpoint);
+              reportProgress(progress);
+            },
+          });
+          const totals = await completeSnapshot(db, {
+            projectId,
+            operationId,
+            snapshotId: snapshot.id,
+            commitSha,
+            beforeSha: null,
+            counts: { added: tree.length, modified: 0, removed: 0 },
+            bytesUploaded: result.bytesUploaded,
+            apiRequests: client.requests.count,
+            metadata: { blobsUploaded: result.blobsUploaded, blobsRestored: result.blobsRestored, fetchedOutsideArchive: result.fetchedOutsideArchive.slice(0, 100), fetchedOutsideArchiveCount: result.fetchedOutsideArchive.length },
+          });
+          log.info('initial sync imported', { projectId, commit: commitSha.slice(0, 7), files: totals.files, uploaded: result.blobsUploaded });
+          return {
+            operationId,
+            commitSha,
+            filesTotal: totals.files,
+            filesSkipped: totals.skipped,
+            blobsUploaded: result.blobsUploaded,
+            bytesUploaded: result.bytesUploaded,
+            apiRequests: client.requests.count,
+            empty: false,
+          };
         });
-        const snapshot = await withDatabase(() => snapshots.openForCommit(projectId, commitSha, treeSha, filterKey(project.filter)));
-        const result = await importCommit({
-          db,
-          blobs,
-          snapshotId: snapshot.id,
-          tree,
-          filter: project.filter,
-          verifyWritten: true,
-          ...(deps.archiveLimits ? { archiveLimits: deps.archiveLimits } : {}),
-          signal: context.cancellationSignal,
-          sources: githubSources(client, deps.githubApiUrl, { owner, repo, commitSha }),
-          onProgress: (progress) => {
-            const checkpoint: ImportCheckpoint = { phase: progress.phase, filesSaved: progress.filesSaved };
-            if (!reportedCheckpoint) context.heartbeat(checkpoint);
-            reportedCheckpoint = true;
-            beat.progressed(checkpoint);
-            reportProgress(progress);
-          },
-        });
-        const totals = await completeSnapshot(db, {
-          projectId,
-          operationId,
-          snapshotId: snapshot.id,
-          commitSha,
-          beforeSha: null,
-          counts: { added: tree.length, modified: 0, removed: 0 },
-          bytesUploaded: result.bytesUploaded,
-          apiRequests: client.requests.count,
-          metadata: { blobsUploaded: result.blobsUploaded, blobsRestored: result.blobsRestored, fetchedOutsideArchive: result.fetchedOutsideArchive.slice(0, 100), fetchedOutsideArchiveCount: result.fetchedOutsideArchive.length },
-        });
-        log.info('initial sync imported', { projectId, commit: commitSha.slice(0, 7), files: totals.files, uploaded: result.blobsUploaded });
-        return {
-          operationId,
-          commitSha,
-          filesTotal: totals.files,
-          filesSkipped: totals.skipped,
-          blobsUploaded: result.blobsUploaded,
-          bytesUploaded: result.bytesUploaded,
-          apiRequests: client.requests.count,
-          empty: false,
-        };
       } catch (error) {
         throw importFailure(error, `${owner}/${repo}@${commitSha.slice(0, 7)}`);
-      } finally {
-        beat.stop();
       }
     },
 

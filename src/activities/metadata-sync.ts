@@ -1,11 +1,12 @@
 import { Context } from '@temporalio/activity';
 import { projectsRepository } from '../db/repositories/projects.js';
 import { syncStatesRepository } from '../db/repositories/sync-states.js';
-import { githubFailure, permanentFailure } from '../github/sync-failure.js';
+import { githubFailure } from '../github/sync-failure.js';
 import { PHASES } from '../metadata/phases/index.js';
 import type { PhaseContext } from '../metadata/phase-context.js';
 import { metadataEnabled, PHASE_SETTING, type MetadataPhaseInput, type MetadataPhaseResult } from '../shared/metadata-sync.js';
 import type { ActivityDeps } from './deps.js';
+import { permanentFailure } from './failures.js';
 
 /** Commits stored per run when the deployment does not say otherwise. */
 export const DEFAULT_MAX_COMMITS_PER_RUN = 5_000;

@@ -1,5 +1,5 @@
 import { BlobIntegrityError, BlobNotFoundError, type BlobStore } from '../storage/blob-store.js';
-import { transientFailure } from '../github/sync-failure.js';
+import { transientFailure } from './failures.js';
 
 /**
  * Labels blob store failures as `storage-unavailable` (retryable), so that when an outage

@@ -3,26 +3,28 @@ import { outboundChangesRepository } from '../db/repositories/outbound-changes.j
 import { projectsRepository, type Project } from '../db/repositories/projects.js';
 import { snapshotsRepository } from '../db/repositories/snapshots.js';
 import { syncOperationsRepository } from '../db/repositories/sync-operations.js';
-import { answered, createBlob, ensureOwnBranch, ensurePullRequest, isInHistory, moveBranch, writeTrees } from '../github/git-writes.js';
+import { answered, moveBranch } from '../github/git-writes.js';
 import type { ProjectGitHub } from '../github/project-client.js';
 import { readRecursiveTree } from '../github/recursive-tree.js';
-import { githubFailure, permanentFailure, transientFailure } from '../github/sync-failure.js';
+import { githubFailure } from '../github/sync-failure.js';
 import { chooseRoute } from '../outbound/choose-route.js';
-import { hasOperationTrailer, withOperationTrailer } from '../outbound/commit-marker.js';
 import { findConflicts } from '../outbound/find-conflicts.js';
-import { readOutboundRequest, type OutboundRequest, type RecordedCommit } from '../outbound/outbound-request.js';
-import { changesNothing, chunkTreeEntries, planChanges, type PlannedChange, type TreeFact, type TreeRequestEntry } from '../outbound/tree-plan.js';
+import { readOutboundRequest, type RecordedCommit } from '../outbound/outbound-request.js';
+import { changesNothing, type PlannedChange, type TreeFact } from '../outbound/tree-plan.js';
 import type { SyncErrorCode } from '../shared/error-codes.js';
-import { outboundBranch, PAYLOAD_LIST_LIMIT, type OutboundOutcome, type OutboundSyncResult } from '../shared/outbound-sync.js';
+import type { OutboundOutcome, OutboundSyncResult } from '../shared/outbound-sync.js';
+import { buildOutboundCommit, type CommitParent } from './build-outbound-commit.js';
 import type { ActivityDeps } from './deps.js';
 import { endedStatus } from './ended-status.js';
+import { permanentFailure, transientFailure } from './failures.js';
+import { findLandedCommit } from './find-landed-commit.js';
+import { openOutboundPullRequest, type PullRequestReason } from './open-outbound-pull-request.js';
 import { moveSnapshotToOutboundCommit } from './outbound-snapshot.js';
 import { guardBlobStore, withDatabase } from './outage.js';
 import { SYNC_STALL_MS, withHeartbeat, type Heartbeat } from './progress-heartbeat.js';
 
 /** Rounds of "someone pushed meanwhile, read the head again" before the attempt gives up (and Temporal retries). */
 const MAX_REBUILDS = 5;
-const BLOB_READ_CONCURRENCY = 16;
 
 interface BranchHead {
   sha: string;
@@ -30,13 +32,6 @@ interface BranchHead {
   message: string;
   parentSha: string | null;
   protected: boolean;
-}
-
-/** A commit to build on, with its entries for the changed paths. */
-interface Parent {
-  sha: string;
-  treeSha: string;
-  entries: Map<string, TreeFact>;
 }
 
 /**
@@ -74,12 +69,6 @@ export function createOutboundSyncActivities(deps: ActivityDeps) {
   /** Which of the new contents GitHub already holds: any blob of the base snapshot (renames, reverts). */
   function knownOnGitHub(snapshotId: string, shas: string[]): Promise<Set<string>> {
     return withDatabase(() => snapshots.blobsAmong(snapshotId, shas));
-  }
-
-  async function readContent(sha: string): Promise<Buffer> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of (await blobs.get(sha)) as AsyncIterable<Buffer>) chunks.push(chunk);
-    return Buffer.concat(chunks);
   }
 
   async function readBranch(client: ProjectGitHub, owner: string, repo: string, branch: string): Promise<BranchHead> {
@@ -138,47 +127,26 @@ export function createOutboundSyncActivities(deps: ActivityDeps) {
           const baseEntries = await snapshotEntries(request.baseSnapshotId, paths);
           const known = await knownOnGitHub(request.baseSnapshotId, [...new Set(changes.flatMap((change) => (change.sha ? [change.sha] : [])))]);
 
-          /** Writes the tree (blobs first where needed) and the marked commit on `parent`. */
-          const buildCommit = async (parent: Parent): Promise<RecordedCommit> => {
-            const entries: TreeRequestEntry[] = [];
-            const planned = planChanges(changes, parent.entries, known);
-            const contents = await readContents(planned.filter(({ route }) => route === 'inline' || route === 'blob').map(({ change }) => change.sha!));
-            for (const { change, route } of planned) {
-              const mode = change.mode ?? parent.entries.get(change.path)?.mode ?? '100644';
-              if (route === 'unchanged') continue;
-              if (route === 'delete') entries.push({ path: change.path, mode, type: 'blob', sha: null });
-              else if (route === 'reference') entries.push({ path: change.path, mode, type: 'blob', sha: change.sha });
-              else {
-                const content = contents.get(change.sha!)!;
-                const text = content.toString('utf8');
-                // Inline content is sent as a UTF-8 string: only bytes that survive the round trip may go that way.
-                if (route === 'inline' && Buffer.from(text, 'utf8').equals(content)) entries.push({ path: change.path, mode, type: 'blob', content: text });
-                else {
-                  const sha = await createBlob(octokit, target, content);
-                  if (sha !== change.sha) throw permanentFailure('integrity-mismatch', `${change.path}: GitHub stored the blob as ${sha}, not ${change.sha}`);
-                  entries.push({ path: change.path, mode, type: 'blob', sha });
-                }
-              }
-              beat.progressed();
-            }
-            const treeSha = entries.length > 0 ? await writeTrees(octokit, target, parent.treeSha, chunkTreeEntries(entries)) : parent.treeSha;
-            // The author date is fixed at request time, so a retry writes the very same commit object.
-            const author = request.author ? { author: { ...request.author, date: request.requestedAt }, committer: { ...request.author, date: request.requestedAt } } : {};
-            const { data } = await octokit.rest.git.createCommit({ ...target, message: withOperationTrailer(request.message, operationId), tree: treeSha, parents: [parent.sha], ...author });
-            const commit = { sha: answered(data?.sha, 'create a commit'), parentSha: parent.sha, treeSha };
+          /** Builds the marked commit on `parent` and records it before any ref moves, so a retry reuses it. */
+          const buildCommit = async (parent: CommitParent): Promise<RecordedCommit> => {
+            const commit = await buildOutboundCommit({ octokit, target, blobs, operationId, request, changes, known, parent, onProgress: () => beat.progressed() });
             await withDatabase(() => outbound.mergeMetadata(operationId, { commit }));
             return commit;
           };
 
-          const openPullRequest = async (commit: RecordedCommit, reason: 'mode' | 'protected' | 'conflict', conflicts: string[]): Promise<OutboundOutcome> => {
-            const headBranch = outboundBranch(operationId);
-            // Force is only ever used on reposync's own branch of this operation, never on the project's; and logged.
-            if ((await ensureOwnBranch(octokit, target, headBranch, commit.sha)) === 'moved') log.warn('force-moved the operation branch to this attempt’s commit', { projectId, operationId, headBranch, commit: commit.sha.slice(0, 7) });
-            const pull = await ensurePullRequest(octokit, target, { head: headBranch, base: branch, title: request.message.split('\n')[0]!.slice(0, 250), body: pullRequestBody(request, operationId, reason, conflicts) });
-            // Every conflicting path is stored on the operation; the outcome, a workflow payload, carries the first few.
-          if (conflicts.length > 0) await withDatabase(() => outbound.mergeMetadata(operationId, { conflicts }));
-          return { kind: 'pull-request', branch, headBranch, commitSha: commit.sha, parentSha: commit.parentSha, number: pull.number, url: pull.url, conflicts: conflicts.slice(0, PAYLOAD_LIST_LIMIT), conflictCount: conflicts.length, reason };
-          };
+          const openPullRequest = (commit: RecordedCommit, reason: PullRequestReason, conflicts: string[]): Promise<OutboundOutcome> =>
+            openOutboundPullRequest({
+              octokit,
+              target,
+              operationId,
+              request,
+              branch,
+              commit,
+              reason,
+              conflicts,
+              recordConflicts: (all) => withDatabase(() => outbound.mergeMetadata(operationId, { conflicts: all })),
+              onForceMoved: (headBranch) => log.warn('force-moved the operation branch to this attempt’s commit', { projectId, operationId, headBranch, commit: commit.sha.slice(0, 7) }),
+            });
 
           const landed = async (commit: RecordedCommit): Promise<{ outcome: OutboundOutcome; snapshotMoved: boolean }> => {
             const snapshotMoved = await withDatabase(() => moveSnapshotToOutboundCommit(db, projectId, { commitSha: commit.sha, treeSha: commit.treeSha, parentSha: commit.parentSha }, rows));
@@ -190,8 +158,8 @@ export function createOutboundSyncActivities(deps: ActivityDeps) {
             beat.progressed();
             const head = await readBranch(client, owner, repo, branch);
             // Look before creating: an earlier attempt's commit already on the branch ends the work.
-            if (hasOperationTrailer(head.message, operationId) && head.parentSha) return await landed({ sha: head.sha, treeSha: head.treeSha, parentSha: head.parentSha });
-            if (recorded && recorded.parentSha !== head.sha && (await isInHistory(octokit, target, recorded.sha, head.sha))) return await landed(recorded);
+            const alreadyLanded = await findLandedCommit({ octokit, target, operationId, head, recorded });
+            if (alreadyLanded) return await landed(alreadyLanded);
 
             const moved = head.sha !== request.baseSha;
             const headEntries = moved ? entriesOf(await readRecursiveTree(octokit, owner, repo, head.treeSha), paths) : baseEntries;
@@ -206,7 +174,7 @@ export function createOutboundSyncActivities(deps: ActivityDeps) {
               throw permanentFailure('conflict', `changed on GitHub since ${request.baseSha.slice(0, 7)} as well as here: ${conflicts.slice(0, 20).join(', ')}${conflicts.length > 20 ? ` and ${conflicts.length - 20} more` : ''}`);
             }
             // A conflict's pull request is built on the edit's own base, so GitHub shows the conflict to resolve.
-            const parent: Parent = conflicts.length > 0 ? { sha: request.baseSha, treeSha: baseSnapshot.tree_sha, entries: baseEntries } : { sha: head.sha, treeSha: head.treeSha, entries: headEntries };
+            const parent: CommitParent = conflicts.length > 0 ? { sha: request.baseSha, treeSha: baseSnapshot.tree_sha, entries: baseEntries } : { sha: head.sha, treeSha: head.treeSha, entries: headEntries };
             const commit = recorded?.parentSha === parent.sha ? recorded : await buildCommit(parent);
             recorded = commit;
             // Past this point GitHub shows the change: a cancelled operation must stop before it.
@@ -228,17 +196,6 @@ export function createOutboundSyncActivities(deps: ActivityDeps) {
         } finally {
           if (client) await withDatabase(() => operations.addRequests(operationId, client!.requests.count)).catch(() => {});
         }
-      }
-
-      async function readContents(shas: string[]): Promise<Map<string, Buffer>> {
-        const contents = new Map<string, Buffer>();
-        const queue = [...new Set(shas)];
-        await Promise.all(
-          Array.from({ length: Math.min(BLOB_READ_CONCURRENCY, queue.length) }, async () => {
-            for (let sha = queue.pop(); sha !== undefined; sha = queue.pop()) contents.set(sha, await readContent(sha));
-          }),
-        );
-        return contents;
       }
     },
 
@@ -287,13 +244,4 @@ function throwIfCancelled(context: Context): void {
 function entriesOf(tree: Array<{ path: string; sha: string; mode: string }>, paths: string[]): Map<string, TreeFact> {
   const wanted = new Set(paths);
   return new Map(tree.filter((entry) => wanted.has(entry.path)).map((entry) => [entry.path, { sha: entry.sha, mode: entry.mode }]));
-}
-
-function pullRequestBody(request: OutboundRequest, operationId: string, reason: 'mode' | 'protected' | 'conflict', conflicts: string[]): string {
-  const why = {
-    mode: 'The project commits through pull requests (protected_pr).',
-    protected: 'The branch is protected, so the change comes as a pull request.',
-    conflict: `These paths also changed on GitHub since ${request.baseSha.slice(0, 7)}, the commit the edit was made on; this pull request is based there so the conflict can be resolved:\n\n${conflicts.map((path) => `- \`${path}\``).join('\n')}`,
-  }[reason];
-  return `${why}\n\nOpened by reposync for operation ${operationId}.`;
 }

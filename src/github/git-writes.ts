@@ -1,5 +1,4 @@
 import type { ReposyncOctokit } from './octokit.js';
-import type { TreeRequestEntry } from '../outbound/tree-plan.js';
 
 /**
  * Git Data API writes (https://docs.github.com/rest/guides/using-the-rest-api-to-interact-with-your-git-database):
@@ -7,6 +6,11 @@ import type { TreeRequestEntry } from '../outbound/tree-plan.js';
  */
 
 type Repo = { owner: string; repo: string };
+
+/** An entry of a create-tree request: https://docs.github.com/rest/git/trees#create-a-tree */
+export type TreeRequestEntry =
+  | { path: string; mode: string; type: 'blob'; sha: string | null }
+  | { path: string; mode: string; type: 'blob'; content: string };
 
 /**
  * The field an answer must carry. A connection cut after the status line leaves Octokit a 2xx

@@ -5,16 +5,6 @@ import { NoCredentialsError } from './project-client.js';
 import { rateLimitWaitMs } from './rate-limit-wait.js';
 import { CredentialBudgetWait } from './request-budget.js';
 
-/** A failure a retry cannot fix, with the code users see. */
-export function permanentFailure(code: SyncErrorCode, message: string, cause?: unknown): ApplicationFailure {
-  return ApplicationFailure.create({ type: code, message, nonRetryable: true, ...(cause instanceof Error ? { cause } : {}) });
-}
-
-/** A failure worth retrying, labelled with the code to report if the retries run out. */
-export function transientFailure(code: SyncErrorCode, message: string, cause?: unknown): ApplicationFailure {
-  return ApplicationFailure.create({ type: code, message, nonRetryable: false, ...(cause instanceof Error ? { cause } : {}) });
-}
-
 /**
  * Maps an error from GitHub to what Temporal should do with it: 401 and 404 are final
  * (retrying cannot help), rate limits and 5xx are thrown as retryable so the activity's retry
@@ -22,7 +12,7 @@ export function transientFailure(code: SyncErrorCode, message: string, cause?: u
  */
 export function githubFailure(error: unknown, what: string): ApplicationFailure {
   if (error instanceof ApplicationFailure) return error;
-  if (error instanceof NoCredentialsError) return permanentFailure('no-credentials', error.message, error);
+  if (error instanceof NoCredentialsError) return failure('no-credentials', error.message, error, { nonRetryable: true });
   // Our own pacing, not an outage: the next attempt is due when the budget comes back.
   if (error instanceof CredentialBudgetWait) {
     return ApplicationFailure.create({
@@ -36,8 +26,8 @@ export function githubFailure(error: unknown, what: string): ApplicationFailure 
   }
   const status = (error as { status?: number }).status;
   const detail = (error as Error).message ?? String(error);
-  if (status === 401) return permanentFailure('auth-failed', `GitHub rejected the credentials (401) for ${what}`, error);
-  if (status === 404) return permanentFailure('not-found', `${what} was not found on GitHub (404), or the credentials cannot see it`, error);
+  if (status === 401) return failure('auth-failed', `GitHub rejected the credentials (401) for ${what}`, error, { nonRetryable: true });
+  if (status === 404) return failure('not-found', `${what} was not found on GitHub (404), or the credentials cannot see it`, error, { nonRetryable: true });
   if (status === 429 || (status === 403 && isRateLimit(error))) {
     const waitMs = rateLimitWaitMs(responseHeaders(error), Date.now());
     return ApplicationFailure.create({
@@ -49,8 +39,13 @@ export function githubFailure(error: unknown, what: string): ApplicationFailure 
     });
   }
   // A 403 that is not a rate limit is a permission GitHub will keep refusing.
-  if (status === 403) return permanentFailure('auth-failed', `GitHub refused access (403) to ${what}: ${detail}`, error);
-  return transientFailure('github-unavailable', `GitHub request for ${what} failed: ${detail}`, error);
+  if (status === 403) return failure('auth-failed', `GitHub refused access (403) to ${what}: ${detail}`, error, { nonRetryable: true });
+  return failure('github-unavailable', `GitHub request for ${what} failed: ${detail}`, error, { nonRetryable: false });
+}
+
+/** The failure of a GitHub call, by the code users see; `cause` is kept. */
+function failure(code: SyncErrorCode, message: string, cause: unknown, { nonRetryable }: { nonRetryable: boolean }): ApplicationFailure {
+  return ApplicationFailure.create({ type: code, message, nonRetryable, ...(cause instanceof Error ? { cause } : {}) });
 }
 
 function responseHeaders(error: unknown): Record<string, string> {

@@ -1,3 +1,4 @@
+import type { TreeRequestEntry } from '../github/git-writes.js';
 import type { OutboundFileMode } from '../shared/outbound-sync.js';
 
 /** One recorded change, as OutboundSync reads it back: content by blob SHA, or a deletion. */
@@ -48,11 +49,6 @@ export function planChanges(changes: PlannedChange[], parent: Map<string, TreeFa
 export function changesNothing(changes: PlannedChange[], parent: Map<string, TreeFact>): boolean {
   return planChanges(changes, parent, new Set()).every(({ route }) => route === 'unchanged');
 }
-
-/** An entry of a create-tree request: https://docs.github.com/rest/git/trees#create-a-tree */
-export type TreeRequestEntry =
-  | { path: string; mode: string; type: 'blob'; sha: string | null }
-  | { path: string; mode: string; type: 'blob'; content: string };
 
 /**
  * GitHub documents 100,000 entries and 7 MB as the most a tree read returns

@@ -1,73 +1,18 @@
 import { Readable } from 'node:stream';
-import type { Db } from '../db/connection.js';
-import { blobsRepository } from '../db/repositories/blobs.js';
-import { snapshotsRepository, type NewSnapshotFile } from '../db/repositories/snapshots.js';
-import type { FileFilter } from '../db/schema/projects.js';
+import type { NewSnapshotFile } from '../db/repositories/snapshots.js';
 import type { TreeEntry } from '../github/recursive-tree.js';
-import { BlobIntegrityError, type BlobStore } from '../storage/blob-store.js';
-import type { ArchiveLimits } from './archive-limits.js';
+import { BlobIntegrityError } from '../storage/blob-store.js';
+import { drainRest } from './drain-rest.js';
 import { classifyPath, isLfsPointer, looksBinary, resolveFilter, SNIFF_BYTES } from './file-filter.js';
 import { findAbsentBlobs } from './find-absent-blobs.js';
+import type { ImportCommitOptions, ImportProgress, ImportResult } from './import-types.js';
+import { IntegrityMismatchError } from './integrity-mismatch-error.js';
+import { prependHead } from './prepend-head.js';
+import { readAll } from './read-all.js';
+import { readHead } from './read-head.js';
 import { restoreBlobs } from './restore-blobs.js';
+import { UploadPool } from './upload-pool.js';
 import { readZipEntries } from './zip-entries.js';
-
-export interface ImportProgress {
-  phase: 'streaming' | 'fetching-missing' | 'finishing';
-  filesDone: number;
-  /** Files whose manifest rows are saved: where a restarted import resumes from. */
-  filesSaved: number;
-  filesTotal: number;
-  bytesDone: number;
-  bytesTotal: number;
-  currentPath: string | null;
-}
-
-export interface ImportSources {
-  /** The commit's zipball, streamed (a fresh request on every call). */
-  openArchive(): Promise<Readable>;
-  /** One blob's bytes by SHA, for what the archive lacks or changed. */
-  openBlob(sha: string): Promise<Readable>;
-}
-
-export interface ImportCommitOptions {
-  db: Db;
-  blobs: BlobStore;
-  sources: ImportSources;
-  snapshotId: string;
-  tree: TreeEntry[];
-  filter: FileFilter;
-  archiveLimits?: ArchiveLimits;
-  /** Uploads of small blobs in flight at once while the archive keeps streaming. */
-  uploadConcurrency?: number;
-  /**
-   * false: take every missing file by SHA from the blobs API instead of the archive — cheaper
-   * when only a few files changed since a snapshot whose rows are already copied over.
-   */
-  useArchive?: boolean;
-  /**
-   * Also check that the blobs of rows already in the snapshot are still in the store, and fetch
-   * by SHA those that are not — a re-import trusts neither an earlier attempt nor an earlier import.
-   */
-  verifyWritten?: boolean;
-  onProgress?(progress: ImportProgress): void;
-  signal?: AbortSignal;
-}
-
-export interface ImportResult {
-  filesStored: number;
-  blobsUploaded: number;
-  bytesUploaded: number;
-  fetchedOutsideArchive: string[];
-  /** Blobs of rows already written that the store had lost, fetched again by SHA. */
-  blobsRestored: number;
-}
-
-export class IntegrityMismatchError extends Error {
-  constructor(readonly path: string, message: string) {
-    super(message);
-    this.name = 'IntegrityMismatchError';
-  }
-}
 
 /** Blobs smaller than this are read whole and uploaded in the background; larger ones stream. */
 const BACKGROUND_UPLOAD_MAX_BYTES = 4 * 1024 * 1024;
@@ -87,10 +32,8 @@ const MANIFEST_FLUSH_MS = 2_000;
  * kept, so a retried or resumed import only does what is left.
  */
 export async function importCommit(options: ImportCommitOptions): Promise<ImportResult> {
-  const { db, blobs, sources, snapshotId, tree, uploadConcurrency = 16, useArchive = true, verifyWritten = false, onProgress = () => {}, signal } = options;
+  const { manifest: snapshots, blobIndex, blobs, sources, snapshotId, tree, uploadConcurrency = 16, useArchive = true, verifyWritten = false, onProgress = () => {}, signal } = options;
   const filter = resolveFilter(options.filter);
-  const snapshots = snapshotsRepository(db);
-  const blobIndex = blobsRepository(db);
 
   const byPath = new Map(tree.map((entry) => [entry.path, entry]));
   const done = await snapshots.writtenPaths(snapshotId);
@@ -169,11 +112,11 @@ export async function importCommit(options: ImportCommitOptions): Promise<Import
     const { binary, row } = describeContent(entry, head);
     if (binary || known.has(entry.sha)) {
       // A binary is not stored, so not verified: nothing of it is kept but the tree's facts.
-      await drain(rest);
+      await drainRest(rest);
       finish(entry, { ...row, skip_reason: binary ? 'binary-content' : null });
       return 'stored';
     }
-    const content = Readable.from(prepend(head, rest));
+    const content = Readable.from(prependHead(head, rest));
     if (entry.size <= BACKGROUND_UPLOAD_MAX_BYTES) {
       const bytes = await readAll(content, entry.size);
       return bytes === undefined ? 'mismatch' : takeWhole(entry, bytes);
@@ -270,79 +213,4 @@ export async function importCommit(options: ImportCommitOptions): Promise<Import
 function kindOf(entry: TreeEntry): NewSnapshotFile['kind'] {
   if (entry.type === 'commit') return 'submodule';
   return entry.mode === '120000' ? 'symlink' : 'file';
-}
-
-/** The first `size` bytes of a stream (fewer if it ends sooner), and the stream of the rest. */
-async function readHead(stream: Readable, size: number): Promise<{ head: Buffer; rest: AsyncIterator<Buffer> }> {
-  const iterator = (stream as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
-  const chunks: Buffer[] = [];
-  let length = 0;
-  while (length < size) {
-    const next = await iterator.next();
-    if (next.done) break;
-    chunks.push(next.value);
-    length += next.value.length;
-  }
-  return { head: Buffer.concat(chunks), rest: iterator };
-}
-
-async function* prepend(head: Buffer, rest: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
-  if (head.length > 0) yield head;
-  for (let next = await rest.next(); !next.done; next = await rest.next()) yield next.value;
-}
-
-async function drain(rest: AsyncIterator<Buffer>): Promise<void> {
-  for (let next = await rest.next(); !next.done; next = await rest.next());
-}
-
-/** The whole content, or undefined once it passes `expected` bytes (it cannot match its SHA). */
-async function readAll(stream: Readable, expected: number): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let length = 0;
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    length += chunk.length;
-    if (length > expected) {
-      for await (const _ of stream);
-      return undefined;
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
-}
-
-/** Runs background uploads, at most `limit` at once; the first failure fails the import. */
-class UploadPool {
-  private readonly running = new Set<Promise<void>>();
-  private failure: unknown;
-  private waiter: (() => void) | undefined;
-
-  constructor(private readonly limit: number) {}
-
-  run(task: () => Promise<void>): void {
-    const promise: Promise<void> = task()
-      .catch((error: unknown) => {
-        this.failure ??= error;
-      })
-      .finally(() => {
-        this.running.delete(promise);
-        this.waiter?.();
-      });
-    this.running.add(promise);
-  }
-
-  async whenBelowLimit(): Promise<void> {
-    while (this.running.size >= this.limit) {
-      await new Promise<void>((resolve) => (this.waiter = resolve));
-    }
-    this.throwIfFailed();
-  }
-
-  async settle(): Promise<void> {
-    await Promise.all(this.running);
-    this.throwIfFailed();
-  }
-
-  throwIfFailed(): void {
-    if (this.failure !== undefined) throw this.failure;
-  }
 }

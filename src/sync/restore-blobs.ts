@@ -1,5 +1,5 @@
 import { BlobIntegrityError, type BlobStore } from '../storage/blob-store.js';
-import type { ImportSources } from './import-commit.js';
+import type { ImportSources } from './import-types.js';
 import { runBounded } from './run-bounded.js';
 
 export interface LostBlob {

@@ -2,6 +2,7 @@ import type { Db } from '../db/connection.js';
 import { projectRequestsRepository } from '../db/repositories/project-requests.js';
 import { projectsRepository, type Project } from '../db/repositories/projects.js';
 import type { GitHubClients, ProjectGitHub } from '../github/project-client.js';
+import { runBounded } from '../sync/run-bounded.js';
 import { startDrainLoop } from './drain-loop.js';
 import { changesFromRepositoryState, type RepositoryState } from './repository-state.js';
 
@@ -61,22 +62,19 @@ export function startRepositoryStateRefresher(options: {
     const rows = await requests.pendingRefreshes(BATCH);
     const now = Date.now();
     const due = rows.filter((row) => (failures.get(row.id)?.retryAt ?? 0) <= now);
-    let next = 0;
     let followed = false;
-    const refreshNext = async () => {
-      while (next < due.length && !loop.stopped) {
-        const { id, repository_refresh_requests: seen } = due[next++]!;
-        try {
-          if (await refresh(id, seen)) followed = true;
-          failures.delete(id);
-        } catch (error) {
-          const count = (failures.get(id)?.count ?? 0) + 1;
-          failures.set(id, { count, retryAt: Date.now() + Math.min(RETRY_BASE_MS * 2 ** (count - 1), RETRY_MAX_MS) });
-          log.warn({ projectId: id, error: (error as Error).message }, 're-reading the repository failed; retrying later');
-        }
+    await runBounded(due, concurrency, async ({ id, repository_refresh_requests: seen }) => {
+      // A stopped refresher starts no more re-reads; the requests left stay recorded.
+      if (loop.stopped) return;
+      try {
+        if (await refresh(id, seen)) followed = true;
+        failures.delete(id);
+      } catch (error) {
+        const count = (failures.get(id)?.count ?? 0) + 1;
+        failures.set(id, { count, retryAt: Date.now() + Math.min(RETRY_BASE_MS * 2 ** (count - 1), RETRY_MAX_MS) });
+        log.warn({ projectId: id, error: (error as Error).message }, 're-reading the repository failed; retrying later');
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(concurrency, due.length) }, refreshNext));
+    });
     if (followed) onFollow();
     return rows.length === BATCH && due.length > 0;
   }

@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Config } from '../config.js';
 import type { Db } from '../db/connection.js';
 import { projectRequestsRepository } from '../db/repositories/project-requests.js';
+import { runBounded } from '../sync/run-bounded.js';
 import { followProject } from '../temporal/project-writer.js';
 import { startDrainLoop } from './drain-loop.js';
 
@@ -48,18 +49,15 @@ export function startSyncRequestDispatcher(options: {
       }, minGapMs);
       retryTimer.unref();
     }
-    let next = 0;
-    const signalNext = async () => {
-      while (next < pending.length && !loop.stopped) {
-        const { sync_requests: seen, ...project } = pending[next++]!;
-        const { id } = project;
-        signalledAt.set(id, Date.now());
-        await followProject(temporal, config, project, { source: 'webhook' });
-        // Requests that arrived while signalling stay counted: the next round signals again.
-        await requests.clearSyncRequests(id, seen);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(concurrency, pending.length) }, signalNext));
+    await runBounded(pending, concurrency, async ({ sync_requests: seen, ...project }) => {
+      // A stopped dispatcher starts no more signals; the requests left stay recorded.
+      if (loop.stopped) return;
+      const { id } = project;
+      signalledAt.set(id, Date.now());
+      await followProject(temporal, config, project, { source: 'webhook' });
+      // Requests that arrived while signalling stay counted: the next round signals again.
+      await requests.clearSyncRequests(id, seen);
+    });
     for (const [id, at] of signalledAt) if (now - at > minGapMs) signalledAt.delete(id);
     return rows.length === BATCH && pending.length > 0;
   }
