@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyBaseLogger, FastifyPluginAsync } from 'fastify';
 import { createGitHubClients } from '../../../github/project-client.js';
-import { connectWebhook } from './project-webhook.js';
+import { connectWebhook } from '../../../webhooks/connect-webhook.js';
 import { unlinkProject } from './unlink-project.js';
 import { issuesRepository } from '../../../db/repositories/issues.js';
 import { DuplicateProjectError, newProjectRow, projectsRepository, type ProjectChanges } from '../../../db/repositories/projects.js';
