@@ -7,7 +7,7 @@ import { followProject, requestInitialSync } from '../../../temporal/project-wri
 import { httpError } from '../../http-error.js';
 import { IdempotencyHeadersSchema, idempotencyHooks, idempotencyResponses } from '../../idempotency/idempotency-key.js';
 import { loadProject } from './load-project.js';
-import { presentOutbound, presentSyncStatus } from './sync-status.js';
+import { presentOutbound, presentSyncStatus } from '../../presenters/sync-status.js';
 import { liveSyncStatus } from '../../../temporal/live-sync-status.js';
 import { withStoredProgress } from '../../../temporal/with-stored-progress.js';
 import { projectSyncStateRepository } from '../../../db/repositories/project-sync-state.js';

@@ -1,7 +1,7 @@
-import type { Project } from '../../../db/repositories/projects.js';
-import type { SyncOperation } from '../../../db/repositories/sync-operations.js';
-import type { LiveSync } from '../../../temporal/live-sync-status.js';
-import type { SyncStatusBody } from '../../schemas/sync.js';
+import type { Project } from '../../db/repositories/projects.js';
+import type { SyncOperation } from '../../db/repositories/sync-operations.js';
+import type { LiveSync } from '../../temporal/live-sync-status.js';
+import type { SyncStatusBody } from '../schemas/sync.js';
 
 /** Status as the API shows it: live from the workflow while it runs, from the database otherwise. */
 export function presentSyncStatus(project: Project, live: LiveSync | undefined): SyncStatusBody {
