@@ -7,6 +7,7 @@ import { depsPlugin } from './plugins/deps.js';
 import { errorHandlerPlugin } from './plugins/error-handler.js';
 import { metricsPlugin } from './plugins/metrics.js';
 import { routeContractPlugin } from './plugins/route-contract.js';
+import { webhookWorkersPlugin } from './plugins/webhook-workers.js';
 import { fleetRoutes } from './routes/fleets.js';
 import { healthRoutes } from './routes/health.js';
 import { commitRoutes } from './routes/projects/commits.js';
@@ -53,6 +54,7 @@ export async function registerApp(fastify: FastifyInstance, deps: ApiDeps): Prom
   await fastify.register(errorHandlerPlugin);
   await fastify.register(metricsPlugin);
   await fastify.register(authPlugin);
+  await fastify.register(webhookWorkersPlugin);
 
   await fastify.register(healthRoutes);
   await fastify.register(projectCrudRoutes);
