@@ -51,7 +51,6 @@ export const projectCrudRoutes: FastifyPluginAsync = async (fastify) => {
   fastify.post<{ Body: CreateProjectBody }>(
     '/api/projects',
     {
-      onRequest: fastify.authenticate,
       schema: { tags, security, summary: 'Link a GitHub repository', body: CreateProjectSchema, response: { 201: Type.Ref('Project'), ...conflictResponse } },
     },
     async (request, reply) => {
@@ -82,7 +81,6 @@ export const projectCrudRoutes: FastifyPluginAsync = async (fastify) => {
   fastify.get<{ Querystring: ProjectListQuery }>(
     '/api/projects',
     {
-      onRequest: fastify.authenticate,
       schema: { tags, security, summary: 'List projects', querystring: ProjectListQuerySchema, response: { 200: ProjectListSchema } },
     },
     async (request) => {
@@ -95,7 +93,6 @@ export const projectCrudRoutes: FastifyPluginAsync = async (fastify) => {
   fastify.get<{ Params: IdParams }>(
     '/api/projects/:id',
     {
-      onRequest: fastify.authenticate,
       schema: { tags, security, summary: 'Get a project, with counts of its issues and pull requests', params: IdParamsSchema, response: { 200: ProjectViewSchema } },
     },
     async (request) => {
@@ -107,7 +104,6 @@ export const projectCrudRoutes: FastifyPluginAsync = async (fastify) => {
   fastify.patch<{ Params: IdParams; Body: UpdateProjectBody }>(
     '/api/projects/:id',
     {
-      onRequest: fastify.authenticate,
       schema: { tags, security, summary: 'Change a project (metadata parts are merged with the stored setting)', params: IdParamsSchema, body: UpdateProjectSchema, response: { 200: Type.Ref('Project'), ...conflictResponse } },
     },
     async (request) => {
@@ -132,7 +128,7 @@ export const projectCrudRoutes: FastifyPluginAsync = async (fastify) => {
 
   fastify.delete<{ Params: IdParams }>(
     '/api/projects/:id',
-    { onRequest: fastify.authenticate, schema: { tags, security, summary: 'Unlink a project', params: IdParamsSchema, response: { 204: Type.Null() } } },
+    { schema: { tags, security, summary: 'Unlink a project', params: IdParamsSchema, response: { 204: Type.Null() } } },
     async (request, reply) => {
       const project = await findOr404(request.caller.tenantId, request.params.id);
       if (!(await unlinkProject({ ...webhookDeps(request.log), temporal: fastify.deps.temporal }, project))) throw notFound(`project ${request.params.id}`);

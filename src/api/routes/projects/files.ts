@@ -55,7 +55,6 @@ export const fileRoutes: FastifyPluginAsync = async (fastify) => {
   fastify.get<{ Params: IdParams; Querystring: FileListQuery }>(
     '/api/projects/:id/files',
     {
-      onRequest: fastify.authenticate,
       schema: { tags, security, summary: 'List the snapshot, in path order, a page at a time', params: IdParamsSchema, querystring: FileListQuerySchema, response: { 200: FileListSchema } },
     },
     async (request) => {
@@ -72,7 +71,6 @@ export const fileRoutes: FastifyPluginAsync = async (fastify) => {
   fastify.get<{ Params: IdParams & { '*': string }; Querystring: FileContentQuery }>(
     '/api/projects/:id/files/*',
     {
-      onRequest: fastify.authenticate,
       schema: {
         tags,
         security,

@@ -18,7 +18,6 @@ export const operationRoutes: FastifyPluginAsync = async (fastify) => {
   fastify.get<{ Params: IdParams; Querystring: PageQuery }>(
     '/api/projects/:id/operations',
     {
-      onRequest: fastify.authenticate,
       schema: {
         tags,
         security,
@@ -38,7 +37,6 @@ export const operationRoutes: FastifyPluginAsync = async (fastify) => {
   fastify.get<{ Params: IdParams & { operationId: string } }>(
     '/api/projects/:id/operations/:operationId',
     {
-      onRequest: fastify.authenticate,
       schema: {
         tags,
         security,

@@ -25,7 +25,7 @@ export const outboundRoutes: FastifyPluginAsync = async (fastify) => {
   fastify.post<{ Params: IdParams; Body: OutboundRequestBody }>(
     '/api/projects/:id/outbound',
     {
-      onRequest: [fastify.authenticate, slots.onRequest],
+      onRequest: slots.onRequest,
       onResponse: slots.onResponse,
       onRequestAbort: slots.onRequestAbort,
       ...idempotent,

@@ -31,7 +31,6 @@ export const syncRoutes: FastifyPluginAsync = async (fastify) => {
   fastify.post<{ Params: IdParams }>(
     '/api/projects/:id/sync/initial',
     {
-      onRequest: fastify.authenticate,
       ...idempotent,
       schema: { tags, security, summary: 'Start the initial import', params: IdParamsSchema, headers: IdempotencyHeadersSchema, response: { 202: SyncStartedSchema, ...idempotencyResponses } },
     },
@@ -58,7 +57,6 @@ export const syncRoutes: FastifyPluginAsync = async (fastify) => {
   fastify.post<{ Params: IdParams }>(
     '/api/projects/:id/sync',
     {
-      onRequest: fastify.authenticate,
       ...idempotent,
       schema: { tags, security, summary: 'Sync the latest commit now (incremental)', params: IdParamsSchema, headers: IdempotencyHeadersSchema, response: { 202: SyncStartedSchema, ...conflictResponse, ...idempotencyResponses } },
     },
@@ -75,7 +73,6 @@ export const syncRoutes: FastifyPluginAsync = async (fastify) => {
   fastify.get<{ Params: IdParams }>(
     '/api/projects/:id/sync/status',
     {
-      onRequest: fastify.authenticate,
       schema: { tags, security, summary: 'Sync status, live while a sync runs', params: IdParamsSchema, response: { 200: SyncStatusSchema } },
     },
     async (request) => {
@@ -88,7 +85,6 @@ export const syncRoutes: FastifyPluginAsync = async (fastify) => {
   fastify.get<{ Params: IdParams }>(
     '/api/projects/:id/sync/events',
     {
-      onRequest: fastify.authenticate,
       schema: { tags, security, summary: 'Server-Sent Events with progress while a sync runs', params: IdParamsSchema, produces: ['text/event-stream'] },
     },
     async (request, reply) => {
