@@ -97,6 +97,53 @@ describe('authentication', () => {
     expect(response.headers['www-authenticate']).toMatch(/Bearer/);
   });
 
+  it.each([
+    ['GET', '/api/projects/00000000-0000-4000-8000-000000000000'],
+    ['DELETE', '/api/projects/00000000-0000-4000-8000-000000000000'],
+    ['POST', '/api/projects/00000000-0000-4000-8000-000000000000/outbound'],
+    ['POST', '/api/projects/00000000-0000-4000-8000-000000000000/sync'],
+    ['GET', '/api/projects/00000000-0000-4000-8000-000000000000/sync/status'],
+    ['GET', '/api/projects/00000000-0000-4000-8000-000000000000/events'],
+    ['GET', '/api/projects/00000000-0000-4000-8000-000000000000/files'],
+    ['POST', '/api/fleets'],
+    ['GET', '/api/fleets/00000000-0000-4000-8000-000000000000'],
+  ] as const)('answers %s %s without a key with 401', async (method, url) => {
+    const response = await h.app.inject({ method, url });
+    expect(response.statusCode).toBe(401);
+    expect(response.headers['www-authenticate']).toMatch(/Bearer/);
+  });
+
+  it('answers every operation the API document marks as needing a key with 401 without one', async () => {
+    const document = h.app.swagger() as { paths: Record<string, Record<string, { security?: unknown[] }>> };
+    const guarded = Object.entries(document.paths).flatMap(([path, operations]) =>
+      Object.entries(operations)
+        .filter(([, operation]) => operation.security?.length)
+        .map(([method, _operation]) => ({ method: method.toUpperCase() as 'GET', url: path.replace(/\{[^}]+\}/g, '00000000-0000-4000-8000-000000000000') })),
+    );
+    expect(guarded.length).toBeGreaterThan(20);
+    for (const { method, url } of guarded) {
+      const response = await h.app.inject({ method, url });
+      expect(response.statusCode, `${method} ${url}`).toBe(401);
+    }
+  });
+
+  it('leaves health, the status page and the signed webhook receiver without an API key', async () => {
+    expect((await h.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+    expect((await h.app.inject({ method: 'GET', url: '/' })).statusCode).toBe(200);
+    // The status page's settings need a key, as the API does.
+    expect((await h.app.inject({ method: 'GET', url: '/ui/settings.json' })).statusCode).toBe(401);
+    const webhook = await h.app.inject({
+      method: 'POST',
+      url: '/api/webhooks/github',
+      headers: { 'content-type': 'application/json', 'x-github-event': 'ping', 'x-github-delivery': 'no-key', 'x-hub-signature-256': `sha256=${'0'.repeat(64)}` },
+      payload: '{}',
+    });
+    // Refused for its signature, not for a missing API key.
+    expect(webhook.statusCode).toBe(401);
+    expect(webhook.json().message).toMatch(/signature/);
+    expect(webhook.headers['www-authenticate']).toBeUndefined();
+  });
+
   it('stores keys only as hashes', async () => {
     const rows = await h.db.selectFrom('api_keys').select(['key_hash', 'key_prefix']).execute();
     expect(rows.length).toBeGreaterThanOrEqual(2);

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { presentSyncStatus, type LiveSync } from '../../src/api/routes/projects/sync-status.js';
+import { presentSyncStatus } from '../../src/api/presenters/sync-status.js';
+import type { LiveSync } from '../../src/temporal/live-sync-status.js';
 import type { Project } from '../../src/db/repositories/projects.js';
 import type { SyncStatusView } from '../../src/shared/sync-status.js';
 

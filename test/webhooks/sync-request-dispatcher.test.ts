@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,7 +7,7 @@ import { startSyncRequestDispatcher } from '../../src/webhooks/sync-request-disp
 import { startApiHarness, type ApiHarness } from '../support/api-harness.js';
 import { createTestDatabase } from '../support/test-stack.js';
 
-// A database of its own: the API's webhook route runs a dispatcher on the harness's database.
+// A database of its own: the API's webhook-workers plugin runs a dispatcher on the harness's database.
 let h: ApiHarness;
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 beforeAll(async () => {
@@ -19,6 +20,27 @@ afterAll(async () => {
 });
 
 const quiet = { warn: () => {} };
+
+/** A log that keeps its warnings, so a test can see what the dispatcher reported. */
+function recordingLog() {
+  const warnings: { fields: object; message: string }[] = [];
+  return { warnings, warn: (fields: object, message: string) => void warnings.push({ fields, message }) };
+}
+
+/** A Temporal address that accepts connections and drops each at once, counting them. */
+async function droppingServer() {
+  let connections = 0;
+  const server = createServer((socket) => {
+    connections += 1;
+    socket.destroy();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    address: `127.0.0.1:${(server.address() as AddressInfo).port}`,
+    connections: () => connections,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
 
 async function pendingProject(requests: number): Promise<string> {
   const tenant = await database.db.insertInto('tenants').values({ name: 'dispatch' }).returning('id').executeTakeFirstOrThrow();
@@ -33,12 +55,18 @@ async function pendingProject(requests: number): Promise<string> {
 const requestsOf = async (id: string) => (await database.db.selectFrom('projects').select('sync_requests').where('id', '=', id).executeTakeFirstOrThrow()).sync_requests;
 
 describe('the sync request dispatcher', () => {
-  it('keeps acknowledged pushes while Temporal is unreachable and wakes the writer once it answers', async () => {
+  it('tries, warns and keeps acknowledged pushes while Temporal is unreachable, and wakes the writer once it answers', async () => {
     const id = await pendingProject(3);
-    const unreachable = new Client({ connection: Connection.lazy({ address: '127.0.0.1:9', connectTimeout: '500ms' }) });
-    const down = startSyncRequestDispatcher({ db: database.db, temporal: unreachable, config: h.config, log: quiet, intervalMs: 60_000 });
-    await sleep(1_500);
+    const broken = await droppingServer();
+    const unreachable = new Client({ connection: Connection.lazy({ address: broken.address, connectTimeout: '500ms' }) });
+    const log = recordingLog();
+    const down = startSyncRequestDispatcher({ db: database.db, temporal: unreachable, config: h.config, log, intervalMs: 60_000 });
+    for (let i = 0; i < 200 && log.warnings.length === 0; i += 1) await sleep(50);
     await down.stop();
+    await broken.close();
+    // It tried to reach Temporal, said that it failed, and kept every request for the next round.
+    expect(broken.connections()).toBeGreaterThan(0);
+    expect(log.warnings).toContainEqual({ fields: { error: expect.any(String) }, message: 'signalling project writers failed; retrying on the next round' });
     expect(await requestsOf(id)).toBe(3);
     await expect(h.temporal.workflow.getHandle(incrementalSyncWorkflowId(id)).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
 

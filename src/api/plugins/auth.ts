@@ -15,7 +15,8 @@ declare module 'fastify' {
 const BEARER = /^Bearer\s+(\S+)$/i;
 
 /**
- * Bearer API keys, stored hashed: every /api route but the webhook calls `fastify.authenticate`.
+ * Bearer API keys, stored hashed: `fastify.authenticate` guards every /api/projects and /api/fleets
+ * route (one hook, in routes/api-key-routes.ts) and the status page's settings; the webhook is signed.
  * Keys are looked up by hash; an absent, malformed, unknown or revoked key is the same 401.
  */
 export const authPlugin = fp(

@@ -76,7 +76,6 @@ export const fleetRoutes: FastifyPluginAsync = async (fastify) => {
   fastify.post<{ Body: CreateFleetBody }>(
     '/api/fleets',
     {
-      onRequest: fastify.authenticate,
       schema: {
         tags,
         security,
@@ -120,7 +119,7 @@ export const fleetRoutes: FastifyPluginAsync = async (fastify) => {
 
   fastify.get<{ Params: IdParams }>(
     '/api/fleets/:id',
-    { onRequest: fastify.authenticate, schema: { tags, security, summary: 'A fleet, with its projects by sync state and an ETA', params: IdParamsSchema, response: { 200: Type.Ref('Fleet') } } },
+    { schema: { tags, security, summary: 'A fleet, with its projects by sync state and an ETA', params: IdParamsSchema, response: { 200: Type.Ref('Fleet') } } },
     async (request) => {
       const fleet = await findOr404(request.caller.tenantId, request.params.id);
       return presentFleet(fleet, await fleets.counts(fleet.id), await fleetBudget(fleet));
@@ -130,7 +129,6 @@ export const fleetRoutes: FastifyPluginAsync = async (fastify) => {
   fastify.get<{ Params: IdParams; Querystring: FleetProjectsQuery }>(
     '/api/fleets/:id/projects',
     {
-      onRequest: fastify.authenticate,
       schema: { tags, security, summary: "The fleet's projects, in pages", params: IdParamsSchema, querystring: FleetProjectsQuerySchema, response: { 200: FleetProjectPageSchema } },
     },
     async (request) => {
@@ -144,7 +142,6 @@ export const fleetRoutes: FastifyPluginAsync = async (fastify) => {
   fastify.delete<{ Params: IdParams; Querystring: DeleteFleetQuery }>(
     '/api/fleets/:id',
     {
-      onRequest: fastify.authenticate,
       schema: { tags, security, summary: 'Unlink a fleet; its projects are kept on their own or removed too', params: IdParamsSchema, querystring: DeleteFleetQuerySchema, response: { 204: Type.Null() } },
     },
     async (request, reply) => {

@@ -14,9 +14,6 @@ import { metadataEnabled, REF_PHASES } from '../../shared/metadata-sync.js';
 import { requestMetadataSync } from '../../temporal/metadata-sync.js';
 import { metadataUpdateFor, refUpdateFor } from '../../webhooks/metadata-events.js';
 import { projectUpdateFor, storedRepository, type ProjectUpdate, type WebhookPayload } from '../../webhooks/repository-events.js';
-import { startBranchMoveWriter } from '../../webhooks/branch-move-writer.js';
-import { startRepositoryStateRefresher } from '../../webhooks/repository-state-refresher.js';
-import { startSyncRequestDispatcher } from '../../webhooks/sync-request-dispatcher.js';
 import { verifySignature } from '../../webhooks/verify-signature.js';
 import { httpError } from '../http-error.js';
 import { WebhookAckSchema, WebhookHeadersSchema, type WebhookHeaders } from '../schemas/webhooks.js';
@@ -36,17 +33,7 @@ export const webhookRoutes: FastifyPluginAsync = async (fastify) => {
   const operations = syncOperationsRepository(db);
   const clients = createGitHubClients({ config: config.github, secrets, ledger: credentialBudgetsRepository(db) });
   const fleets = fleetsRepository(db);
-  // Signalling Temporal costs far more than acknowledging: it happens after the answer, coalesced.
-  const dispatcher = startSyncRequestDispatcher({ db, temporal: fastify.deps.temporal, config, log: fastify.log });
-  // Repository state events are applied by re-reading the repository from GitHub, after the answer.
-  const refresher = startRepositoryStateRefresher({ db, github: clients, log: fastify.log, onFollow: () => dispatcher.kick() });
-  // Pushed branches are moved in the stored refs after the answer, a short window's pushes at once.
-  const branchMoves = startBranchMoveWriter({ db, log: fastify.log, reconcile: (projectId) => requestMetadataSync(fastify.deps.temporal, config, projectId, REF_PHASES) });
-  fastify.addHook('onClose', async () => {
-    await branchMoves.stop();
-    await refresher.stop();
-    await dispatcher.stop();
-  });
+  const { dispatcher, refresher, branchMoves } = fastify.webhookWorkers;
 
   // The signature covers the exact bytes, so this route keeps the body raw.
   fastify.addContentTypeParser(['application/json', 'application/x-www-form-urlencoded'], { parseAs: 'buffer', bodyLimit: MAX_PAYLOAD_BYTES }, (_request, body, done) => done(null, body));

@@ -27,7 +27,6 @@ export const commitRoutes: FastifyPluginAsync = async (fastify) => {
   fastify.get<{ Params: IdParams; Querystring: CommitQuery }>(
     '/api/projects/:id/commits',
     {
-      onRequest: fastify.authenticate,
       schema: {
         tags: ['metadata'],
         security: [{ apiKey: [] }],

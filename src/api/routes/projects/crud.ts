@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyBaseLogger, FastifyPluginAsync } from 'fastify';
 import { createGitHubClients } from '../../../github/project-client.js';
 import { credentialBudgetsRepository } from '../../../db/repositories/credential-budgets.js';
-import { connectWebhook } from './project-webhook.js';
+import { connectWebhook } from '../../../webhooks/connect-webhook.js';
 import { unlinkProject } from './unlink-project.js';
 import { issuesRepository } from '../../../db/repositories/issues.js';
 import { DuplicateProjectError, newProjectRow, projectsRepository, type ProjectChanges } from '../../../db/repositories/projects.js';
@@ -52,7 +52,6 @@ export const projectCrudRoutes: FastifyPluginAsync = async (fastify) => {
   fastify.post<{ Body: CreateProjectBody }>(
     '/api/projects',
     {
-      onRequest: fastify.authenticate,
       schema: { tags, security, summary: 'Link a GitHub repository', body: CreateProjectSchema, response: { 201: Type.Ref('Project'), ...conflictResponse } },
     },
     async (request, reply) => {
@@ -83,7 +82,6 @@ export const projectCrudRoutes: FastifyPluginAsync = async (fastify) => {
   fastify.get<{ Querystring: ProjectListQuery }>(
     '/api/projects',
     {
-      onRequest: fastify.authenticate,
       schema: { tags, security, summary: 'List projects', querystring: ProjectListQuerySchema, response: { 200: ProjectListSchema } },
     },
     async (request) => {
@@ -96,7 +94,6 @@ export const projectCrudRoutes: FastifyPluginAsync = async (fastify) => {
   fastify.get<{ Params: IdParams }>(
     '/api/projects/:id',
     {
-      onRequest: fastify.authenticate,
       schema: { tags, security, summary: 'Get a project, with counts of its issues and pull requests', params: IdParamsSchema, response: { 200: ProjectViewSchema } },
     },
     async (request) => {
@@ -108,7 +105,6 @@ export const projectCrudRoutes: FastifyPluginAsync = async (fastify) => {
   fastify.patch<{ Params: IdParams; Body: UpdateProjectBody }>(
     '/api/projects/:id',
     {
-      onRequest: fastify.authenticate,
       schema: { tags, security, summary: 'Change a project (metadata parts are merged with the stored setting)', params: IdParamsSchema, body: UpdateProjectSchema, response: { 200: Type.Ref('Project'), ...conflictResponse } },
     },
     async (request) => {
@@ -133,7 +129,7 @@ export const projectCrudRoutes: FastifyPluginAsync = async (fastify) => {
 
   fastify.delete<{ Params: IdParams }>(
     '/api/projects/:id',
-    { onRequest: fastify.authenticate, schema: { tags, security, summary: 'Unlink a project', params: IdParamsSchema, response: { 204: Type.Null() } } },
+    { schema: { tags, security, summary: 'Unlink a project', params: IdParamsSchema, response: { 204: Type.Null() } } },
     async (request, reply) => {
       const project = await findOr404(request.caller.tenantId, request.params.id);
       if (!(await unlinkProject({ ...webhookDeps(request.log), temporal: fastify.deps.temporal }, project))) throw notFound(`project ${request.params.id}`);

@@ -45,7 +45,6 @@ export const projectEventRoutes: FastifyPluginAsync = async (fastify) => {
   fastify.get<{ Params: IdParams }>(
     '/api/projects/:id/events',
     {
-      onRequest: fastify.authenticate,
       schema: { tags, security, summary: 'Server-Sent Events naming what changed in the project', description: DESCRIPTION, params: IdParamsSchema, produces: ['text/event-stream'] },
     },
     async (request, reply) => {

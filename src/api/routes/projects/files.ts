@@ -5,6 +5,7 @@ import { httpError, notFound } from '../../http-error.js';
 import { conflictResponse, IdParamsSchema, type IdParams } from '../../schemas/common.js';
 import { FileContentQuerySchema, FileListQuerySchema, FilePathParamsSchema, FileListSchema, type FileContentQuery, type FileListQuery } from '../../schemas/files.js';
 import { contentTypeFor } from './content-type.js';
+import { presentFile } from '../../presenters/file.js';
 import { loadProject } from './load-project.js';
 import { Type } from '@sinclair/typebox';
 import { blobsRepository } from '../../../db/repositories/blobs.js';
@@ -15,21 +16,6 @@ const security = [{ apiKey: [] }];
 const BlobMissingResponse = Type.Ref('Error', {
   description: "`blob-missing`: the file is in the snapshot but its content is missing from storage; POST /api/projects/:id/verify (or a re-import) fetches it again",
 });
-
-function presentFile(file: SnapshotFile) {
-  return {
-    path: file.path,
-    kind: file.kind,
-    mode: file.mode,
-    sha: file.sha,
-    size: file.size,
-    isText: file.is_text,
-    editable: file.editable,
-    lfsPointer: file.lfs_pointer,
-    skipReason: file.skip_reason,
-    warning: file.warning,
-  };
-}
 
 /** The current snapshot's files and their content, or an older snapshot's with ?ref=<commitSha>. */
 export const fileRoutes: FastifyPluginAsync = async (fastify) => {
@@ -69,7 +55,6 @@ export const fileRoutes: FastifyPluginAsync = async (fastify) => {
   fastify.get<{ Params: IdParams; Querystring: FileListQuery }>(
     '/api/projects/:id/files',
     {
-      onRequest: fastify.authenticate,
       schema: { tags, security, summary: 'List the snapshot, in path order, a page at a time', params: IdParamsSchema, querystring: FileListQuerySchema, response: { 200: FileListSchema } },
     },
     async (request) => {
@@ -86,7 +71,6 @@ export const fileRoutes: FastifyPluginAsync = async (fastify) => {
   fastify.get<{ Params: IdParams & { '*': string }; Querystring: FileContentQuery }>(
     '/api/projects/:id/files/*',
     {
-      onRequest: fastify.authenticate,
       schema: {
         tags,
         security,

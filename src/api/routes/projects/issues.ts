@@ -18,7 +18,6 @@ export const issueRoutes: FastifyPluginAsync = async (fastify) => {
   fastify.get<{ Params: IdParams; Querystring: IssueQuery }>(
     '/api/projects/:id/issues',
     {
-      onRequest: fastify.authenticate,
       schema: { tags, security, summary: 'Issues, filterable by state, label and last update', params: IdParamsSchema, querystring: IssueQuerySchema, response: { 200: IssuePageSchema } },
     },
     async (request) => {
@@ -36,7 +35,6 @@ export const issueRoutes: FastifyPluginAsync = async (fastify) => {
   fastify.get<{ Params: IssueParams }>(
     '/api/projects/:id/issues/:number',
     {
-      onRequest: fastify.authenticate,
       schema: { tags, security, summary: 'One issue with its comments', params: IssueParamsSchema, response: { 200: IssueDetailSchema } },
     },
     async (request) => {

@@ -15,7 +15,7 @@ export const metadataRoutes: FastifyPluginAsync = async (fastify) => {
 
   fastify.get<{ Params: IdParams }>(
     '/api/projects/:id/metadata',
-    { onRequest: fastify.authenticate, schema: { tags, security, summary: 'Metadata sync state per phase, and issue / pull request counts', params: IdParamsSchema, response: { 200: MetadataStatusSchema } } },
+    { schema: { tags, security, summary: 'Metadata sync state per phase, and issue / pull request counts', params: IdParamsSchema, response: { 200: MetadataStatusSchema } } },
     async (request) => {
       const project = await loadProject(db, request);
       const states = await syncStatesRepository(db).forProject(project.id);
@@ -35,7 +35,7 @@ export const metadataRoutes: FastifyPluginAsync = async (fastify) => {
 
   fastify.post<{ Params: IdParams }>(
     '/api/projects/:id/metadata/sync',
-    { onRequest: fastify.authenticate, schema: { tags, security, summary: 'Start a metadata sync (joins the running one)', params: IdParamsSchema, response: { 202: MetadataSyncAcceptedSchema } } },
+    { schema: { tags, security, summary: 'Start a metadata sync (joins the running one)', params: IdParamsSchema, response: { 202: MetadataSyncAcceptedSchema } } },
     async (request, reply) => {
       const project = await loadProject(db, request);
       const { workflowId, started } = await startMetadataSync(temporal, config, project.id);

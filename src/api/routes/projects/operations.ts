@@ -1,37 +1,14 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
-import { syncOperationsRepository, type SyncOperation } from '../../../db/repositories/sync-operations.js';
+import { syncOperationsRepository } from '../../../db/repositories/sync-operations.js';
 import { notFound } from '../../http-error.js';
 import { IdParamsSchema, type IdParams } from '../../schemas/common.js';
 import { PageQuerySchema, type PageQuery } from '../../schemas/sync.js';
+import { presentOperation } from '../../presenters/operation.js';
 import { loadProject } from './load-project.js';
 
 const tags = ['sync'];
 const security = [{ apiKey: [] }];
-
-function presentOperation(operation: SyncOperation) {
-  return {
-    id: operation.id,
-    kind: operation.kind,
-    direction: operation.direction,
-    status: operation.status,
-    workflowId: operation.workflow_id,
-    runId: operation.run_id,
-    beforeSha: operation.before_sha,
-    afterSha: operation.after_sha,
-    filesAdded: operation.files_added,
-    filesModified: operation.files_modified,
-    filesRemoved: operation.files_removed,
-    filesSkipped: operation.files_skipped,
-    bytes: operation.bytes,
-    apiRequests: operation.api_requests,
-    error: operation.error_code ? { code: operation.error_code, message: operation.error_message ?? '' } : null,
-    startedAt: operation.started_at.toISOString(),
-    completedAt: operation.completed_at?.toISOString() ?? null,
-    durationMs: operation.duration_ms,
-    metadata: operation.metadata,
-  };
-}
 
 /** The sync history of a project: one row per sync or outbound edit, with its SHAs, counts and error. */
 export const operationRoutes: FastifyPluginAsync = async (fastify) => {
@@ -41,7 +18,6 @@ export const operationRoutes: FastifyPluginAsync = async (fastify) => {
   fastify.get<{ Params: IdParams; Querystring: PageQuery }>(
     '/api/projects/:id/operations',
     {
-      onRequest: fastify.authenticate,
       schema: {
         tags,
         security,
@@ -61,7 +37,6 @@ export const operationRoutes: FastifyPluginAsync = async (fastify) => {
   fastify.get<{ Params: IdParams & { operationId: string } }>(
     '/api/projects/:id/operations/:operationId',
     {
-      onRequest: fastify.authenticate,
       schema: {
         tags,
         security,

@@ -20,7 +20,6 @@ export const pullRoutes: FastifyPluginAsync = async (fastify) => {
   fastify.get<{ Params: IdParams; Querystring: PullQuery }>(
     '/api/projects/:id/pulls',
     {
-      onRequest: fastify.authenticate,
       schema: { tags, security, summary: 'Pull requests, filterable by state and base branch', params: IdParamsSchema, querystring: PullQuerySchema, response: { 200: PullPageSchema } },
     },
     async (request) => {
@@ -38,7 +37,6 @@ export const pullRoutes: FastifyPluginAsync = async (fastify) => {
   fastify.get<{ Params: IssueParams }>(
     '/api/projects/:id/pulls/:number',
     {
-      onRequest: fastify.authenticate,
       schema: { tags, security, summary: 'One pull request with its comments and review comments', params: IssueParamsSchema, response: { 200: PullDetailSchema } },
     },
     async (request) => {

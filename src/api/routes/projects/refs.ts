@@ -19,7 +19,6 @@ export const refRoutes: FastifyPluginAsync = async (fastify) => {
   fastify.get<{ Params: IdParams; Querystring: RefQuery }>(
     '/api/projects/:id/refs',
     {
-      onRequest: fastify.authenticate,
       schema: { tags: ['metadata'], security: [{ apiKey: [] }], summary: 'Branches and tags', params: IdParamsSchema, querystring: RefQuerySchema, response: { 200: RefPageSchema } },
     },
     async (request) => {

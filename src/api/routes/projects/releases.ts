@@ -11,7 +11,6 @@ export const releaseRoutes: FastifyPluginAsync = async (fastify) => {
   fastify.get<{ Params: IdParams; Querystring: ReleaseQuery }>(
     '/api/projects/:id/releases',
     {
-      onRequest: fastify.authenticate,
       schema: { tags: ['metadata'], security: [{ apiKey: [] }], summary: 'Releases with their asset names and sizes', params: IdParamsSchema, querystring: ReleaseQuerySchema, response: { 200: ReleasePageSchema } },
     },
     async (request) => {

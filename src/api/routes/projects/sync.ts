@@ -7,7 +7,9 @@ import { followProject, requestInitialSync } from '../../../temporal/project-wri
 import { httpError } from '../../http-error.js';
 import { IdempotencyHeadersSchema, idempotencyHooks, idempotencyResponses } from '../../idempotency/idempotency-key.js';
 import { loadProject } from './load-project.js';
-import { liveSyncStatus, presentOutbound, presentSyncStatus, withStoredProgress } from './sync-status.js';
+import { presentOutbound, presentSyncStatus } from '../../presenters/sync-status.js';
+import { liveSyncStatus } from '../../../temporal/live-sync-status.js';
+import { withStoredProgress } from '../../../temporal/with-stored-progress.js';
 import { projectSyncStateRepository } from '../../../db/repositories/project-sync-state.js';
 import { syncOperationsRepository } from '../../../db/repositories/sync-operations.js';
 import { writerJobsRepository } from '../../../db/repositories/writer-jobs.js';
@@ -29,7 +31,6 @@ export const syncRoutes: FastifyPluginAsync = async (fastify) => {
   fastify.post<{ Params: IdParams }>(
     '/api/projects/:id/sync/initial',
     {
-      onRequest: fastify.authenticate,
       ...idempotent,
       schema: { tags, security, summary: 'Start the initial import', params: IdParamsSchema, headers: IdempotencyHeadersSchema, response: { 202: SyncStartedSchema, ...idempotencyResponses } },
     },
@@ -56,7 +57,6 @@ export const syncRoutes: FastifyPluginAsync = async (fastify) => {
   fastify.post<{ Params: IdParams }>(
     '/api/projects/:id/sync',
     {
-      onRequest: fastify.authenticate,
       ...idempotent,
       schema: { tags, security, summary: 'Sync the latest commit now (incremental)', params: IdParamsSchema, headers: IdempotencyHeadersSchema, response: { 202: SyncStartedSchema, ...conflictResponse, ...idempotencyResponses } },
     },
@@ -73,7 +73,6 @@ export const syncRoutes: FastifyPluginAsync = async (fastify) => {
   fastify.get<{ Params: IdParams }>(
     '/api/projects/:id/sync/status',
     {
-      onRequest: fastify.authenticate,
       schema: { tags, security, summary: 'Sync status, live while a sync runs', params: IdParamsSchema, response: { 200: SyncStatusSchema } },
     },
     async (request) => {
@@ -86,7 +85,6 @@ export const syncRoutes: FastifyPluginAsync = async (fastify) => {
   fastify.get<{ Params: IdParams }>(
     '/api/projects/:id/sync/events',
     {
-      onRequest: fastify.authenticate,
       schema: { tags, security, summary: 'Server-Sent Events with progress while a sync runs', params: IdParamsSchema, produces: ['text/event-stream'] },
     },
     async (request, reply) => {

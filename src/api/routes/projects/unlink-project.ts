@@ -1,7 +1,8 @@
 import type { Client } from '@temporalio/client';
 import { projectsRepository, type Project } from '../../../db/repositories/projects.js';
 import { incrementalSyncWorkflowId, initialSyncWorkflowId } from '../../../shared/workflow-ids.js';
-import { disconnectWebhook, type WebhookDeps } from './project-webhook.js';
+import type { WebhookDeps } from '../../../webhooks/connect-webhook.js';
+import { disconnectWebhook } from '../../../webhooks/disconnect-webhook.js';
 
 /**
  * Unlinks a project: its rows go, its repository webhook is removed, and any sync of it is

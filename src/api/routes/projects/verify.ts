@@ -17,7 +17,6 @@ export const verifyRoutes: FastifyPluginAsync = async (fastify) => {
   fastify.post<{ Params: IdParams }>(
     '/api/projects/:id/verify',
     {
-      onRequest: fastify.authenticate,
       ...idempotent,
       schema: {
         tags,

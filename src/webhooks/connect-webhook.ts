@@ -1,21 +1,20 @@
-import type { FastifyBaseLogger } from 'fastify';
-import type { Config } from '../../../config.js';
-import type { SecretBox } from '../../../crypto/secret-box.js';
-import type { Db } from '../../../db/connection.js';
-import { projectsRepository, type Project } from '../../../db/repositories/projects.js';
-import type { GitHubClients } from '../../../github/project-client.js';
-import { registerWebhook, unregisterWebhook, type WebhookRegistration } from '../../../github/register-webhook.js';
+import type { Config } from '../config.js';
+import type { SecretBox } from '../crypto/secret-box.js';
+import type { Db } from '../db/connection.js';
+import { projectsRepository, type Project } from '../db/repositories/projects.js';
+import type { GitHubClients } from '../github/project-client.js';
+import { registerWebhook, type WebhookRegistration } from '../github/register-webhook.js';
 
 export interface WebhookDeps {
   db: Db;
   secrets: SecretBox;
   config: Pick<Config, 'publicUrl' | 'poll'>;
   github: GitHubClients;
-  log: FastifyBaseLogger;
+  log: { info(fields: object, message: string): void; warn(fields: object, message: string): void };
 }
 
 /** The URL GitHub delivers to, when this deployment has a public address. */
-export const webhookUrl = (publicUrl: string) => `${publicUrl}/api/webhooks/github`;
+const webhookUrl = (publicUrl: string) => `${publicUrl}/api/webhooks/github`;
 
 /**
  * Gives a newly linked project a repository webhook with its own secret (stored sealed), and
@@ -48,17 +47,5 @@ async function webhookFor(deps: WebhookDeps, project: Project): Promise<WebhookR
     return await registerWebhook(client.octokit, project.owner, project.repo, webhookUrl(deps.config.publicUrl));
   } catch (error) {
     return { registered: false, reason: `registering the webhook failed: ${(error as Error).message}` };
-  }
-}
-
-/** Removes an unlinked project's hook, unless another project of the repository still uses it. */
-export async function disconnectWebhook(deps: WebhookDeps, project: Project): Promise<void> {
-  if (project.webhook_id === null || project.auth_kind !== 'token') return;
-  if (await projectsRepository(deps.db).isHookInUse(project.owner, project.repo, project.webhook_id)) return;
-  try {
-    const client = await deps.github(project);
-    await unregisterWebhook(client.octokit, project.owner, project.repo, project.webhook_id);
-  } catch (error) {
-    deps.log.warn({ projectId: project.id, hookId: project.webhook_id, error: (error as Error).message }, 'could not remove the webhook of an unlinked project');
   }
 }
