@@ -107,6 +107,15 @@ describe('fleets', () => {
     expect(response.json()).toMatchObject({ status: 'ready', counts: { total: 0 }, progress: { done: 0, total: 0, percent: 100 } });
   });
 
+  it('answers two simultaneous first links of one installation with one fleet', async () => {
+    await h.github.repos.create('racingorg', 'placeholder');
+    const installationId = h.github.apps.install(APP_ID, 'racingorg', []);
+    const answers = await Promise.all([post({ installationId }), post({ installationId }), post({ installationId })]);
+    expect(answers.map((answer) => answer.statusCode)).toEqual([201, 201, 201]);
+    expect(new Set(answers.map((answer) => answer.json().id)).size).toBe(1);
+    expect(await h.db.selectFrom('fleets').select('id').where('installation_id', '=', installationId).execute()).toHaveLength(1);
+  });
+
   it('refuses an installation the App cannot see with 404, and a token that cannot read the organisation with the reason', async () => {
     const missing = await post({ installationId: 987654 });
     expect(missing.statusCode).toBe(404);

@@ -1,4 +1,5 @@
 import { sql, type Insertable, type Selectable } from 'kysely';
+import { isUniqueViolation } from '../unique-violation.js';
 import type { Db } from '../connection.js';
 import type { FleetsTable, FleetStatus, SyncStatus } from '../schema/index.js';
 import { sameRepository, type NewProject, type Project } from './projects.js';
@@ -44,8 +45,14 @@ export function fleetsRepository(db: Db) {
         const fleet = await db.updateTable('fleets').set({ ...settings, status: 'listing', status_reason: null, updated_at: new Date() }).where('id', '=', existing.id).returningAll().executeTakeFirstOrThrow();
         return { fleet, adopted: true };
       }
-      const fleet = await db.insertInto('fleets').values(values).returningAll().executeTakeFirstOrThrow();
-      return { fleet, adopted: false };
+      try {
+        const fleet = await db.insertInto('fleets').values(values).returningAll().executeTakeFirstOrThrow();
+        return { fleet, adopted: false };
+      } catch (error) {
+        // Two first links of one installation at once: the one that lost the insert adopts the other's fleet.
+        if (!isUniqueViolation(error)) throw error;
+        return this.createOrAdopt(values);
+      }
     },
 
     find(id: string): Promise<Fleet | undefined> {

@@ -1,4 +1,5 @@
 import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
+import { isUniqueViolation } from '../unique-violation.js';
 import type { Db } from '../connection.js';
 import type { FileFilter, MetadataSettings, ProjectsTable } from '../schema/index.js';
 
@@ -55,15 +56,12 @@ export class DuplicateProjectError extends Error {
   }
 }
 
-const UNIQUE_VIOLATION = '23505';
-
 /**
  * GitHub owner and repository names are case-insensitive (`ExpressJS/Express` is
  * `expressjs/express`), so every comparison of a project's repository goes through this one
  * condition, which also matches the case-insensitive indexes on `lower(owner), lower(repo)`.
  */
 export const sameRepository = (owner: string, repo: string) => sql<boolean>`lower(owner) = lower(${owner}) and lower(repo) = lower(${repo})`;
-const isUniqueViolation = (error: unknown) => (error as { code?: string }).code === UNIQUE_VIOLATION;
 
 /** Projects, always scoped to a tenant where a caller reaches them through the API. */
 export function projectsRepository(db: Db) {
