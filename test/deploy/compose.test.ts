@@ -60,6 +60,7 @@ const OPTIONAL: Record<string, string> = {
   STREAMING_ACTIVITY_SLOTS: 'default',
   GITHUB_ANSWER_TIMEOUT_SECONDS: 'default',
   GITHUB_IDLE_TIMEOUT_SECONDS: 'default',
+  GITHUB_MAX_IN_FLIGHT: 'default',
   S3_REQUEST_TIMEOUT_SECONDS: 'default',
   METADATA_POLL_INTERVAL_SECONDS: 'default',
   TEMPORAL_DEPLOYMENT_NAME: 'default',

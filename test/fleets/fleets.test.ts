@@ -1,6 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fleetsRepository } from '../../src/db/repositories/fleets.js';
 import { fleetSyncWorkflowId } from '../../src/shared/fleet-sync.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 
@@ -114,6 +115,12 @@ describe('fleets', () => {
     expect(answers.map((answer) => answer.statusCode)).toEqual([201, 201, 201]);
     expect(new Set(answers.map((answer) => answer.json().id)).size).toBe(1);
     expect(await h.db.selectFrom('fleets').select('id').where('installation_id', '=', installationId).execute()).toHaveLength(1);
+    // The same race at its narrowest: both look for the fleet before either inserts it.
+    const { id: tenantId } = await h.db.selectFrom('tenants').select('id').orderBy('created_at').executeTakeFirstOrThrow();
+    const fleets = fleetsRepository(h.db);
+    const linked = await Promise.all([1, 2, 3].map(() => fleets.createOrAdopt({ tenant_id: tenantId, installation_id: 777_001 })));
+    expect(new Set(linked.map(({ fleet }) => fleet.id)).size).toBe(1);
+    expect(linked.filter(({ adopted }) => !adopted)).toHaveLength(1);
   });
 
   it('refuses an installation the App cannot see with 404, and a token that cannot read the organisation with the reason', async () => {
