@@ -1,5 +1,5 @@
 import { ApplicationFailure, WorkflowFailedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { isSyncErrorCode } from '../shared/error-codes.js';
+import { isSyncErrorCode, type SyncError } from '../shared/error-codes.js';
 import { syncStatusQuery, type SyncStatusView } from '../shared/sync-status.js';
 import { incrementalSyncWorkflowId, initialSyncWorkflowId } from '../shared/workflow-ids.js';
 
@@ -38,11 +38,28 @@ async function workflowStatus(temporal: Client, workflowId: string): Promise<(Li
     const view = await temporal.withDeadline(Date.now() + QUERY_DEADLINE_MS, () => handle.query(syncStatusQuery)).catch(() => undefined);
     // The project's writer waiting between syncs is up, but no sync is running.
     if (view?.phase === 'idle') return { workflowId, running: false, startedAt };
-    return { workflowId, running: true, startedAt, ...(view ? { view } : {}) };
+    // An activity waiting for its next attempt (a rate limit's reset, an outage) says why, so the
+    // status shows what the sync waits for instead of a silent `syncing`.
+    const waiting = retryWaitOf(description.raw.pendingActivities ?? []);
+    const shown = view && !view.lastError && waiting ? { ...view, lastError: waiting } : view;
+    return { workflowId, running: true, startedAt, ...(shown ? { view: shown } : {}) };
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) return undefined;
     throw error;
   }
+}
+
+interface PendingAttempt {
+  lastFailure?: { message?: string | null; applicationFailureInfo?: { type?: string | null } | null } | null;
+  nextAttemptScheduleTime?: unknown;
+}
+
+/** The failure an activity's scheduled next attempt follows, as a sync error. */
+function retryWaitOf(pending: readonly PendingAttempt[]): SyncError | undefined {
+  const waiting = pending.find((activity) => activity.lastFailure?.message && activity.nextAttemptScheduleTime);
+  if (!waiting?.lastFailure?.message) return undefined;
+  const type = waiting.lastFailure.applicationFailureInfo?.type;
+  return { code: isSyncErrorCode(type) ? type : 'internal', message: waiting.lastFailure.message };
 }
 
 /** The code and message a closed workflow failed with (the sync's own code when it set one). */

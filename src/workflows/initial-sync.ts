@@ -36,7 +36,11 @@ export async function initialSync(input: InitialSyncInput): Promise<InitialSyncR
       } else {
         status.phase = 'streaming';
         const commit = { ...head, commitSha: head.commitSha, treeSha: head.treeSha };
-        result = await runResumable(() => importSnapshot({ projectId, operationId, head: commit }), { maximumAttempts, maximumLostWithoutProgress: maximumAttempts });
+        // While an attempt waits to be retried (an outage, the rate limit's reset), the status says why.
+        result = await runResumable(() => importSnapshot({ projectId, operationId, head: commit }), { maximumAttempts, maximumLostWithoutProgress: maximumAttempts }, (failure) => {
+          status.lastError = describeFailure(failure);
+        });
+        status.lastError = null;
         status.filesDone = status.filesTotal = result.filesTotal;
       }
       status.phase = 'completed';

@@ -22,7 +22,7 @@ export interface ResumableBudget {
  *   counting, bounded by the work's own deadline rather than by the outage budget.
  * Non-retryable failures and cancellations end it at once.
  */
-export async function runResumable<T>(attempt: () => Promise<T>, budget: ResumableBudget): Promise<T> {
+export async function runResumable<T>(attempt: () => Promise<T>, budget: ResumableBudget, onWait: (failure: ActivityFailure) => void = () => {}): Promise<T> {
   let outages = 0;
   let lostWithoutProgress = 0;
   let bestSaved = -1;
@@ -36,11 +36,13 @@ export async function runResumable<T>(attempt: () => Promise<T>, budget: Resumab
         // Pacing by the credential's shared budget waits for the reset it names and costs no retry.
         const deferralMs = deferredRetryDelayMs(error);
         if (deferralMs !== undefined) {
+          onWait(error);
           await sleep(deferralMs);
           continue;
         }
         outages += 1;
         if (outages >= budget.maximumAttempts) throw error;
+        onWait(error);
         await sleep(outageBackoffMs(outages, requestedRetryDelayMs(error)));
         continue;
       }

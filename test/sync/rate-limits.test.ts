@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Octokit } from '@octokit/rest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { credentialKey } from '../../src/github/project-client.js';
 import { childRun } from '../support/child-run.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 
@@ -66,4 +67,37 @@ describe('a primary rate limit during a sync', () => {
     // One refused request for the one attempt made during the limit: nothing hammered GitHub.
     expect(h.github.requests.filter().filter((entry) => entry.rateLimited)).toHaveLength(1);
   }, 180_000);
+
+  it('waits for the shared budget’s reset without sending GitHub a request, and the status says so', async () => {
+    await h.github.repos.create('octo', 'budgeted', {});
+    await h.github.repos.commit('octo', 'budgeted', { message: 'x', files: { 'README.md': '# budgeted\n' } });
+    const { id } = await h.link('octo', 'budgeted');
+    // Other workers have spent the token's budget: the ledger says none is left until the reset.
+    const resetAt = new Date(Date.now() + 15_000);
+    await h.db
+      .insertInto('credential_budgets')
+      .values({ credential_key: credentialKey({ token: h.github.token }), quota: 5000, remaining: 0, used: 5000, reset_at: resetAt })
+      .onConflict((oc) => oc.column('credential_key').doUpdateSet({ quota: 5000, remaining: 0, used: 5000, reset_at: resetAt, blocked_until: null }))
+      .execute();
+    h.github.requests.clear();
+
+    const since = new Date();
+    const started = await h.app.inject({ method: 'POST', url: `/api/projects/${id}/sync/initial`, headers: h.auth() });
+    expect(started.statusCode, started.body).toBe(202);
+    const ended = childRun(h.temporal, started.json().workflowId, since).then((run) => run.result()).then(() => 'completed', () => 'failed');
+
+    let shown: { status: string; error: { code: string; message: string } | null } | undefined;
+    while (Date.now() < resetAt.getTime() - 2_000 && !shown?.error) {
+      shown = (await h.app.inject({ method: 'GET', url: `/api/projects/${id}/sync/status`, headers: h.auth() })).json();
+      if (!shown?.error) await sleep(200);
+    }
+    expect(shown).toMatchObject({ status: 'syncing', error: { code: 'github-unavailable', message: expect.stringMatching(/waiting-for-rate-limit until \d{4}-[\d-]+T[\d:.]+Z: 0 of 5000 requests are left this hour/) } });
+    // Until the reset nothing was sent: the budget was other workers' to spend.
+    expect(h.github.requests.filter(/octo\/budgeted/)).toEqual([]);
+
+    expect(await ended).toBe('completed');
+    expect(Date.now()).toBeGreaterThanOrEqual(resetAt.getTime());
+    const status = (await h.app.inject({ method: 'GET', url: `/api/projects/${id}/sync/status`, headers: h.auth() })).json();
+    expect(status).toMatchObject({ status: 'synced', error: null });
+  }, 120_000);
 });
