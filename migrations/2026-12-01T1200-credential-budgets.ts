@@ -4,8 +4,8 @@ import { sql, type Kysely } from 'kysely';
 // primary rate limit as GitHub's last answers reported it, and the requests in flight across
 // every process, so all workers spend one budget instead of each guessing its own.
 //
-// `leases` and `write_leases` map a request's id to the epoch millisecond its lease lapses: a
-// process that dies mid-request holds its slot only until then, never for good.
+// `leases` maps a request's id to the epoch millisecond its lease lapses: a process that dies
+// mid-request holds its slot only until then, never for good. `last_write_at` spaces writes.
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('credential_budgets')
@@ -16,7 +16,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('reset_at', 'timestamptz')
     .addColumn('blocked_until', 'timestamptz')
     .addColumn('leases', 'jsonb', (c) => c.notNull().defaultTo(sql`'{}'::jsonb`))
-    .addColumn('write_leases', 'jsonb', (c) => c.notNull().defaultTo(sql`'{}'::jsonb`))
     .addColumn('last_write_at', 'timestamptz')
     .addColumn('waits', 'bigint', (c) => c.notNull().defaultTo(0))
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))

@@ -67,8 +67,8 @@ export interface Config {
     requestTimeouts: RequestTimeouts;
     /**
      * How every process shares one credential's budget: at most GITHUB_MAX_IN_FLIGHT requests at
-     * once per credential across all workers (GitHub's secondary limits punish bursts), writes one
-     * at a time a second apart.
+     * once per credential across all workers (GitHub's secondary limits punish bursts), writes
+     * started a second apart.
      */
     budget: BudgetLimits;
   };

@@ -15,7 +15,11 @@ export const RESERVE_SHARE: Record<RequestPriority, number> = { interactive: 0, 
 export interface BudgetLimits {
   /** Requests in flight per credential across every process (GitHub's secondary limits punish more). */
   maxInFlight: number;
-  /** The gap between two writes on one credential; writes also go one at a time. */
+  /**
+   * The gap between the starts of two writes on one credential. Writes are not also made to wait
+   * for each other's answers: one hung write (or one held by a worker that died) would stall every
+   * write of the credential until its lease lapsed.
+   */
   writeSpacingMs: number;
   /** How long a lease lasts: a process that dies mid-request frees its slot after this. */
   leaseMs: number;
@@ -23,8 +27,11 @@ export interface BudgetLimits {
   maxWaitHereMs: number;
 }
 
-/** At most 10 requests at once per credential, writes a second apart, as GitHub's best practices ask. */
-export const DEFAULT_BUDGET_LIMITS: BudgetLimits = { maxInFlight: 10, writeSpacingMs: 1_000, leaseMs: 120_000, maxWaitHereMs: 10_000 };
+/**
+ * At most 10 requests at once per credential and writes a second apart, as GitHub's best practices
+ * ask; a lease outlives the longest answer a request may wait for (30 s by default).
+ */
+export const DEFAULT_BUDGET_LIMITS: BudgetLimits = { maxInFlight: 10, writeSpacingMs: 1_000, leaseMs: 60_000, maxWaitHereMs: 10_000 };
 
 export interface RequestTicket {
   credential: string;

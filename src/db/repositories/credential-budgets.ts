@@ -11,7 +11,6 @@ const ASSUMED_QUOTA = 5_000;
 // The database's clock, in epoch ms, so leases written by processes whose clocks differ agree.
 const nowMs = sql<number>`(floor(extract(epoch from now()) * 1000))::bigint`;
 const liveLeases = sql<number>`(select count(*) from jsonb_object_keys(credential_live_leases(leases, ${nowMs})))::int`;
-const liveWrites = sql<number>`(select count(*) from jsonb_object_keys(credential_live_leases(write_leases, ${nowMs})))::int`;
 
 /**
  * Every GitHub credential's budget, shared by all processes. Admission is one UPDATE whose
@@ -39,7 +38,6 @@ export function credentialBudgetsRepository(db: Db): CredentialLedger & {
       const admitted = await sql<{ credential_key: string }>`
         update credential_budgets set
           leases = credential_live_leases(leases, ${nowMs}) || ${lease},
-          write_leases = case when ${ticket.write}::boolean then credential_live_leases(write_leases, ${nowMs}) || ${lease} else write_leases end,
           last_write_at = case when ${ticket.write}::boolean then now() else last_write_at end,
           updated_at = now()
         where credential_key = ${ticket.credential}
@@ -50,7 +48,7 @@ export function credentialBudgetsRepository(db: Db): CredentialLedger & {
             or reset_at <= now()
             or remaining - ${liveLeases} > ${reserve}
           )
-          and (not ${ticket.write}::boolean or (${liveWrites} = 0 and (last_write_at is null or last_write_at <= now() - ${ticket.writeSpacingMs}::int * interval '1 millisecond')))
+          and (not ${ticket.write}::boolean or last_write_at is null or last_write_at <= now() - ${ticket.writeSpacingMs}::int * interval '1 millisecond')
         returning credential_key`.execute(db);
       if (admitted.rows.length > 0) return { admitted: true };
 
@@ -90,7 +88,6 @@ export function credentialBudgetsRepository(db: Db): CredentialLedger & {
       await sql`
         update credential_budgets set
           leases = leases - ${id}::text,
-          write_leases = write_leases - ${id}::text,
           quota = case when ${limit}::int is null or (${open} and not ${sameWindow}) then quota else ${limit}::int end,
           remaining = case
             when ${remaining}::int is null then remaining

@@ -17,8 +17,7 @@ export interface CredentialBudgetsTable {
   blocked_until: Date | null;
   /** Request id → epoch ms its lease lapses, for every request in flight. */
   leases: Generated<Record<string, number>>;
-  /** The same, for writes only. */
-  write_leases: Generated<Record<string, number>>;
+  /** When the last write was admitted: the next one waits for the spacing GitHub asks between writes. */
   last_write_at: Date | null;
   /** Requests told to wait, for the budget or for a slot. */
   waits: Generated<number>;
