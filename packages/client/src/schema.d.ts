@@ -3271,6 +3271,22 @@ export interface components {
                 synced: number;
                 failed: number;
             };
+            /** @description The shared GitHub budget of the fleet's credential; null before its first request */
+            rateLimit: {
+                /** @description The credential's hourly budget, as GitHub last reported it */
+                limit: number | null;
+                remaining: number | null;
+                /** Format: date-time */
+                resetAt: string | null;
+                /** @description Requests in flight on the credential, across every worker */
+                inFlight: number;
+                /** @description Requests told to wait for the budget or a free slot */
+                waits: number;
+                /** @description `waiting-for-rate-limit` while the fleet's imports wait for the reset: the rest of the budget is kept for pushes, polls and people */
+                state: "ok" | "waiting-for-rate-limit";
+                /** Format: date-time */
+                resumesAt: string | null;
+            } | null;
             progress: {
                 /** @description Projects whose initial import ended (synced or failed) */
                 done: number;
