@@ -131,7 +131,9 @@ export function createBudgetGate(options: BudgetGateOptions): BudgetGate {
         ? `${admission.remaining ?? '?'} of ${admission.quota ?? '?'} requests are left this hour, ${admission.inFlight} of them in flight, ${Math.ceil((admission.quota ?? 0) * RESERVE_SHARE[priority])} kept for work above ${priority} priority,`
         : admission.reason === 'blocked'
           ? 'GitHub asked for a pause'
-          : `${maxInFlight} requests are already in flight`;
+          : admission.inFlight >= maxInFlight
+            ? `${admission.inFlight} requests are in flight, the most ${priority} work may have`
+            : 'writes start a second apart';
     return new CredentialBudgetWait(`waiting-for-rate-limit until ${resumesAt.toISOString()}: ${why} on ${describeCredential(credential)}`, waitMs, resumesAt);
   }
 
