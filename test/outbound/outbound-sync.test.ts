@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Octokit } from '@octokit/rest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { git, lsTree } from '../support/git-cli.js';
+import type { Operation as OperationAnswer } from '../support/api-answers.js';
 import { childRun } from '../support/child-run.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 
@@ -17,20 +18,9 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-interface Operation {
-  id: string;
-  kind: string;
-  status: string;
-  beforeSha: string | null;
-  afterSha: string | null;
-  filesAdded: number;
-  filesModified: number;
-  filesRemoved: number;
-  apiRequests: number;
-  error: { code: string; message: string } | null;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- read back from JSON, checked with toMatchObject
-  metadata: Record<string, any>;
-}
+/** The schema leaves an operation's metadata open; these tests read into what an outbound edit records there. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- read back from JSON, checked with toMatchObject
+type Operation = Omit<OperationAnswer, 'metadata'> & { metadata: Record<string, any> };
 
 /** A repository imported once; with `webhook`, pushes (our own included) reach the API. */
 async function importedRepository(name: string, files: Record<string, string | { content: string; mode: '100755' }>, { webhook = false } = {}) {

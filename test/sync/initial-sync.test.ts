@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, symlink, writeFile, chmod } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FileEntry, FileList } from '../support/api-answers.js';
 import { craftZip } from '../support/craft-zip.js';
 import { git, lsTree, pushWithClone } from '../support/git-cli.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
@@ -12,27 +13,14 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-interface FileRow {
-  path: string;
-  kind: string;
-  mode: string;
-  sha: string;
-  size: number;
-  isText: boolean;
-  editable: boolean;
-  lfsPointer: boolean;
-  skipReason: string | null;
-  warning: string | null;
-}
-
-async function listAllFiles(projectId: string, ref?: string): Promise<FileRow[]> {
-  const files: FileRow[] = [];
+async function listAllFiles(projectId: string, ref?: string): Promise<FileEntry[]> {
+  const files: FileEntry[] = [];
   let cursor: string | null = null;
   do {
     const query = new URLSearchParams({ limit: '500', ...(cursor ? { cursor } : {}), ...(ref ? { ref } : {}) });
     const page = await h.app.inject({ method: 'GET', url: `/api/projects/${projectId}/files?${query}`, headers: h.auth() });
     expect(page.statusCode).toBe(200);
-    const body = page.json() as { files: FileRow[]; nextCursor: string | null };
+    const body: FileList = page.json();
     files.push(...body.files);
     cursor = body.nextCursor;
   } while (cursor);

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Octokit } from '@octokit/rest';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Operation, OperationList } from '../support/api-answers.js';
 import { lsTree } from '../support/git-cli.js';
 import { requestInitialSyncUpdate } from '../../src/shared/project-writer.js';
 import { syncStatusQuery } from '../../src/shared/sync-status.js';
@@ -18,16 +19,8 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-interface Operation {
-  kind: string;
-  status: string;
-  startedAt: string;
-  completedAt: string | null;
-  afterSha: string | null;
-}
-
 async function operations(id: string): Promise<Operation[]> {
-  const all: Operation[] = (await h.app.inject({ method: 'GET', url: `/api/projects/${id}/operations?limit=100`, headers: h.auth() })).json().operations;
+  const all = (await h.app.inject({ method: 'GET', url: `/api/projects/${id}/operations?limit=100`, headers: h.auth() })).json<OperationList>().operations;
   return all.sort((a, b) => Date.parse(a.startedAt) - Date.parse(b.startedAt));
 }
 

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Octokit } from '@octokit/rest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensurePollSchedule, pollScheduleId } from '../../src/temporal/poll-schedule.js';
+import type { ProjectView } from '../support/api-answers.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 import { until } from '../support/until.js';
 
@@ -27,8 +28,8 @@ async function importedRepository(name: string, { webhook = true } = {}) {
   return id;
 }
 
-async function sync(id: string): Promise<{ status: string; lastSyncedSha: string | null; error: { code: string } | null }> {
-  return (await h.app.inject({ method: 'GET', url: `/api/projects/${id}`, headers: h.auth() })).json().sync;
+async function sync(id: string): Promise<ProjectView['sync']> {
+  return (await h.app.inject({ method: 'GET', url: `/api/projects/${id}`, headers: h.auth() })).json<ProjectView>().sync;
 }
 
 async function lastSyncedSha(id: string): Promise<string | null> {

@@ -36,7 +36,7 @@ describe('linking registers the repository webhook', () => {
   it('creates a hook with its own secret for the file and metadata events, and removes it on unlink', async () => {
     await h.github.repos.create('octo', 'hooked', {});
     await h.github.repos.commit('octo', 'hooked', { message: 'x', files: { 'a.txt': 'a\n' } });
-    const linked = (await h.link('octo', 'hooked')) as unknown as { id: string; webhook: { id: number } };
+    const linked = await h.link('octo', 'hooked');
     expect(linked).toMatchObject({ webhook: { registered: true, id: expect.any(Number), problem: null } });
     const [hook] = await hooksOf('octo', 'hooked');
     expect(hook).toMatchObject({ id: linked.webhook.id, active: true, config: { url: `${publicUrl}/api/webhooks/github`, content_type: 'json' } });
@@ -58,12 +58,12 @@ describe('linking registers the repository webhook', () => {
     await h.github.repos.create('octo', 'casing', {});
     const { sha } = await h.github.repos.commit('octo', 'casing', { message: 'x', files: { 'a.txt': 'a\n' } });
     await h.github.repos.commit('octo', 'casing', { branch: 'other', message: 'y', files: { 'b.txt': 'b\n' } }, { parent: sha });
-    const first = (await h.link('octo', 'casing')) as unknown as { id: string; webhook: { id: number } };
+    const first = await h.link('octo', 'casing');
     const secretOf = async (id: string) => h.secrets.open((await h.db.selectFrom('projects').select('webhook_secret_ciphertext').where('id', '=', id).executeTakeFirstOrThrow()).webhook_secret_ciphertext!);
     const firstSecret = await secretOf(first.id);
 
     // The same repository, spelled differently: GitHub treats it as the same one.
-    const second = (await h.link('Octo', 'CASING', { branch: 'other' })) as unknown as { id: string; webhook: { id: number } };
+    const second = await h.link('Octo', 'CASING', { branch: 'other' });
     expect(second.webhook.id).toBe(first.webhook.id);
     expect(await hooksOf('octo', 'casing')).toHaveLength(1);
     // The shared hook's secret was not rotated: the first project's deliveries still verify.
