@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FileEntry, FileList } from '../support/api-answers.js';
 import { craftZip } from '../support/craft-zip.js';
 import { git, lsTree, pushWithClone } from '../support/git-cli.js';
+import { importRepository } from '../support/import-repository.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 
 let h: SyncHarness;
@@ -183,10 +184,7 @@ describe('InitialSync failures', () => {
   }, 60_000);
 
   it("skips files over the project's block limit as too-large and stores those over the warning limit with a warning", async () => {
-    await h.github.repos.create('octo', 'sizes', {});
-    await h.github.repos.commit('octo', 'sizes', { message: 'x', files: { 'small.txt': 'tiny\n', 'medium.txt': 'a'.repeat(200) + '\n', 'huge.txt': 'b'.repeat(5000) + '\n' } });
-    const { id } = await h.link('octo', 'sizes', { filter: { maxFileBytes: 1000, warnFileBytes: 100 } });
-    expect((await h.initialSync(id)).status).toBe('synced');
+    const id = await importRepository(h, 'sizes', { 'small.txt': 'tiny\n', 'medium.txt': 'a'.repeat(200) + '\n', 'huge.txt': 'b'.repeat(5000) + '\n' }, { link: { filter: { maxFileBytes: 1000, warnFileBytes: 100 } } });
     const files = Object.fromEntries((await listAllFiles(id)).map((file) => [file.path, file]));
     expect(files['huge.txt']).toMatchObject({ skipReason: 'too-large', warning: expect.stringMatching(/over the 1000-byte limit/) });
     expect(files['medium.txt']).toMatchObject({ skipReason: null, warning: expect.stringMatching(/large file/) });

@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Octokit } from '@octokit/rest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importRepository } from '../support/import-repository.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 import { until } from '../support/until.js';
 
@@ -117,10 +118,7 @@ describe('metadata events through the registered hook', () => {
 
 describe('repository events update the project', () => {
   it('follows a rename, a default-branch change, archiving and a transfer', async () => {
-    await h.github.repos.create('octo', 'moving', {});
-    await h.github.repos.commit('octo', 'moving', { message: 'x', files: { 'a.txt': 'a\n' } });
-    const { id } = await h.link('octo', 'moving');
-    expect((await h.initialSync(id)).status).toBe('synced');
+    const id = await importRepository(h, 'moving', { 'a.txt': 'a\n' });
 
     await h.github.repos.rename('octo', 'moving', 'moved');
     await until(() => project(id), (p) => p.repo === 'moved', 'the rename');
@@ -173,10 +171,7 @@ describe('a captured delivery replayed under a new delivery id', () => {
   const refreshRequests = async (id: string) => (await h.db.selectFrom('projects').select('repository_refresh_requests').where('id', '=', id).executeTakeFirstOrThrow()).repository_refresh_requests;
 
   it('does not archive again a project unarchived since: the repository is re-read, and outbound commits stay accepted', async () => {
-    await h.github.repos.create('octo', 'thawed', {});
-    await h.github.repos.commit('octo', 'thawed', { message: 'x', files: { 'a.md': '# a\n' } });
-    const { id } = await h.link('octo', 'thawed');
-    expect((await h.initialSync(id)).status).toBe('synced');
+    const id = await importRepository(h, 'thawed', { 'a.md': '# a\n' });
     await h.github.repos.setArchived('octo', 'thawed', true);
     await until(() => project(id), (p) => p.archived === true, 'archiving');
     await h.github.repos.setArchived('octo', 'thawed', false);
@@ -192,10 +187,7 @@ describe('a captured delivery replayed under a new delivery id', () => {
   }, 60_000);
 
   it('leaves a project synced at the newest head when an older push is replayed', async () => {
-    await h.github.repos.create('octo', 'pushed', {});
-    await h.github.repos.commit('octo', 'pushed', { message: 'x', files: { 'a.txt': 'a\n' } });
-    const { id } = await h.link('octo', 'pushed');
-    expect((await h.initialSync(id)).status).toBe('synced');
+    const id = await importRepository(h, 'pushed', { 'a.txt': 'a\n' });
     const older = await h.github.repos.commit('octo', 'pushed', { message: 'older', files: { 'b.txt': 'b\n' } });
     await until(() => project(id), (p) => p.sync.lastSyncedSha === older.sha, 'the older push');
     const newer = await h.github.repos.commit('octo', 'pushed', { message: 'newer', files: { 'b.txt': null, 'c.txt': 'c\n' } });
