@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fleetsRepository } from '../../src/db/repositories/fleets.js';
 import { fleetSyncWorkflowId } from '../../src/shared/fleet-sync.js';
-import type { Fleet } from '../support/api-answers.js';
+import type { Fleet, FleetProjectPage } from '../support/api-answers.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 
 const APP_ID = 4242;
@@ -36,7 +36,7 @@ async function untilSettled(fleetId: string): Promise<void> {
 async function fleetProjects(id: string): Promise<Array<{ id: string; repo: string; syncStatus: string }>> {
   const all = [];
   for (let cursor: string | null = null, first = true; first || cursor; first = false) {
-    const page: { projects: Array<{ id: string; repo: string; sync: { status: string } }>; nextCursor: string | null } = (
+    const page: FleetProjectPage = (
       await h.app.inject({ method: 'GET', url: `/api/fleets/${id}/projects?limit=2${cursor ? `&cursor=${cursor}` : ''}`, headers: h.auth() })
     ).json();
     all.push(...page.projects.map((p) => ({ id: p.id, repo: p.repo, syncStatus: p.sync.status })));

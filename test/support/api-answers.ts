@@ -13,6 +13,7 @@ import type { ProjectBody, ProjectViewSchema } from '../../src/api/schemas/proje
 import type { PullDetailSchema, PullPageSchema, PullSchema } from '../../src/api/schemas/pulls.js';
 import type { ReleasePageSchema, ReleaseSchema } from '../../src/api/schemas/releases.js';
 import type { OperationSchema } from '../../src/api/schemas/sync.js';
+import type { WebhookAckSchema } from '../../src/api/schemas/webhooks.js';
 
 export type { OutboundAccepted } from '../../src/api/schemas/outbound.js';
 export type { ProjectBody as Project } from '../../src/api/schemas/projects.js';
@@ -50,3 +51,5 @@ export type PullDetail = Omit<Static<typeof PullDetailSchema>, 'pull'> & { pull:
 
 export type Fleet = Static<typeof FleetSchema>;
 export type FleetProjectPage = Omit<Static<typeof FleetProjectPageSchema>, 'projects'> & { projects: ProjectBody[] };
+
+export type WebhookAck = Static<typeof WebhookAckSchema>;

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FileList } from '../support/api-answers.js';
 import { importRepository } from '../support/import-repository.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 
@@ -30,7 +31,7 @@ async function changeFilter(id: string, filter: Record<string, unknown>) {
 }
 
 async function listing(id: string) {
-  const files = (await h.app.inject({ method: 'GET', url: `/api/projects/${id}/files?limit=1000`, headers: h.auth() })).json().files as Array<{ path: string; skipReason: string | null }>;
+  const files = (await h.app.inject({ method: 'GET', url: `/api/projects/${id}/files?limit=1000`, headers: h.auth() })).json<FileList>().files;
   return Object.fromEntries(files.map((file) => [file.path, file.skipReason]));
 }
 

@@ -1,5 +1,6 @@
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FileList } from '../support/api-answers.js';
 import { importRepository } from '../support/import-repository.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 import { childRun } from '../support/child-run.js';
@@ -15,7 +16,7 @@ const FILES = { 'a.txt': 'alpha\n', 'b.txt': 'bravo\n', 'c/d.txt': 'delta\n' };
 const imported = (name: string) => importRepository(h, name, FILES);
 
 async function blobShaOf(id: string, path: string): Promise<string> {
-  const files = (await h.app.inject({ method: 'GET', url: `/api/projects/${id}/files?limit=1000`, headers: h.auth() })).json().files as Array<{ path: string; sha: string }>;
+  const files = (await h.app.inject({ method: 'GET', url: `/api/projects/${id}/files?limit=1000`, headers: h.auth() })).json<FileList>().files;
   return files.find((file) => file.path === path)!.sha;
 }
 
