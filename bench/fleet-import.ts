@@ -17,7 +17,8 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { GitHubEmulator } from '@reposync/github-emulator';
-import { ApiClient, type ProjectView } from './lib/api-client.js';
+import type { Fleet, FleetProjectPage, Project } from '../test/support/api-answers.js';
+import { ApiClient } from './lib/api-client.js';
 import { freePort, startApiProcess } from './lib/api-process.js';
 import { fastImport } from './lib/fast-import.js';
 import { openImportStack } from './lib/import-stack.js';
@@ -31,16 +32,6 @@ const APP_ID = 7100;
 const ORG = 'fleetbench';
 /** The seed design's figure for the same job done by hand-rolled scripts: 180 repositories in about 30 minutes. */
 const SEED_MINUTES_FOR_180 = 30;
-
-type FleetProject = ProjectView & { owner: string; repo: string };
-
-interface FleetView {
-  id: string;
-  status: string;
-  counts: { total: number; waiting: number; pending: number; syncing: number; synced: number; failed: number };
-  rateLimit: { limit: number | null; remaining: number | null; resetAt: string | null; inFlight: number; waits: number; state: string; resumesAt: string | null } | null;
-  progress: { done: number; total: number; etaSeconds: number | null };
-}
 
 function options(argv: string[]) {
   const { values } = parseArgs({
@@ -97,7 +88,7 @@ runBench(
     github.requests.clear();
     const loadBefore = os.loadavg()[0]!;
     const started = performance.now();
-    const linked = await api.request<FleetView>('POST', '/api/fleets', { installationId, maxConcurrentImports: opts.maxImports });
+    const linked = await api.request<Fleet>('POST', '/api/fleets', { installationId, maxConcurrentImports: opts.maxImports });
     if (linked.status !== 202) throw new Error(`linking the fleet answered ${linked.status}: ${JSON.stringify(linked.json)}`);
     const fleetId = linked.json.id;
 
@@ -109,7 +100,7 @@ runBench(
     let stillSince = performance.now();
     for (;;) {
       await sleep(1_000);
-      view = (await api.request<FleetView>('GET', `/api/fleets/${fleetId}`)).json;
+      view = (await api.request<Fleet>('GET', `/api/fleets/${fleetId}`)).json;
       const { counts } = view;
       if (performance.now() - lastLog > 10_000) {
         lastLog = performance.now();
@@ -178,10 +169,10 @@ async function timedPush(api: ApiClient, fleetId: string, github: GitHubEmulator
   return { ms: Math.round(performance.now() - started), project: `${owner}/${repo}` };
 }
 
-async function fleetProjects(api: ApiClient, fleetId: string): Promise<FleetProject[]> {
-  const all: FleetProject[] = [];
+async function fleetProjects(api: ApiClient, fleetId: string): Promise<Project[]> {
+  const all: Project[] = [];
   for (let cursor: string | null = null, first = true; first || cursor; first = false) {
-    const page: { projects: FleetProject[]; nextCursor: string | null } = (await api.request<{ projects: FleetProject[]; nextCursor: string | null }>('GET', `/api/fleets/${fleetId}/projects?limit=100${cursor ? `&cursor=${cursor}` : ''}`)).json;
+    const page: FleetProjectPage = (await api.request<FleetProjectPage>('GET', `/api/fleets/${fleetId}/projects?limit=100${cursor ? `&cursor=${cursor}` : ''}`)).json;
     all.push(...page.projects);
     cursor = page.nextCursor;
   }

@@ -11,6 +11,7 @@
 import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
+import type { IssueDetail } from '../test/support/api-answers.js';
 import { ApiClient } from './lib/api-client.js';
 import { freePort, startApiProcess } from './lib/api-process.js';
 import { openImportStack } from './lib/import-stack.js';
@@ -88,7 +89,7 @@ runBench('bench/issue-webhook.ts', options, async (opts, { services, cleanup, co
 async function titleShown(api: ApiClient, projectId: string, title: string, pollMs: number, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const { status, json } = await api.request<{ issue?: { title: string } }>('GET', `/api/projects/${projectId}/issues/1`);
+    const { status, json } = await api.request<Partial<IssueDetail>>('GET', `/api/projects/${projectId}/issues/1`);
     if (status === 200 && json.issue?.title === title) return;
     if (Date.now() > deadline) throw new Error(`issue 1 never showed "${title}" (last answer ${status}: ${JSON.stringify(json)})`);
     await sleep(pollMs);

@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import type { MetadataSyncResult } from '../src/shared/metadata-sync.js';
 import { startMetadataSync } from '../src/temporal/metadata-sync.js';
 import { appendCommits } from '@reposync/github-emulator/testing';
+import type { Project } from '../test/support/api-answers.js';
 import { openImportStack } from './lib/import-stack.js';
 import { runBench } from './lib/run-bench.js';
 import { log } from './lib/scenario.js';
@@ -40,7 +41,7 @@ runBench('bench/metadata-sync.ts', options, async (opts, { services, cleanup, co
   await github.repos.seedIssues('bench', 'meta', { issues: opts.issues, commentsPerIssue: opts.comments });
   const linked = await stack.app.inject({ method: 'POST', url: '/api/projects', headers: stack.auth, payload: { owner: 'bench', repo: 'meta', token: github.token } });
   if (linked.statusCode !== 201) throw new Error(`link failed: ${linked.statusCode} ${linked.body}`);
-  const projectId = linked.json<{ id: string }>().id;
+  const projectId = linked.json<Project>().id;
   const config = { temporal: { taskQueue: stack.env.TEMPORAL_TASK_QUEUE! }, syncMaxAttempts: 8 } as Parameters<typeof startMetadataSync>[1];
 
   async function run(): Promise<{ result: MetadataSyncResult; ms: number; cost: number }> {

@@ -9,6 +9,7 @@
  *   node --import tsx bench/outbound-requests.ts [--sizes 1,100,1000]
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Operation, OutboundAccepted, Project, ProjectView } from '../test/support/api-answers.js';
 import { openImportStack, type ImportStack } from './lib/import-stack.js';
 import { log } from './lib/scenario.js';
 import { formatTable, seconds } from './lib/table.js';
@@ -36,10 +37,10 @@ async function waitFor<T>(what: string, read: () => Promise<T | undefined>, time
 async function linkAndImport(stack: ImportStack, token: string): Promise<string> {
   const linked = await stack.app.inject({ method: 'POST', url: '/api/projects', headers: stack.auth, payload: { owner: OWNER, repo: REPO, token } });
   if (linked.statusCode !== 201) throw new Error(`link failed: ${linked.statusCode} ${linked.body}`);
-  const { id } = linked.json<{ id: string }>();
+  const { id } = linked.json<Project>();
   await stack.app.inject({ method: 'POST', url: `/api/projects/${id}/sync/initial`, headers: stack.auth });
   await waitFor('the initial sync', async () => {
-    const project = (await stack.app.inject({ method: 'GET', url: `/api/projects/${id}`, headers: stack.auth })).json<{ sync: { status: string } }>();
+    const project = (await stack.app.inject({ method: 'GET', url: `/api/projects/${id}`, headers: stack.auth })).json<ProjectView>();
     if (project.sync.status === 'failed') throw new Error('initial sync failed');
     return project.sync.status === 'synced' ? true : undefined;
   });
@@ -63,9 +64,9 @@ runBench('bench/outbound-requests.ts', parseSizes, async (sizes, { services, cle
     const response = await stack.app.inject({ method: 'POST', url: `/api/projects/${projectId}/outbound`, headers: stack.auth, payload: { message: `Add ${n} files`, mode: 'direct_commit', changes } });
     if (response.statusCode !== 202) throw new Error(`outbound refused: ${response.statusCode} ${response.body}`);
     const accepted = Date.now() - started;
-    const { operationId } = response.json<{ operationId: string }>();
+    const { operationId } = response.json<OutboundAccepted>();
     const operation = await waitFor(`operation ${operationId}`, async () => {
-      const op = (await stack.app.inject({ method: 'GET', url: `/api/projects/${projectId}/operations/${operationId}`, headers: stack.auth })).json<{ status: string; apiRequests: number; error: unknown }>();
+      const op = (await stack.app.inject({ method: 'GET', url: `/api/projects/${projectId}/operations/${operationId}`, headers: stack.auth })).json<Operation>();
       return op.status === 'succeeded' || op.status === 'failed' ? op : undefined;
     });
     if (operation.status !== 'succeeded') throw new Error(`outbound of ${n} files failed: ${JSON.stringify(operation.error)}`);

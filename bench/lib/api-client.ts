@@ -1,25 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Operation, OperationList, Project, ProjectView } from '../../test/support/api-answers.js';
 
-export interface ProjectView {
-  id: string;
-  sync: { status: string; error: { code: string; message: string } | null; lastRemoteSha: string | null; lastSyncedSha: string | null };
-  [field: string]: unknown;
-}
-
-export interface OperationView {
-  id: string;
-  kind: string;
-  status: string;
-  beforeSha: string | null;
-  afterSha: string | null;
-  filesAdded: number;
-  filesModified: number;
-  filesRemoved: number;
-  apiRequests: number;
-  durationMs: number | null;
-  startedAt: string;
-  metadata: Record<string, unknown>;
-}
+export type { ProjectView, Operation as OperationView };
 
 /** What a user of the REST API sees, over HTTP, with one tenant's bearer key. */
 export class ApiClient {
@@ -44,8 +26,8 @@ export class ApiClient {
     return json;
   }
 
-  async link(owner: string, repo: string, token: string): Promise<ProjectView> {
-    const { status, json } = await this.request<ProjectView>('POST', '/api/projects', { owner, repo, token });
+  async link(owner: string, repo: string, token: string): Promise<Project> {
+    const { status, json } = await this.request<Project>('POST', '/api/projects', { owner, repo, token });
     if (status !== 201) throw new Error(`linking ${owner}/${repo} answered ${status}: ${JSON.stringify(json)}`);
     return json;
   }
@@ -75,10 +57,10 @@ export class ApiClient {
   }
 
   /** The project's whole sync history, newest first, page by page. */
-  async operations(id: string): Promise<OperationView[]> {
-    const all: OperationView[] = [];
+  async operations(id: string): Promise<Operation[]> {
+    const all: Operation[] = [];
     for (let offset = 0; ; offset += 100) {
-      const { status, json } = await this.request<{ operations: OperationView[] }>('GET', `/api/projects/${id}/operations?limit=100&offset=${offset}`);
+      const { status, json } = await this.request<OperationList>('GET', `/api/projects/${id}/operations?limit=100&offset=${offset}`);
       if (status !== 200) throw new Error(`GET /api/projects/${id}/operations answered ${status}: ${JSON.stringify(json)}`);
       all.push(...json.operations);
       if (json.operations.length < 100) return all;

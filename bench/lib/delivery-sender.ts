@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { renameSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import path from 'node:path';
+import type { WebhookAck } from '../../test/support/api-answers.js';
 import { deliveryHeaders, pushPayload } from './push-payload.js';
 import type { SenderMessage, SenderPlan, SendRecord } from './send-deliveries.js';
 import { prng } from './text.js';
@@ -81,7 +82,7 @@ function run(plan: SenderPlan): void {
       const now = performance.now();
       Object.assign(record, { status, error, latencyMs: now - due, serviceMs: now - startedAt });
       try {
-        record.outcome = (JSON.parse(text) as { outcome?: string }).outcome ?? null;
+        record.outcome = (JSON.parse(text) as Partial<WebhookAck>).outcome ?? null;
       } catch {
         record.outcome = null;
       }

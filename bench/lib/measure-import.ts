@@ -1,5 +1,6 @@
 import type { GitHubEmulator } from '@reposync/github-emulator';
 import type { InitialSyncResult } from '../../src/shared/initial-sync.js';
+import type { Project, SyncStarted } from '../../test/support/api-answers.js';
 import type { ImportStack } from './import-stack.js';
 
 export interface ImportFigures {
@@ -30,15 +31,15 @@ export async function measureImport(stack: ImportStack, github: GitHubEmulator, 
   const { app, auth, temporal, db, worker } = stack;
   const linked = await app.inject({ method: 'POST', url: '/api/projects', headers: auth, payload: { owner, repo, token: github.token } });
   if (linked.statusCode !== 201) throw new Error(`linking ${owner}/${repo} failed: ${linked.statusCode} ${linked.body}`);
-  const { id } = linked.json<{ id: string }>();
+  const { id } = linked.json<Project>();
   github.requests.clear();
   const idleRss = worker.peakRss();
 
   const started = performance.now();
   const response = await app.inject({ method: 'POST', url: `/api/projects/${id}/sync/initial`, headers: auth });
   if (response.statusCode !== 202) throw new Error(`starting the import failed: ${response.statusCode} ${response.body}`);
-  const { workflowId, syncId } = response.json<{ workflowId: string; syncId: string }>();
-  const result = (await temporal.workflow.getHandle(workflowId, syncId).result()) as InitialSyncResult;
+  const { workflowId, syncId } = response.json<SyncStarted>();
+  const result = (await temporal.workflow.getHandle(workflowId, syncId ?? undefined).result()) as InitialSyncResult;
   const wallMs = performance.now() - started;
   const peakRss = worker.peakRss();
 

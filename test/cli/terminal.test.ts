@@ -4,6 +4,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Operation } from '../support/api-answers.js';
 import { fastImportCommit, type FastImportFile } from '../support/fast-import.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 import { openTerminalSession, type TerminalSession } from '../support/terminal-session.js';
@@ -105,7 +106,7 @@ describe('reposync in a terminal, against the running service', () => {
     expect(JSON.parse(status.printed)).toMatchObject({ project: { owner: 'octo', repo: 'big' }, sync: { status: 'synced', lastOutbound: { status: 'succeeded' } } });
     const log = await terminal.run('npx reposync log octo/big --json');
     expect(log.exitCode).toBe(0);
-    const operations = JSON.parse(log.printed) as Array<{ kind: string; status: string }>;
+    const operations = JSON.parse(log.printed) as Operation[];
     expect(operations.map((operation) => [operation.kind, operation.status])).toEqual([
       ['outbound', 'succeeded'],
       ['initial', 'succeeded'],

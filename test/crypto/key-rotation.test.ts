@@ -6,6 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSecretBox, SecretOpenError } from '../../src/crypto/secret-box.js';
+import type { Project } from '../support/api-answers.js';
 import { startApiHarness, type ApiHarness } from '../support/api-harness.js';
 
 const run = promisify(execFile);
@@ -47,7 +48,7 @@ describe('npm run rotate-encryption-key', () => {
     for (const [repo, token] of [['one', 'ghp_first_token_1'], ['two', 'ghp_second_token_2']] as const) {
       const response = await h.app.inject({ method: 'POST', url: '/api/projects', headers: h.auth(), payload: { owner: 'octo-org', repo, token } });
       expect(response.statusCode).toBe(201);
-      projectIds.push(response.json<{ id: string }>().id);
+      projectIds.push(response.json<Project>().id);
     }
     // A project with a registered webhook holds a second sealed secret.
     await h.db.updateTable('projects').set({ webhook_id: 7, webhook_secret_ciphertext: h.secrets.seal('hook-secret-two') }).where('id', '=', projectIds[1]!).execute();

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/embedded/wait-for-port.js';
+import type { Project } from '../support/api-answers.js';
 import { portIsClosed, startEmbedded as start, stopEmbedded as stop } from '../support/embedded-process.js';
 
 describe('npm start (embedded mode)', () => {
@@ -34,7 +35,7 @@ describe('npm start (embedded mode)', () => {
       body: JSON.stringify({ owner: 'octo', repo: 'persisted', token: 'ghp_kept_encrypted' }),
     });
     expect(created.status).toBe(201);
-    const project = (await created.json()) as { id: string };
+    const project = (await created.json()) as Project;
 
     expect(await stop(first.child)).toBe(0);
     expect(await portIsClosed(ports.api)).toBe(true);

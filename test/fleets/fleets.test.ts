@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fleetsRepository } from '../../src/db/repositories/fleets.js';
 import { fleetSyncWorkflowId } from '../../src/shared/fleet-sync.js';
+import type { Fleet, FleetProjectPage } from '../support/api-answers.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 
 const APP_ID = 4242;
@@ -35,7 +36,7 @@ async function untilSettled(fleetId: string): Promise<void> {
 async function fleetProjects(id: string): Promise<Array<{ id: string; repo: string; syncStatus: string }>> {
   const all = [];
   for (let cursor: string | null = null, first = true; first || cursor; first = false) {
-    const page: { projects: Array<{ id: string; repo: string; sync: { status: string } }>; nextCursor: string | null } = (
+    const page: FleetProjectPage = (
       await h.app.inject({ method: 'GET', url: `/api/fleets/${id}/projects?limit=2${cursor ? `&cursor=${cursor}` : ''}`, headers: h.auth() })
     ).json();
     all.push(...page.projects.map((p) => ({ id: p.id, repo: p.repo, syncStatus: p.sync.status })));
@@ -53,7 +54,7 @@ describe('fleets', () => {
 
     const created = await post({ installationId, include: ['svc-*', 'docs'], exclude: ['svc-legacy'], maxConcurrentImports: 2, metadata: { issues: false } });
     expect(created.statusCode).toBe(202);
-    const fleet = created.json<{ id: string; status: string }>();
+    const fleet = created.json<Fleet>();
     expect(fleet.status).toBe('listing');
     await untilSettled(fleet.id);
 
@@ -93,7 +94,7 @@ describe('fleets', () => {
     await repository('adopters', 'new');
     const own = (await h.link('adopters', 'mine')).id;
     const installationId = h.github.apps.install(APP_ID, 'adopters');
-    const fleet = (await post({ installationId })).json<{ id: string }>();
+    const fleet = (await post({ installationId })).json<Fleet>();
     await untilSettled(fleet.id);
     const projects = await fleetProjects(fleet.id);
     expect(projects.map((p) => p.repo)).toEqual(['mine', 'new']);
@@ -142,7 +143,7 @@ describe('fleets', () => {
     for (const name of ['one', 'two']) await repository('tokenorg', name);
     await repository('tokenorg', 'forked', { fork: true });
     await repository('tokenorg', 'frozen', { archived: true });
-    const fleet = (await post({ org: 'tokenorg', token: h.github.token, forks: true })).json<{ id: string }>();
+    const fleet = (await post({ org: 'tokenorg', token: h.github.token, forks: true })).json<Fleet>();
     await untilSettled(fleet.id);
     expect((await fleetProjects(fleet.id)).map((p) => p.repo)).toEqual(['forked', 'one', 'two']);
     const stored = await h.db.selectFrom('fleets').select('token_ciphertext').where('id', '=', fleet.id).executeTakeFirstOrThrow();
@@ -152,7 +153,7 @@ describe('fleets', () => {
   it('resumes a fleet sync killed halfway without linking or importing anything twice', async () => {
     for (let i = 0; i < 6; i++) await repository('resumeorg', `r${i}`);
     const installationId = h.github.apps.install(APP_ID, 'resumeorg');
-    const fleet = (await post({ installationId, maxConcurrentImports: 1 })).json<{ id: string }>();
+    const fleet = (await post({ installationId, maxConcurrentImports: 1 })).json<Fleet>();
     // Stopped once some imports ran, then linked again: the new run finds the rest.
     for (const deadline = Date.now() + 30_000; (await view(fleet.id)).counts.synced < 2; await sleep(100)) if (Date.now() > deadline) throw new Error('no import finished');
     await h.temporal.workflow.getHandle(fleetSyncWorkflowId(fleet.id)).terminate('killed halfway');
@@ -166,14 +167,14 @@ describe('fleets', () => {
   it('unlinks a fleet keeping its projects, or removing them', async () => {
     await repository('unlinkorg', 'kept');
     const installationId = h.github.apps.install(APP_ID, 'unlinkorg');
-    const fleet = (await post({ installationId })).json<{ id: string }>();
+    const fleet = (await post({ installationId })).json<Fleet>();
     await untilSettled(fleet.id);
     const [kept] = await fleetProjects(fleet.id);
     expect((await h.app.inject({ method: 'DELETE', url: `/api/fleets/${fleet.id}`, headers: h.auth() })).statusCode).toBe(204);
     expect((await h.app.inject({ method: 'GET', url: `/api/fleets/${fleet.id}`, headers: h.auth() })).statusCode).toBe(404);
     expect((await h.db.selectFrom('projects').select('fleet_id').where('id', '=', kept!.id).executeTakeFirstOrThrow()).fleet_id).toBeNull();
 
-    const second = (await post({ installationId })).json<{ id: string }>();
+    const second = (await post({ installationId })).json<Fleet>();
     await untilSettled(second.id);
     expect((await fleetProjects(second.id)).map((p) => p.id)).toEqual([kept!.id]);
     expect((await h.app.inject({ method: 'DELETE', url: `/api/fleets/${second.id}?projects=remove`, headers: h.auth() })).statusCode).toBe(204);
@@ -183,7 +184,7 @@ describe('fleets', () => {
   it('follows installation events: gained repositories are linked, lost ones stopped, a suspension pauses every project and lifting it resumes them', async () => {
     for (const name of ['a', 'b', 'c']) await repository('evorg', name);
     const installationId = h.github.apps.install(APP_ID, 'evorg', ['evorg/a', 'evorg/b']);
-    const fleet = (await post({ installationId })).json<{ id: string }>();
+    const fleet = (await post({ installationId })).json<Fleet>();
     await untilSettled(fleet.id);
     expect((await fleetProjects(fleet.id)).map((p) => p.repo)).toEqual(['a', 'b']);
 

@@ -1,6 +1,7 @@
 import { Octokit } from '@octokit/rest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MetadataSyncResult } from '../../src/shared/metadata-sync.js';
+import type { ErrorAnswer, IssueDetail, IssuePage, MetadataStatus, MetadataSyncAccepted, RefPage } from '../support/api-answers.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 
 let h: SyncHarness;
@@ -19,7 +20,7 @@ beforeAll(async () => {
   projectId = (await h.link('octo', 'api-meta')).id;
   const started = await h.app.inject({ method: 'POST', url: `/api/projects/${projectId}/metadata/sync`, headers: h.auth() });
   expect(started.statusCode).toBe(202);
-  await h.temporal.workflow.getHandle(started.json<{ workflowId: string }>().workflowId).result() as MetadataSyncResult;
+  await h.temporal.workflow.getHandle(started.json<MetadataSyncAccepted>().workflowId).result() as MetadataSyncResult;
 });
 afterAll(() => h.close());
 
@@ -27,18 +28,18 @@ const get = (url: string, key?: string) => h.app.inject({ method: 'GET', url, he
 
 describe('metadata API', () => {
   it('pages issues newest first with a cursor, filtered by state and label', async () => {
-    const first = (await get(`/api/projects/${projectId}/issues?limit=2`)).json<{ issues: { number: number }[]; nextCursor: string | null }>();
+    const first = (await get(`/api/projects/${projectId}/issues?limit=2`)).json<IssuePage>();
     expect(first.issues.map((i) => i.number)).toEqual([5, 4]);
-    const second = (await get(`/api/projects/${projectId}/issues?limit=2&cursor=${first.nextCursor}`)).json<{ issues: { number: number }[] }>();
+    const second = (await get(`/api/projects/${projectId}/issues?limit=2&cursor=${first.nextCursor}`)).json<IssuePage>();
     expect(second.issues.map((i) => i.number)).toEqual([3, 2]);
-    const even = (await get(`/api/projects/${projectId}/issues?label=even&state=open`)).json<{ issues: { number: number }[] }>();
+    const even = (await get(`/api/projects/${projectId}/issues?label=even&state=open`)).json<IssuePage>();
     expect(even.issues.map((i) => i.number)).toEqual([4, 2]);
-    const closed = (await get(`/api/projects/${projectId}/issues?state=closed`)).json<{ issues: { number: number }[] }>();
+    const closed = (await get(`/api/projects/${projectId}/issues?state=closed`)).json<IssuePage>();
     expect(closed.issues.map((i) => i.number)).toEqual([5]);
   });
 
   it('shows one issue with its comments in order', async () => {
-    const detail = (await get(`/api/projects/${projectId}/issues/2`)).json<{ issue: { title: string; comments: number }; comments: { body: string }[] }>();
+    const detail = (await get(`/api/projects/${projectId}/issues/2`)).json<IssueDetail>();
     expect(detail.issue).toMatchObject({ title: 'Issue 2', comments: 2 });
     expect(detail.comments.map((c) => c.body)).toEqual(['first', 'second']);
     expect((await get(`/api/projects/${projectId}/issues/99`)).statusCode).toBe(404);
@@ -48,14 +49,14 @@ describe('metadata API', () => {
     for (const [query, name] of [['since=yesterday', 'since'], ['state=shut', 'state'], ['cursor=abc', 'cursor'], ['cursor=586477819790217', 'cursor'], ['limit=0', 'limit']]) {
       const res = await get(`/api/projects/${projectId}/issues?${query}`);
       expect(res.statusCode).toBe(400);
-      expect(res.json<{ message: string }>().message).toContain(name);
+      expect(res.json<ErrorAnswer>().message).toContain(name);
     }
   });
 
   it('lists refs and reports each phase’s state and the derived counts', async () => {
-    const refs = (await get(`/api/projects/${projectId}/refs`)).json<{ refs: { name: string; kind: string }[] }>();
+    const refs = (await get(`/api/projects/${projectId}/refs`)).json<RefPage>();
     expect(refs.refs.map((r) => `${r.kind}:${r.name}`)).toEqual(['branch:main']);
-    const status = (await get(`/api/projects/${projectId}/metadata`)).json<{ phases: { phase: string; lastSuccessAt: string | null }[]; counts: Record<string, number> }>();
+    const status = (await get(`/api/projects/${projectId}/metadata`)).json<MetadataStatus>();
     expect(status.counts).toEqual({ openIssues: 4, closedIssues: 1, openPullRequests: 0, closedPullRequests: 0, mergedPullRequests: 0 });
     expect(status.phases.find((p) => p.phase === 'issues')?.lastSuccessAt).not.toBeNull();
   });

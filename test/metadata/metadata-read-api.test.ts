@@ -4,6 +4,7 @@ import { commitsRepository, type CommitInput } from '../../src/db/repositories/c
 import { issuesRepository, type IssueInput, type PullRequestInput } from '../../src/db/repositories/issues.js';
 import { refsRepository } from '../../src/db/repositories/refs.js';
 import { releasesRepository, type ReleaseInput } from '../../src/db/repositories/releases.js';
+import type { Commit, CommitPage, ErrorAnswer, Project, ProjectView, Pull, PullDetail, PullPage, Release, ReleasePage } from '../support/api-answers.js';
 import { startApiHarness, type ApiHarness } from '../support/api-harness.js';
 
 let h: ApiHarness;
@@ -53,7 +54,7 @@ const bob = { login: null, name: 'Bob B', email: 'bob@example.com' };
 async function link(key: string, repo: string): Promise<string> {
   const response = await h.app.inject({ method: 'POST', url: '/api/projects', headers: h.auth(key), payload: { owner: 'octo', repo } });
   if (response.statusCode !== 201) throw new Error(`link failed: ${response.statusCode} ${response.body}`);
-  return response.json<{ id: string }>().id;
+  return response.json<Project>().id;
 }
 
 beforeAll(async () => {
@@ -142,20 +143,20 @@ async function readAll<T>(path: string, field: string, limit: number): Promise<T
   throw new Error(`${path} never stopped paging`);
 }
 
-const names = (commits: { sha: string }[]) => commits.map((c) => c.sha.slice(0, 2));
+const names = (commits: Commit[]) => commits.map((c) => c.sha.slice(0, 2));
 
 describe('GET /api/projects/:id/commits', () => {
   const url = () => `/api/projects/${projectId}/commits`;
 
   it('pages every commit newest first to the end without a duplicate, across commits with the same date', async () => {
-    const all = await readAll<{ sha: string }>(url(), 'commits', 2);
+    const all = await readAll<Commit>(url(), 'commits', 2);
     // A commit without a date comes first; f2 and c5 share a date and are ordered by SHA.
     expect(names(all)).toEqual(['e1', 'c6', 'c5', 'f2', 'f1', 'c4', 'c3', 'c2', 'c1']);
     for (const limit of [1, 3]) expect(names(await readAll(url(), 'commits', limit)), `limit ${limit}`).toEqual(names(all));
   });
 
   it('shows the author, committer and parents of a commit', async () => {
-    const [latest] = (await get(`${url()}?since=2026-01-06T00:00:00Z`)).json<{ commits: unknown[] }>().commits;
+    const [latest] = (await get(`${url()}?since=2026-01-06T00:00:00Z`)).json<CommitPage>().commits;
     expect(latest).toEqual({
       sha: sha('c6'),
       message: 'commit c6',
@@ -166,7 +167,7 @@ describe('GET /api/projects/:id/commits', () => {
   });
 
   it('filters by the ref a commit is reachable from, by commit date and by author', async () => {
-    const list = async (query: string) => names((await get(`${url()}?${query}`)).json<{ commits: { sha: string }[] }>().commits);
+    const list = async (query: string) => names((await get(`${url()}?${query}`)).json<CommitPage>().commits);
     expect(await list('ref=main')).toEqual(['c6', 'c5', 'c4', 'c3', 'c2', 'c1']);
     expect(await list('ref=feature')).toEqual(['f2', 'f1', 'c3', 'c2', 'c1']);
     expect(await list('ref=v1')).toEqual(['c2', 'c1']);
@@ -182,17 +183,17 @@ describe('GET /api/projects/:id/commits', () => {
   it('answers a ref the repository does not have with 404 naming it', async () => {
     const response = await get(`${url()}?ref=gone`);
     expect(response.statusCode).toBe(404);
-    expect(response.json<{ message: string }>().message).toContain('ref gone');
+    expect(response.json<ErrorAnswer>().message).toContain('ref gone');
   });
 });
 
 describe('GET /api/projects/:id/pulls', () => {
   const url = () => `/api/projects/${projectId}/pulls`;
-  const numbers = async (query: string) => (await get(`${url()}?${query}`)).json<{ pulls: { number: number }[] }>().pulls.map((p) => p.number);
+  const numbers = async (query: string) => (await get(`${url()}?${query}`)).json<PullPage>().pulls.map((p) => p.number);
 
   it('lists open pull requests newest first by default, and pages all of them to the end', async () => {
     expect(await numbers('')).toEqual([7, 5, 2]);
-    const all = await readAll<{ number: number }>(`${url()}?state=all`, 'pulls', 2);
+    const all = await readAll<Pull>(`${url()}?state=all`, 'pulls', 2);
     expect(all.map((p) => p.number)).toEqual([7, 5, 4, 3, 2]);
   });
 
@@ -204,7 +205,7 @@ describe('GET /api/projects/:id/pulls', () => {
   });
 
   it('shows branches and merge state, and null branches for a pull request not listed yet', async () => {
-    const pulls = (await get(`${url()}?state=all`)).json<{ pulls: Record<string, unknown>[] }>().pulls;
+    const pulls = (await get(`${url()}?state=all`)).json<PullPage>().pulls;
     expect(pulls.find((p) => p.number === 3)).toMatchObject({
       state: 'closed',
       head: { ref: 'topic-3', sha: sha('ab') },
@@ -219,7 +220,7 @@ describe('GET /api/projects/:id/pulls', () => {
   });
 
   it('shows one pull request with its conversation and its review comments, oldest first', async () => {
-    const detail = (await get(`${url()}/3`)).json<{ pull: { number: number; title: string }; comments: { body: string }[]; reviewComments: Record<string, unknown>[] }>();
+    const detail = (await get(`${url()}/3`)).json<PullDetail>();
     expect(detail.pull).toMatchObject({ number: 3, title: 'Item 3' });
     expect(detail.comments.map((c) => c.body)).toEqual(['looks good']);
     expect(detail.reviewComments).toEqual([
@@ -236,7 +237,7 @@ describe('GET /api/projects/:id/pulls', () => {
 
 describe('GET /api/projects/:id/releases', () => {
   it('pages releases newest first with their asset names and sizes', async () => {
-    const all = await readAll<{ tagName: string; assets: unknown[] }>(`/api/projects/${projectId}/releases`, 'releases', 2);
+    const all = await readAll<Release>(`/api/projects/${projectId}/releases`, 'releases', 2);
     expect(all.map((r) => r.tagName)).toEqual(['v3', 'v2', 'v1']);
     expect(all[0]!.assets).toEqual([
       { name: 'reposync-linux.tar.gz', size: 1_234_567, contentType: 'application/gzip' },
@@ -248,10 +249,10 @@ describe('GET /api/projects/:id/releases', () => {
 
 describe('GET /api/projects/:id', () => {
   it('adds counts of open and closed issues and open, closed and merged pull requests to the project', async () => {
-    const project = (await get(`/api/projects/${projectId}`)).json<Record<string, unknown>>();
+    const project = (await get(`/api/projects/${projectId}`)).json<ProjectView>();
     expect(project).toMatchObject({ id: projectId, owner: 'octo', repo: 'read-api', sync: { status: expect.any(String) } });
     expect(project.counts).toEqual({ openIssues: 1, closedIssues: 1, openPullRequests: 3, closedPullRequests: 2, mergedPullRequests: 1 });
-    const other = (await get(`/api/projects/${otherProjectId}`, h.otherKey)).json<{ counts: unknown }>();
+    const other = (await get(`/api/projects/${otherProjectId}`, h.otherKey)).json<ProjectView>();
     expect(other.counts).toEqual({ openIssues: 1, closedIssues: 0, openPullRequests: 1, closedPullRequests: 0, mergedPullRequests: 0 });
   });
 });
@@ -278,7 +279,7 @@ describe('bad requests and other tenants', () => {
     for (const [path, name] of cases) {
       const response = await get(`/api/projects/${projectId}/${path}`);
       expect(response.statusCode, path).toBe(400);
-      expect(response.json<{ error: string; message: string }>(), path).toMatchObject({ error: 'bad-request', message: expect.stringContaining(name) });
+      expect(response.json<ErrorAnswer>(), path).toMatchObject({ error: 'bad-request', message: expect.stringContaining(name) });
     }
   });
 
@@ -299,15 +300,15 @@ describe('bad requests and other tenants', () => {
     for (const path of ['', '/commits', '/pulls', '/pulls/3', '/releases']) {
       const response = await get(`/api/projects/${projectId}${path}`, h.otherKey);
       expect(response.statusCode, path).toBe(404);
-      expect(response.json<{ error: string }>().error).toBe('not-found');
+      expect(response.json<ErrorAnswer>().error).toBe('not-found');
     }
   });
 
   it('never shows another tenant’s rows in a listing', async () => {
     const other = (path: string) => get(`/api/projects/${otherProjectId}/${path}`, h.otherKey);
-    expect(names((await other('commits')).json<{ commits: { sha: string }[] }>().commits)).toEqual(['aa']);
-    expect((await other('pulls')).json<{ pulls: { number: number }[] }>().pulls.map((p) => p.number)).toEqual([8]);
-    expect((await other('releases')).json<{ releases: { tagName: string }[] }>().releases.map((r) => r.tagName)).toEqual(['other']);
+    expect(names((await other('commits')).json<CommitPage>().commits)).toEqual(['aa']);
+    expect((await other('pulls')).json<PullPage>().pulls.map((p) => p.number)).toEqual([8]);
+    expect((await other('releases')).json<ReleasePage>().releases.map((r) => r.tagName)).toEqual(['other']);
     expect((await other('pulls/3')).statusCode).toBe(404);
   });
 });

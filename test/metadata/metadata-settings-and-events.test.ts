@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issuesRepository, type IssueInput } from '../../src/db/repositories/issues.js';
 import type { MetadataSyncResult } from '../../src/shared/metadata-sync.js';
 import { startMetadataSync } from '../../src/temporal/metadata-sync.js';
+import type { ErrorAnswer, Project, ProjectView } from '../support/api-answers.js';
 import { startApiHarness } from '../support/api-harness.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 
@@ -26,7 +27,7 @@ async function repository(name: string): Promise<void> {
 const linkRequest = (repo: string, body: Record<string, unknown>) =>
   h.app.inject({ method: 'POST', url: '/api/projects', headers: h.auth(), payload: { owner: 'octo', repo, token: h.github.token, ...body } });
 const patch = (id: string, payload: Record<string, unknown>) => h.app.inject({ method: 'PATCH', url: `/api/projects/${id}`, headers: h.auth(), payload });
-const view = async (id: string) => (await h.app.inject({ method: 'GET', url: `/api/projects/${id}`, headers: h.auth() })).json<{ metadata: Record<string, boolean> }>();
+const view = async (id: string) => (await h.app.inject({ method: 'GET', url: `/api/projects/${id}`, headers: h.auth() })).json<ProjectView>();
 
 async function runMetadataSync(projectId: string): Promise<MetadataSyncResult> {
   const { workflowId } = await startMetadataSync(h.temporal, h.config, projectId);
@@ -41,7 +42,7 @@ describe('the metadata setting through the API', () => {
     await repository('settings-link');
     const linked = await linkRequest('settings-link', { metadata: { releases: false, commits: true } });
     expect(linked.statusCode).toBe(201);
-    const { id, metadata } = linked.json<{ id: string; metadata: Record<string, boolean> }>();
+    const { id, metadata } = linked.json<Project>();
     expect(metadata).toEqual({ releases: false, commits: true });
     expect((await view(id)).metadata).toEqual({ releases: false, commits: true });
   });
@@ -57,9 +58,9 @@ describe('the metadata setting through the API', () => {
     const { id } = await h.link('octo', 'settings-patch', { metadata: { comments: false } });
     const off = await patch(id, { metadata: { issues: false } });
     expect(off.statusCode).toBe(200);
-    expect(off.json<{ metadata: Record<string, boolean> }>().metadata).toEqual({ comments: false, issues: false });
+    expect(off.json<Project>().metadata).toEqual({ comments: false, issues: false });
     const on = await patch(id, { metadata: { issues: true } });
-    expect(on.json<{ metadata: Record<string, boolean> }>().metadata).toEqual({ comments: false, issues: true });
+    expect(on.json<Project>().metadata).toEqual({ comments: false, issues: true });
     expect((await view(id)).metadata).toEqual({ comments: false, issues: true });
     // A PATCH of something else leaves the setting alone.
     await patch(id, { enabled: false });
@@ -75,10 +76,10 @@ describe('the metadata setting through the API', () => {
     ] as const) {
       const patched = await patch(id, { metadata });
       expect(patched.statusCode).toBe(400);
-      expect(patched.json<{ message: string }>().message).toContain(named);
+      expect(patched.json<ErrorAnswer>().message).toContain(named);
       const linked = await linkRequest('settings-invalid-link', { metadata });
       expect(linked.statusCode).toBe(400);
-      expect(linked.json<{ message: string }>().message).toContain(named);
+      expect(linked.json<ErrorAnswer>().message).toContain(named);
     }
     expect((await view(id)).metadata).toEqual({ refs: false });
   });
@@ -200,7 +201,7 @@ describe('the event stream at shutdown', () => {
       const linked = await api.app.inject({ method: 'POST', url: '/api/projects', headers: api.auth(), payload: { owner: 'octo', repo: 'shutdown' } });
       expect(linked.statusCode).toBe(201);
       const address = await api.app.listen({ port: 0, host: '127.0.0.1' });
-      const response = await fetch(`${address}/api/projects/${linked.json<{ id: string }>().id}/events`, { headers: api.auth() });
+      const response = await fetch(`${address}/api/projects/${linked.json<Project>().id}/events`, { headers: api.auth() });
       const events = readServerSentEvents(response.body!);
       expect((await events.next()).value?.event).toBe('ready');
       const closing = Date.now();

@@ -3,6 +3,7 @@ import { Octokit } from '@octokit/rest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MetadataSyncResult } from '../../src/shared/metadata-sync.js';
 import { startMetadataSync } from '../../src/temporal/metadata-sync.js';
+import type { IssueDetail } from '../support/api-answers.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 
 const SECRET = 'metadata-webhook-secret';
@@ -44,7 +45,7 @@ describe('metadata webhooks', () => {
 
     await octokit.issues.update({ ...repo, issue_number: 1, title: 'Edited title', body: 'new words' });
     expect((await deliver('issues', await emitted('issues', 'edited', issueNumber(1)))).statusCode).toBe(202);
-    const api = (await h.app.inject({ method: 'GET', url: `/api/projects/${projectId}/issues/1`, headers: h.auth() })).json<{ issue: { title: string; body: string } }>();
+    const api = (await h.app.inject({ method: 'GET', url: `/api/projects/${projectId}/issues/1`, headers: h.auth() })).json<IssueDetail>();
     expect(api.issue).toMatchObject({ title: 'Edited title', body: 'new words' });
     const byWebhook = await issueRow();
 

@@ -4,7 +4,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Octokit } from '@octokit/rest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { git, lsTree } from '../support/git-cli.js';
+import type { Operation as OperationAnswer } from '../support/api-answers.js';
 import { childRun } from '../support/child-run.js';
+import { importRepository } from '../support/import-repository.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 
 const SECRET = 'outbound-webhook-secret';
@@ -17,33 +19,13 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-interface Operation {
-  id: string;
-  kind: string;
-  status: string;
-  beforeSha: string | null;
-  afterSha: string | null;
-  filesAdded: number;
-  filesModified: number;
-  filesRemoved: number;
-  apiRequests: number;
-  error: { code: string; message: string } | null;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- read back from JSON, checked with toMatchObject
-  metadata: Record<string, any>;
-}
+/** The schema leaves an operation's metadata open; these tests read into what an outbound edit records there. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- read back from JSON, checked with toMatchObject
+type Operation = Omit<OperationAnswer, 'metadata'> & { metadata: Record<string, any> };
 
 /** A repository imported once; with `webhook`, pushes (our own included) reach the API. */
-async function importedRepository(name: string, files: Record<string, string | { content: string; mode: '100755' }>, { webhook = false } = {}) {
-  await h.github.repos.create('octo', name, {});
-  await h.github.repos.commit('octo', name, { message: 'initial', files });
-  if (webhook) {
-    const octokit = new Octokit({ baseUrl: h.github.url, auth: h.github.token });
-    await octokit.rest.repos.createWebhook({ owner: 'octo', repo: name, config: { url: `${apiUrl}/api/webhooks/github`, content_type: 'json', secret: SECRET }, events: ['push'] });
-  }
-  const { id } = await h.link('octo', name);
-  expect((await h.initialSync(id)).status).toBe('synced');
-  return id;
-}
+const importedRepository = (name: string, files: Record<string, string | { content: string; mode: '100755' }>, { webhook = false } = {}) =>
+  importRepository(h, name, files, webhook ? { webhook: { apiUrl, secret: SECRET } } : {});
 
 function postOutbound(id: string, payload: Record<string, unknown>) {
   return h.app.inject({ method: 'POST', url: `/api/projects/${id}/outbound`, headers: h.auth(), payload });

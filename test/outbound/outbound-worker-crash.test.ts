@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { git } from '../support/git-cli.js';
+import { importRepository } from '../support/import-repository.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 
 let h: SyncHarness;
@@ -15,10 +16,7 @@ const history = async (repo: string) => (await git(h.github.repos.path('octo', r
 describe('a worker killed during OutboundSync', () => {
   it('ends with exactly one commit when it dies between creating the commit and moving the ref', async () => {
     const first = h.startWorkerProcess();
-    await h.github.repos.create('octo', 'crash', {});
-    await h.github.repos.commit('octo', 'crash', { message: 'initial', files: { 'a.md': 'a\n' } });
-    const { id } = await h.link('octo', 'crash');
-    expect((await h.initialSync(id)).status).toBe('synced');
+    const id = await importRepository(h, 'crash', { 'a.md': 'a\n' });
     const before = await history('crash');
 
     // The ref update hangs, then fails: the worker is killed while it waits, the ref never moved.
@@ -53,10 +51,7 @@ describe('a worker killed during OutboundSync', () => {
   it('ends with exactly one commit when it dies while GitHub moves the ref', async () => {
     await h.killWorkerProcesses();
     const first = h.startWorkerProcess();
-    await h.github.repos.create('octo', 'crash-moved', {});
-    await h.github.repos.commit('octo', 'crash-moved', { message: 'initial', files: { 'a.md': 'a\n' } });
-    const { id } = await h.link('octo', 'crash-moved');
-    expect((await h.initialSync(id)).status).toBe('synced');
+    const id = await importRepository(h, 'crash-moved', { 'a.md': 'a\n' });
     const before = await history('crash-moved');
 
     // GitHub takes its time with the ref update; the worker dies waiting, the ref moves anyway.

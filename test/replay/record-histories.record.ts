@@ -4,6 +4,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { followProject } from '../../src/temporal/project-writer.js';
 import { fleetSyncWorkflowId } from '../../src/shared/fleet-sync.js';
 import { incrementalSyncWorkflowId } from '../../src/shared/workflow-ids.js';
+import type { Fleet } from '../support/api-answers.js';
 import { childRun } from '../support/child-run.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 import { writeHistory } from './history-files.js';
@@ -167,7 +168,7 @@ it('a fleet sync of an organisation', async () => {
   }
   const linked = await h.app.inject({ method: 'POST', url: '/api/fleets', headers: h.auth(), payload: { org: 'fleetrec', token: h.github.token, maxConcurrentImports: 1 } });
   expect(linked.statusCode).toBe(202);
-  const run = h.temporal.workflow.getHandle(fleetSyncWorkflowId(linked.json<{ id: string }>().id));
+  const run = h.temporal.workflow.getHandle(fleetSyncWorkflowId(linked.json<Fleet>().id));
   await run.result();
   await record('fleet-sync', run);
 });

@@ -14,6 +14,7 @@ import { ensurePollSchedule, removePollSchedule } from '../../src/temporal/poll-
 import { createWorkers, stopWorkers, type ReposyncWorkers } from '../../src/worker.js';
 import { makeCurrentVersion } from '../../src/temporal/deployment-version.js';
 import { startGitHubEmulator, type GitHubEmulator } from '@reposync/github-emulator';
+import type { Project, SyncStarted, SyncStatus } from './api-answers.js';
 import { startApiHarness, type ApiHarness } from './api-harness.js';
 import { childRun } from './child-run.js';
 
@@ -28,9 +29,9 @@ export interface SyncHarness extends ApiHarness {
   /** SIGKILLs every worker process still running and waits for each to exit. */
   killWorkerProcesses(): Promise<void>;
   /** Creates a project through the API for a repository of the emulator. */
-  link(owner: string, repo: string, body?: Record<string, unknown>): Promise<{ id: string }>;
+  link(owner: string, repo: string, body?: Record<string, unknown>): Promise<Project>;
   /** Starts the initial sync through the API and waits for its workflow to end. */
-  initialSync(projectId: string): Promise<{ status: string; error: { code: string; message: string } | null; lastSyncedCommitSha: string | null }>;
+  initialSync(projectId: string): Promise<SyncStatus>;
   close(): Promise<void>;
 }
 
@@ -121,16 +122,16 @@ export async function startSyncHarness(options: SyncHarnessOptions = {}): Promis
     async link(owner, repo, body = {}) {
       const response = await api.app.inject({ method: 'POST', url: '/api/projects', headers: api.auth(), payload: { owner, repo, token: github.token, ...body } });
       if (response.statusCode !== 201) throw new Error(`link failed: ${response.statusCode} ${response.body}`);
-      return response.json();
+      return response.json<Project>();
     },
     async initialSync(projectId) {
       const since = new Date();
       const started = await api.app.inject({ method: 'POST', url: `/api/projects/${projectId}/sync/initial`, headers: api.auth() });
       if (started.statusCode !== 202) throw new Error(`start failed: ${started.statusCode} ${started.body}`);
-      const { workflowId } = started.json();
+      const { workflowId } = started.json<SyncStarted>();
       await (await childRun(api.temporal, workflowId, since)).result().catch(() => {});
       const status = await api.app.inject({ method: 'GET', url: `/api/projects/${projectId}/sync/status`, headers: api.auth() });
-      return status.json();
+      return status.json<SyncStatus>();
     },
     startWorkerProcess() {
       const child = spawn(process.execPath, ['--import', 'tsx', 'src/worker.ts'], { env: harness.workerProcessEnv(), stdio: ['ignore', 'ignore', 'pipe'] });

@@ -4,6 +4,7 @@ import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { followProject } from '../../src/temporal/project-writer.js';
 import { childRun } from '../support/child-run.js';
+import { importRepository } from '../support/import-repository.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 
 let h: SyncHarness;
@@ -33,10 +34,7 @@ async function historyEvents(workflowId: string, runId: string | null | undefine
 describe("the writer's history", () => {
   it('stays bounded by the syncs it runs while 200 pushes arrive during a long import, and ends on the last push', async () => {
     const pushes = 200;
-    await h.github.repos.create('octo', 'busy', {});
-    await h.github.repos.commit('octo', 'busy', { message: 'initial', files: { 'a.txt': 'a\n' } });
-    const { id } = await h.link('octo', 'busy');
-    expect((await h.initialSync(id)).status).toBe('synced');
+    const id = await importRepository(h, 'busy', { 'a.txt': 'a\n' });
     const writer = `incremental-sync/${id}`;
 
     // A re-import held up in its archive download until every push has been made.

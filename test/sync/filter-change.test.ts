@@ -1,5 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FileList } from '../support/api-answers.js';
+import { importRepository } from '../support/import-repository.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 
 let h: SyncHarness;
@@ -12,10 +14,7 @@ const FILES = { 'index.js': 'module.exports = require("./lib/express");\n', 'lib
 
 /** A repository imported with `lib/` filtered out. */
 async function importedWithoutLib(name: string) {
-  await h.github.repos.create('octo', name, {});
-  await h.github.repos.commit('octo', name, { message: 'initial', files: FILES });
-  const { id } = await h.link('octo', name, { filter: { skipDirectories: ['lib'] } });
-  expect((await h.initialSync(id)).status).toBe('synced');
+  const id = await importRepository(h, name, FILES, { link: { filter: { skipDirectories: ['lib'] } } });
   const skipped = await fileContent(id, 'lib/express.js');
   expect(skipped.statusCode).toBe(409);
   expect(skipped.json().message).toContain('skipped-directory');
@@ -32,7 +31,7 @@ async function changeFilter(id: string, filter: Record<string, unknown>) {
 }
 
 async function listing(id: string) {
-  const files = (await h.app.inject({ method: 'GET', url: `/api/projects/${id}/files?limit=1000`, headers: h.auth() })).json().files as Array<{ path: string; skipReason: string | null }>;
+  const files = (await h.app.inject({ method: 'GET', url: `/api/projects/${id}/files?limit=1000`, headers: h.auth() })).json<FileList>().files;
   return Object.fromEntries(files.map((file) => [file.path, file.skipReason]));
 }
 

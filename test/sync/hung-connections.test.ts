@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importRepository } from '../support/import-repository.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 import { until } from '../support/until.js';
 
@@ -42,10 +43,7 @@ describe('a GitHub connection that stops answering', () => {
   });
 
   it('gives up on a tree request and a blob download that never answer, and the sync of the push still lands', async () => {
-    await h.github.repos.create('octo', 'hung-push', {});
-    await h.github.repos.commit('octo', 'hung-push', { message: 'initial', files: { 'a.md': '# a\n' } });
-    const { id } = await h.link('octo', 'hung-push');
-    expect((await h.initialSync(id)).status).toBe('synced');
+    const id = await importRepository(h, 'hung-push', { 'a.md': '# a\n' });
 
     const { sha } = await h.github.repos.commit('octo', 'hung-push', { message: 'edit', files: { 'a.md': '# a, edited\n', 'b.md': '# b\n' } });
     // Both requests are received and never answered while the test runs.

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Octokit } from '@octokit/rest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lsTree } from '../support/git-cli.js';
+import { importRepository } from '../support/import-repository.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 
 const SECRET = 'incremental-webhook-secret';
@@ -15,15 +15,7 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 /** A repository with a webhook to our API, imported once. */
-async function importedRepository(name: string, files: Record<string, string>) {
-  await h.github.repos.create('octo', name, {});
-  await h.github.repos.commit('octo', name, { message: 'initial', files });
-  const octokit = new Octokit({ baseUrl: h.github.url, auth: h.github.token });
-  await octokit.rest.repos.createWebhook({ owner: 'octo', repo: name, config: { url: `${apiUrl}/api/webhooks/github`, content_type: 'json', secret: SECRET }, events: ['push'] });
-  const { id } = await h.link('octo', name);
-  expect((await h.initialSync(id)).status).toBe('synced');
-  return id;
-}
+const importedRepository = (name: string, files: Record<string, string>) => importRepository(h, name, files, { webhook: { apiUrl, secret: SECRET } });
 
 async function project(id: string) {
   return (await h.app.inject({ method: 'GET', url: `/api/projects/${id}`, headers: h.auth() })).json();

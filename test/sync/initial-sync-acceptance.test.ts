@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fastImportCommit, type FastImportFile } from '../support/fast-import.js';
 import { git, lsTree } from '../support/git-cli.js';
+import type { FileEntry, FileList } from '../support/api-answers.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 
 let h: SyncHarness;
@@ -50,10 +51,10 @@ describe('the InitialSync acceptance repository', () => {
     expect(status).toMatchObject({ status: 'synced', lastSyncedCommitSha: head, error: null });
 
     const truth = await lsTree(gitDir, head);
-    const listed: Array<{ path: string; sha: string; mode: string; kind: string; skipReason: string | null }> = [];
+    const listed: FileEntry[] = [];
     let cursor: string | null = null;
     do {
-      const page: { files: typeof listed; nextCursor: string | null } = (await h.app.inject({ method: 'GET', url: `/api/projects/${id}/files?limit=1000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, headers: h.auth() })).json();
+      const page: FileList = (await h.app.inject({ method: 'GET', url: `/api/projects/${id}/files?limit=1000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, headers: h.auth() })).json();
       listed.push(...page.files);
       cursor = page.nextCursor;
     } while (cursor);

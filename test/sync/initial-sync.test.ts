@@ -2,8 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, symlink, writeFile, chmod } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FileEntry, FileList } from '../support/api-answers.js';
 import { craftZip } from '../support/craft-zip.js';
 import { git, lsTree, pushWithClone } from '../support/git-cli.js';
+import { importRepository } from '../support/import-repository.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 
 let h: SyncHarness;
@@ -12,27 +14,14 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-interface FileRow {
-  path: string;
-  kind: string;
-  mode: string;
-  sha: string;
-  size: number;
-  isText: boolean;
-  editable: boolean;
-  lfsPointer: boolean;
-  skipReason: string | null;
-  warning: string | null;
-}
-
-async function listAllFiles(projectId: string, ref?: string): Promise<FileRow[]> {
-  const files: FileRow[] = [];
+async function listAllFiles(projectId: string, ref?: string): Promise<FileEntry[]> {
+  const files: FileEntry[] = [];
   let cursor: string | null = null;
   do {
     const query = new URLSearchParams({ limit: '500', ...(cursor ? { cursor } : {}), ...(ref ? { ref } : {}) });
     const page = await h.app.inject({ method: 'GET', url: `/api/projects/${projectId}/files?${query}`, headers: h.auth() });
     expect(page.statusCode).toBe(200);
-    const body = page.json() as { files: FileRow[]; nextCursor: string | null };
+    const body: FileList = page.json();
     files.push(...body.files);
     cursor = body.nextCursor;
   } while (cursor);
@@ -195,10 +184,7 @@ describe('InitialSync failures', () => {
   }, 60_000);
 
   it("skips files over the project's block limit as too-large and stores those over the warning limit with a warning", async () => {
-    await h.github.repos.create('octo', 'sizes', {});
-    await h.github.repos.commit('octo', 'sizes', { message: 'x', files: { 'small.txt': 'tiny\n', 'medium.txt': 'a'.repeat(200) + '\n', 'huge.txt': 'b'.repeat(5000) + '\n' } });
-    const { id } = await h.link('octo', 'sizes', { filter: { maxFileBytes: 1000, warnFileBytes: 100 } });
-    expect((await h.initialSync(id)).status).toBe('synced');
+    const id = await importRepository(h, 'sizes', { 'small.txt': 'tiny\n', 'medium.txt': 'a'.repeat(200) + '\n', 'huge.txt': 'b'.repeat(5000) + '\n' }, { link: { filter: { maxFileBytes: 1000, warnFileBytes: 100 } } });
     const files = Object.fromEntries((await listAllFiles(id)).map((file) => [file.path, file]));
     expect(files['huge.txt']).toMatchObject({ skipReason: 'too-large', warning: expect.stringMatching(/over the 1000-byte limit/) });
     expect(files['medium.txt']).toMatchObject({ skipReason: null, warning: expect.stringMatching(/large file/) });

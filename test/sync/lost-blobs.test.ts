@@ -1,5 +1,7 @@
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FileList } from '../support/api-answers.js';
+import { importRepository } from '../support/import-repository.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 import { childRun } from '../support/child-run.js';
 
@@ -11,16 +13,10 @@ afterAll(() => h.close());
 
 const FILES = { 'a.txt': 'alpha\n', 'b.txt': 'bravo\n', 'c/d.txt': 'delta\n' };
 
-async function imported(name: string) {
-  await h.github.repos.create('octo', name, {});
-  await h.github.repos.commit('octo', name, { message: 'initial', files: FILES });
-  const { id } = await h.link('octo', name);
-  expect((await h.initialSync(id)).status).toBe('synced');
-  return id;
-}
+const imported = (name: string) => importRepository(h, name, FILES);
 
 async function blobShaOf(id: string, path: string): Promise<string> {
-  const files = (await h.app.inject({ method: 'GET', url: `/api/projects/${id}/files?limit=1000`, headers: h.auth() })).json().files as Array<{ path: string; sha: string }>;
+  const files = (await h.app.inject({ method: 'GET', url: `/api/projects/${id}/files?limit=1000`, headers: h.auth() })).json<FileList>().files;
   return files.find((file) => file.path === path)!.sha;
 }
 

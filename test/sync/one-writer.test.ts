@@ -1,10 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Octokit } from '@octokit/rest';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Operation, OperationList } from '../support/api-answers.js';
 import { lsTree } from '../support/git-cli.js';
 import { requestInitialSyncUpdate } from '../../src/shared/project-writer.js';
 import { syncStatusQuery } from '../../src/shared/sync-status.js';
+import { importRepository } from '../support/import-repository.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 import { childRun } from '../support/child-run.js';
 
@@ -18,16 +19,8 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-interface Operation {
-  kind: string;
-  status: string;
-  startedAt: string;
-  completedAt: string | null;
-  afterSha: string | null;
-}
-
 async function operations(id: string): Promise<Operation[]> {
-  const all: Operation[] = (await h.app.inject({ method: 'GET', url: `/api/projects/${id}/operations?limit=100`, headers: h.auth() })).json().operations;
+  const all = (await h.app.inject({ method: 'GET', url: `/api/projects/${id}/operations?limit=100`, headers: h.auth() })).json<OperationList>().operations;
   return all.sort((a, b) => Date.parse(a.startedAt) - Date.parse(b.startedAt));
 }
 
@@ -46,12 +39,7 @@ async function until(check: () => Promise<boolean>, what: string, timeoutMs = 30
 
 describe('one writer per project', () => {
   it('runs a requested re-import only after the running incremental sync, and applies pushes made during it afterwards', async () => {
-    await h.github.repos.create('octo', 'writer', {});
-    await h.github.repos.commit('octo', 'writer', { message: 'initial', files: { 'a.txt': 'a\n' } });
-    const octokit = new Octokit({ baseUrl: h.github.url, auth: h.github.token });
-    await octokit.rest.repos.createWebhook({ owner: 'octo', repo: 'writer', config: { url: `${apiUrl}/api/webhooks/github`, content_type: 'json', secret: SECRET }, events: ['push'] });
-    const { id } = await h.link('octo', 'writer');
-    expect((await h.initialSync(id)).status).toBe('synced');
+    const id = await importRepository(h, 'writer', { 'a.txt': 'a\n' }, { webhook: { apiUrl, secret: SECRET } });
 
     // A push whose incremental sync is slowed down in its tree read.
     const slowTree = h.github.faults.add({ path: '/repos/octo/writer/git/trees', delayMs: 2_000, times: 1 });
@@ -94,10 +82,7 @@ describe('one writer per project', () => {
   }, 90_000);
 
   it('accepts requests queued behind a long sync at once, each naming the child that will serve it', async () => {
-    await h.github.repos.create('octo', 'queued', {});
-    await h.github.repos.commit('octo', 'queued', { message: 'x', files: { 'a.txt': 'a\n' } });
-    const { id } = await h.link('octo', 'queued');
-    expect((await h.initialSync(id)).status).toBe('synced');
+    const id = await importRepository(h, 'queued', { 'a.txt': 'a\n' });
 
     // A re-import of new content, held up in its archive download for longer than any request may wait.
     await h.github.repos.commit('octo', 'queued', { message: 'y', files: { 'b.txt': 'b\n' } });
@@ -154,10 +139,7 @@ describe('one writer per project', () => {
   }, 60_000);
 
   it('hands a retried POST /sync whose stored answer was lost to the writer as the same update, so it is recorded once', async () => {
-    await h.github.repos.create('octo', 'retried-sync', {});
-    await h.github.repos.commit('octo', 'retried-sync', { message: 'x', files: { 'a.txt': 'a\n' } });
-    const { id } = await h.link('octo', 'retried-sync');
-    expect((await h.initialSync(id)).status).toBe('synced');
+    const id = await importRepository(h, 'retried-sync', { 'a.txt': 'a\n' });
     const writer = h.temporal.workflow.getHandle(`incremental-sync/${id}`);
     const acceptedUpdates = async () =>
       (await writer.fetchHistory()).events!.filter((event) => event.workflowExecutionUpdateAcceptedEventAttributes).map((event) => event.workflowExecutionUpdateAcceptedEventAttributes!.acceptedRequest!.meta!.updateId);

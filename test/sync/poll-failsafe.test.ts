@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Octokit } from '@octokit/rest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensurePollSchedule, pollScheduleId } from '../../src/temporal/poll-schedule.js';
+import type { ProjectView } from '../support/api-answers.js';
+import { importRepository } from '../support/import-repository.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 import { until } from '../support/until.js';
 
@@ -17,18 +18,10 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-async function importedRepository(name: string, { webhook = true } = {}) {
-  await h.github.repos.create('octo', name, {});
-  await h.github.repos.commit('octo', name, { message: 'initial', files: { 'a.txt': 'a\n' } });
-  const octokit = new Octokit({ baseUrl: h.github.url, auth: h.github.token });
-  if (webhook) await octokit.rest.repos.createWebhook({ owner: 'octo', repo: name, config: { url: `${apiUrl}/api/webhooks/github`, content_type: 'json', secret: SECRET }, events: ['push'] });
-  const { id } = await h.link('octo', name);
-  expect((await h.initialSync(id)).status).toBe('synced');
-  return id;
-}
+const importedRepository = (name: string, { webhook = true } = {}) => importRepository(h, name, { 'a.txt': 'a\n' }, webhook ? { webhook: { apiUrl, secret: SECRET } } : {});
 
-async function sync(id: string): Promise<{ status: string; lastSyncedSha: string | null; error: { code: string } | null }> {
-  return (await h.app.inject({ method: 'GET', url: `/api/projects/${id}`, headers: h.auth() })).json().sync;
+async function sync(id: string): Promise<ProjectView['sync']> {
+  return (await h.app.inject({ method: 'GET', url: `/api/projects/${id}`, headers: h.auth() })).json<ProjectView>().sync;
 }
 
 async function lastSyncedSha(id: string): Promise<string | null> {

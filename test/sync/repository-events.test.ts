@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Octokit } from '@octokit/rest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importRepository } from '../support/import-repository.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 import { until } from '../support/until.js';
 
@@ -36,7 +37,7 @@ describe('linking registers the repository webhook', () => {
   it('creates a hook with its own secret for the file and metadata events, and removes it on unlink', async () => {
     await h.github.repos.create('octo', 'hooked', {});
     await h.github.repos.commit('octo', 'hooked', { message: 'x', files: { 'a.txt': 'a\n' } });
-    const linked = (await h.link('octo', 'hooked')) as unknown as { id: string; webhook: { id: number } };
+    const linked = await h.link('octo', 'hooked');
     expect(linked).toMatchObject({ webhook: { registered: true, id: expect.any(Number), problem: null } });
     const [hook] = await hooksOf('octo', 'hooked');
     expect(hook).toMatchObject({ id: linked.webhook.id, active: true, config: { url: `${publicUrl}/api/webhooks/github`, content_type: 'json' } });
@@ -58,12 +59,12 @@ describe('linking registers the repository webhook', () => {
     await h.github.repos.create('octo', 'casing', {});
     const { sha } = await h.github.repos.commit('octo', 'casing', { message: 'x', files: { 'a.txt': 'a\n' } });
     await h.github.repos.commit('octo', 'casing', { branch: 'other', message: 'y', files: { 'b.txt': 'b\n' } }, { parent: sha });
-    const first = (await h.link('octo', 'casing')) as unknown as { id: string; webhook: { id: number } };
+    const first = await h.link('octo', 'casing');
     const secretOf = async (id: string) => h.secrets.open((await h.db.selectFrom('projects').select('webhook_secret_ciphertext').where('id', '=', id).executeTakeFirstOrThrow()).webhook_secret_ciphertext!);
     const firstSecret = await secretOf(first.id);
 
     // The same repository, spelled differently: GitHub treats it as the same one.
-    const second = (await h.link('Octo', 'CASING', { branch: 'other' })) as unknown as { id: string; webhook: { id: number } };
+    const second = await h.link('Octo', 'CASING', { branch: 'other' });
     expect(second.webhook.id).toBe(first.webhook.id);
     expect(await hooksOf('octo', 'casing')).toHaveLength(1);
     // The shared hook's secret was not rotated: the first project's deliveries still verify.
@@ -117,10 +118,7 @@ describe('metadata events through the registered hook', () => {
 
 describe('repository events update the project', () => {
   it('follows a rename, a default-branch change, archiving and a transfer', async () => {
-    await h.github.repos.create('octo', 'moving', {});
-    await h.github.repos.commit('octo', 'moving', { message: 'x', files: { 'a.txt': 'a\n' } });
-    const { id } = await h.link('octo', 'moving');
-    expect((await h.initialSync(id)).status).toBe('synced');
+    const id = await importRepository(h, 'moving', { 'a.txt': 'a\n' });
 
     await h.github.repos.rename('octo', 'moving', 'moved');
     await until(() => project(id), (p) => p.repo === 'moved', 'the rename');
@@ -173,10 +171,7 @@ describe('a captured delivery replayed under a new delivery id', () => {
   const refreshRequests = async (id: string) => (await h.db.selectFrom('projects').select('repository_refresh_requests').where('id', '=', id).executeTakeFirstOrThrow()).repository_refresh_requests;
 
   it('does not archive again a project unarchived since: the repository is re-read, and outbound commits stay accepted', async () => {
-    await h.github.repos.create('octo', 'thawed', {});
-    await h.github.repos.commit('octo', 'thawed', { message: 'x', files: { 'a.md': '# a\n' } });
-    const { id } = await h.link('octo', 'thawed');
-    expect((await h.initialSync(id)).status).toBe('synced');
+    const id = await importRepository(h, 'thawed', { 'a.md': '# a\n' });
     await h.github.repos.setArchived('octo', 'thawed', true);
     await until(() => project(id), (p) => p.archived === true, 'archiving');
     await h.github.repos.setArchived('octo', 'thawed', false);
@@ -192,10 +187,7 @@ describe('a captured delivery replayed under a new delivery id', () => {
   }, 60_000);
 
   it('leaves a project synced at the newest head when an older push is replayed', async () => {
-    await h.github.repos.create('octo', 'pushed', {});
-    await h.github.repos.commit('octo', 'pushed', { message: 'x', files: { 'a.txt': 'a\n' } });
-    const { id } = await h.link('octo', 'pushed');
-    expect((await h.initialSync(id)).status).toBe('synced');
+    const id = await importRepository(h, 'pushed', { 'a.txt': 'a\n' });
     const older = await h.github.repos.commit('octo', 'pushed', { message: 'older', files: { 'b.txt': 'b\n' } });
     await until(() => project(id), (p) => p.sync.lastSyncedSha === older.sha, 'the older push');
     const newer = await h.github.repos.commit('octo', 'pushed', { message: 'newer', files: { 'b.txt': null, 'c.txt': 'c\n' } });

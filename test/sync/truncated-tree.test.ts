@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lsTree } from '../support/git-cli.js';
+import type { FileList } from '../support/api-answers.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 
 let h: SyncHarness;
@@ -21,7 +22,7 @@ describe('InitialSync of a tree GitHub truncates', () => {
 
     expect(await h.initialSync(id)).toMatchObject({ status: 'synced', lastSyncedCommitSha: sha });
     const truth = await lsTree(h.github.repos.path('octo', 'wide'), sha);
-    const listed = (await h.app.inject({ method: 'GET', url: `/api/projects/${id}/files?limit=1000`, headers: h.auth() })).json().files as Array<{ path: string; sha: string }>;
+    const listed = (await h.app.inject({ method: 'GET', url: `/api/projects/${id}/files?limit=1000`, headers: h.auth() })).json<FileList>().files;
     expect(listed.map((file) => [file.path, file.sha]).sort()).toEqual([...truth.entries()].map(([path, entry]) => [path, entry.sha]).sort());
 
     // root (truncated) + root level + small/ + big/ (truncated) + big level + its 4 parts.

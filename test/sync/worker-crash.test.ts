@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { defaultPayloadConverter } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lsTree } from '../support/git-cli.js';
+import type { FileEntry, FileList } from '../support/api-answers.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 import { childRun } from '../support/child-run.js';
 
@@ -25,7 +26,7 @@ async function listedFiles(projectId: string): Promise<Map<string, string>> {
   const listed = new Map<string, string>();
   let cursor: string | null = null;
   do {
-    const page: { files: Array<{ path: string; sha: string }>; nextCursor: string | null } = (await h.app.inject({ method: 'GET', url: `/api/projects/${projectId}/files?limit=1000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, headers: h.auth() })).json();
+    const page: FileList = (await h.app.inject({ method: 'GET', url: `/api/projects/${projectId}/files?limit=1000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, headers: h.auth() })).json();
     for (const file of page.files) listed.set(file.path, file.sha);
     cursor = page.nextCursor;
   } while (cursor);
@@ -77,10 +78,10 @@ describe('a worker killed mid-import', () => {
     const final = await status(id);
     expect(final).toMatchObject({ status: 'synced', lastSyncedCommitSha: sha, error: null });
     const truth = await lsTree(h.github.repos.path('octo', 'big'), sha);
-    const listed: Array<{ path: string; sha: string }> = [];
+    const listed: FileEntry[] = [];
     let cursor: string | null = null;
     do {
-      const page: { files: Array<{ path: string; sha: string }>; nextCursor: string | null } = (await h.app.inject({ method: 'GET', url: `/api/projects/${id}/files?limit=1000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, headers: h.auth() })).json();
+      const page: FileList = (await h.app.inject({ method: 'GET', url: `/api/projects/${id}/files?limit=1000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, headers: h.auth() })).json();
       listed.push(...page.files);
       cursor = page.nextCursor;
     } while (cursor);

@@ -4,6 +4,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OperationList } from '../support/api-answers.js';
 import { fastImportCommit, type FastImportFile } from '../support/fast-import.js';
 import { git } from '../support/git-cli.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
@@ -168,8 +169,8 @@ describe('the status page in a real browser, against the running service', () =>
     expect(await first.nth(0).textContent()).toBe('initial');
     expect(await first.nth(1).textContent()).toBe('succeeded');
     expect(await first.nth(3).textContent()).toMatch(/^\d+(\.\d)? (ms|s)$|^\d+ min \d+ s$/);
-    const { operations: recorded } = (await h.app.inject({ method: 'GET', url: `/api/projects/${id}/operations`, headers: h.auth() })).json() as { operations: Array<{ workflowId: string }> };
-    expect(await first.nth(7).locator('a').getAttribute('href')).toBe(`${TEMPORAL_UI}/namespaces/default/workflows/${encodeURIComponent(recorded[0]!.workflowId)}`);
+    const { operations: recorded } = (await h.app.inject({ method: 'GET', url: `/api/projects/${id}/operations`, headers: h.auth() })).json<OperationList>();
+    expect(await first.nth(7).locator('a').getAttribute('href')).toBe(`${TEMPORAL_UI}/namespaces/default/workflows/${encodeURIComponent(recorded[0]!.workflowId!)}`);
     await expect.poll(() => page.locator('#duration-chart rect').count()).toBe(1);
 
     await h.github.repos.commit('octo', 'big', { message: 'more docs', files: { 'docs/new.md': '# New\n' } });
