@@ -148,7 +148,13 @@ runBench(
       ['one push during the import: push → snapshot current', pushed ? `${pushed.ms} ms (${pushed.project})` : 'not measured (the fleet finished first)'],
       ['the seed design, for scale', `${SEED_MINUTES_FOR_180} min for 180 repositories = ${((SEED_MINUTES_FOR_180 * 60) / 180).toFixed(1)} s a repository; here ${(totalMs / 1000 / Math.max(view.counts.synced, 1)).toFixed(1)} s`],
     ];
-    const waitingSample = waitingProjects.slice(0, 3).map((p) => `  ${p.repo}: ${p.sync.status}${p.sync.error ? ` — ${p.sync.error.message}` : ''}`);
+    // What each project's own status says while it waits: the live sync, not the stored row.
+    const waitingSample = await Promise.all(
+      waitingProjects.slice(0, 3).map(async (p) => {
+        const { json: live } = await api.request<{ status: string; phase: string | null; error: { message: string } | null }>('GET', `/api/projects/${p.id}/sync/status`);
+        return `  ${p.repo}: ${live.status}${live.phase ? ` (${live.phase})` : ''}${live.error ? ` — ${live.error.message}` : ''}`;
+      }),
+    );
     const load = `1-min load average ${loadBefore.toFixed(2)} before the fleet, ${os.loadavg()[0]!.toFixed(2)} after; ${os.cpus().length} cores`;
     console.log(`\nFleet import (${command})\n${formatTable(['figure', 'value'], rows)}\n${waitingSample.length ? `projects not synced yet (first 3):\n${waitingSample.join('\n')}\n` : ''}${load}`);
     if (view.counts.failed > 0) process.exitCode = 1;
