@@ -100,8 +100,8 @@ describe('the API under a schema fuzzer', () => {
 /**
  * Schemathesis closes with a pytest-style banner ("=== 3 warnings in 25 s ==="). Echoed verbatim, CI's
  * log readers take that banner for the test run's own closing line, one that ran no test; so the
- * banner loses its rules and every line is quoted behind a margin.
+ * banner loses its rules and its duration's pytest spelling, and every line is quoted behind a margin.
  */
 function quoteToolOutput(lines: string[]): string {
-  return lines.map((line) => `  | ${line.replace(/^=+\s*(.*?)\s*=+$/, '$1')}`).join('\n');
+  return lines.map((line) => `  | ${line.replace(/^=+\s*(.*?)\s*=+$/, '$1').replace(/ in (\d+(?:\.\d+)?)s$/, ' in $1 seconds')}`).join('\n');
 }
