@@ -1,6 +1,7 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Db } from '../db/connection.js';
 import { credentialBudgetsRepository, type CredentialBudgetRow } from '../db/repositories/credential-budgets.js';
+import { liveLeaseCount } from '../github/request-budget.js';
 
 /**
  * Every GitHub credential's shared budget, read from the ledger at each scrape, so the API
@@ -41,7 +42,7 @@ export function registerCredentialBudgetMetrics(registry: Registry, db: Db, log:
   gauge('reposync_github_budget_limit', "A credential's hourly GitHub budget, as GitHub last reported it", (row) => row.quota);
   gauge('reposync_github_budget_remaining', 'Requests left in the current window', (row) => row.remaining);
   gauge('reposync_github_budget_reset_seconds', 'Seconds until the window resets', (row, now) => (row.reset_at ? Math.max(row.reset_at.getTime() - now, 0) / 1000 : null));
-  gauge('reposync_github_requests_in_flight', 'Requests in flight on the credential across every worker', (row) => budgets.inFlight(row));
+  gauge('reposync_github_requests_in_flight', 'Requests in flight on the credential across every worker', (row, now) => liveLeaseCount(row.leases, now));
   new Counter({
     name: 'reposync_github_budget_waits_total',
     help: 'Requests told to wait for the budget or for a free slot',

@@ -2,7 +2,7 @@ import type { SecretBox } from '../crypto/secret-box.js';
 import type { CredentialBudgetRow } from '../db/repositories/credential-budgets.js';
 import type { Fleet } from '../db/repositories/fleets.js';
 import { credentialKey } from '../github/project-client.js';
-import { RESERVE_SHARE } from '../github/request-budget.js';
+import { liveLeaseCount, reserveFor } from '../github/request-budget.js';
 
 /** The key of the shared budget a fleet's requests spend: its installation's, or its organisation token's. */
 export function fleetCredentialKey(fleet: Pick<Fleet, 'installation_id' | 'token_ciphertext'>, secrets: SecretBox): string | undefined {
@@ -17,10 +17,10 @@ export function fleetCredentialKey(fleet: Pick<Fleet, 'installation_id' | 'token
  */
 export function presentFleetBudget(row: CredentialBudgetRow | undefined, now = Date.now()) {
   if (!row) return null;
-  const inFlight = Object.values(row.leases).filter((expiresAt) => Number(expiresAt) > now).length;
+  const inFlight = liveLeaseCount(row.leases, now);
   const blocked = row.blocked_until !== null && row.blocked_until.getTime() > now;
   const windowOpen = row.reset_at !== null && row.reset_at.getTime() > now;
-  const reserve = Math.ceil((row.quota ?? 0) * RESERVE_SHARE.bulk);
+  const reserve = reserveFor(row.quota, 'bulk');
   const spent = windowOpen && row.remaining !== null && row.remaining - inFlight <= reserve;
   const resumesAt = blocked ? row.blocked_until : spent ? row.reset_at : null;
   return {

@@ -12,6 +12,19 @@ export type RequestPriority = 'interactive' | 'incremental' | 'poll' | 'bulk';
 /** The share of the hourly budget a priority may not spend: it is kept for the priorities above. */
 export const RESERVE_SHARE: Record<RequestPriority, number> = { interactive: 0, incremental: 0.02, poll: 0.05, bulk: 0.1 };
 
+/** The hourly budget assumed for a credential GitHub has not answered for yet (a token's). */
+export const ASSUMED_QUOTA = 5_000;
+
+/** Requests of the budget a priority may not spend. */
+export function reserveFor(quota: number | null, priority: RequestPriority): number {
+  return Math.ceil((quota ?? ASSUMED_QUOTA) * RESERVE_SHARE[priority]);
+}
+
+/** Requests in flight by a credential's leases: those that have not lapsed at `now`. */
+export function liveLeaseCount(leases: Record<string, number>, now = Date.now()): number {
+  return Object.values(leases).filter((expiresAt) => Number(expiresAt) > now).length;
+}
+
 export interface BudgetLimits {
   /** Requests in flight per credential across every process (GitHub's secondary limits punish more). */
   maxInFlight: number;
@@ -128,7 +141,7 @@ export function createBudgetGate(options: BudgetGateOptions): BudgetGate {
     const resumesAt = new Date(now() + waitMs);
     const why =
       admission.reason === 'budget'
-        ? `${admission.remaining ?? '?'} of ${admission.quota ?? '?'} requests are left this hour, ${admission.inFlight} of them in flight, ${Math.ceil((admission.quota ?? 0) * RESERVE_SHARE[priority])} kept for work above ${priority} priority,`
+        ? `${admission.remaining ?? '?'} of ${admission.quota ?? '?'} requests are left this hour, ${admission.inFlight} of them in flight, ${reserveFor(admission.quota, priority)} kept for work above ${priority} priority,`
         : admission.reason === 'blocked'
           ? 'GitHub asked for a pause'
           : admission.inFlight >= maxInFlight

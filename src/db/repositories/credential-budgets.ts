@@ -1,12 +1,9 @@
 import { sql, type Selectable } from 'kysely';
 import type { Db } from '../connection.js';
 import type { CredentialBudgetsTable } from '../schema/index.js';
-import type { Admission, CredentialLedger, RateObservation, RequestTicket } from '../../github/request-budget.js';
+import { ASSUMED_QUOTA, type Admission, type CredentialLedger, type RateObservation, type RequestTicket } from '../../github/request-budget.js';
 
 export type CredentialBudgetRow = Selectable<CredentialBudgetsTable>;
-
-/** The hourly budget assumed for a credential GitHub has not answered for yet. */
-const ASSUMED_QUOTA = 5_000;
 
 // The database's clock, in epoch ms, so leases written by processes whose clocks differ agree.
 const nowMs = sql<number>`(floor(extract(epoch from now()) * 1000))::bigint`;
@@ -20,7 +17,6 @@ const liveLeases = sql<number>`(select count(*) from jsonb_object_keys(credentia
 export function credentialBudgetsRepository(db: Db): CredentialLedger & {
   get(credential: string): Promise<CredentialBudgetRow | undefined>;
   list(): Promise<CredentialBudgetRow[]>;
-  inFlight(row: CredentialBudgetRow, now?: number): number;
 } {
   const known = new Set<string>();
 
@@ -113,11 +109,6 @@ export function credentialBudgetsRepository(db: Db): CredentialLedger & {
 
     list() {
       return db.selectFrom('credential_budgets').selectAll().orderBy('credential_key').execute();
-    },
-
-    /** Requests in flight on a credential, by the leases that have not lapsed. */
-    inFlight(row: CredentialBudgetRow, now = Date.now()): number {
-      return Object.values(row.leases).filter((expiresAt) => Number(expiresAt) > now).length;
     },
   };
 }
