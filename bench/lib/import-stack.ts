@@ -11,6 +11,7 @@ import { createSecretBox } from '../../src/crypto/secret-box.js';
 import { openDatabase, type Db } from '../../src/db/connection.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { apiKeysRepository } from '../../src/db/repositories/api-keys.js';
+import type { BlobStore } from '../../src/storage/blob-store.js';
 import { createIndexedBlobStore } from '../../src/storage/indexed-blob-store.js';
 import { createS3BlobStore } from '../../src/storage/s3-blob-store.js';
 import { createTemporalClient } from '../../src/temporal/client.js';
@@ -25,6 +26,8 @@ import { startWorkerProcess, type WorkerProcess } from './worker-process.js';
 export interface ImportStack {
   app: FastifyInstance;
   db: Db;
+  /** The API's blob store (reads through the pack index). */
+  blobs: BlobStore;
   temporal: Client;
   worker: WorkerProcess;
   bucket: string;
@@ -88,7 +91,7 @@ export async function openImportStack(services: BenchServices, label: string, op
       WORKFLOW_BUNDLE_PATH: services.workflowBundlePath,
     });
     closers.push(() => worker.stop());
-    return { app, db, temporal, worker, bucket: s3.bucket, auth: { authorization: `Bearer ${key}` }, env, close };
+    return { app, db, blobs, temporal, worker, bucket: s3.bucket, auth: { authorization: `Bearer ${key}` }, env, close };
   } catch (error) {
     await close();
     throw error;

@@ -1,5 +1,6 @@
 import type { ByHandFigures } from './by-hand.js';
 import type { ImportFigures } from './measure-import.js';
+import { ms } from './percentiles.js';
 import { formatTable, mib, mibPerSecond, perSecond, seconds } from './table.js';
 import type { ZipFigures } from './zip-reader.js';
 
@@ -10,6 +11,7 @@ export class Report {
   private readonly rows: Row[] = [];
   private readonly zipRows: Row[] = [];
   private readonly flatRows: Row[] = [];
+  private readonly readRows: Row[] = [];
   private readonly commands: string[] = [];
   private readonly notes: string[] = [];
 
@@ -25,6 +27,12 @@ export class Report {
     const requests = `${f.operationRequests} / ${f.apiRequests}+${f.codeloadRequests}`;
     const rss = `${mib(f.idleRss)} → ${mib(f.peakRss)}`;
     this.rows.push([scenario, 'reposync InitialSync', f.files, mib(f.bytes), seconds(f.wallMs), perSecond(f.files, f.wallMs), mibPerSecond(f.bytes, f.wallMs), requests, rss, this.ref(this.benchCommand)]);
+    if (f.reads) {
+      const { files, packedCold, packedWarm, ownCold, ownWarm } = f.reads;
+      const cell = ([p50, p99]: [number, number]) => `${ms(p50)} / ${ms(p99)}`;
+      this.readRows.push([scenario, files, cell(packedCold), cell(packedWarm), cell(ownCold), cell(ownWarm), this.ref(this.benchCommand)]);
+    }
+    this.notes.push(`${scenario}: S3 write requests ${f.s3WriteRequests} (${f.packsWritten} packs + ${f.objectsWritten} objects of their own); one PUT per blob would be ${f.s3WriteRequestsOnePerBlob}`);
     this.notes.push(`${scenario}: operation row ${seconds(f.operationMs)} s; ${f.blobsUploaded} blobs uploaded; ${f.fetchedOutsideArchive} fetched outside the archive; GitHub routes ${JSON.stringify(f.requestsByRoute)}; sampled VmRSS max ${mib(f.sampledRss)} MiB`);
   }
 
@@ -61,6 +69,10 @@ export class Report {
     if (this.zipRows.length > 0) {
       out.push('', 'Zip reader alone, on the same downloaded archive (MiB/s of inflated bytes)', '');
       out.push(formatTable(['scenario', 'what', 'entries', 'zip MiB', 'inflated MiB', 's', 'entries/s', 'MiB/s', 'cmd'], this.zipRows));
+    }
+    if (this.readRows.length > 0) {
+      out.push('', 'Reading a file through the API (GET /files/<path> via inject), ms p50 / p99: the same files packed, then as objects of their own', '');
+      out.push(formatTable(['scenario', 'files', 'packed cold', 'packed warm', 'own object cold', 'own object warm', 'cmd'], this.readRows));
     }
     out.push('', 'Commands', ...this.commands.map((command, index) => `[${index + 1}] ${command}`));
     out.push('', 'Notes', ...this.notes.map((note) => `- ${note}`));
