@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { stopChild } from '../../src/embedded/temporal-dev-server.js';
+import { statusField } from './process-memory.js';
 
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -59,14 +59,4 @@ export async function startWorkerProcess(env: Record<string, string>): Promise<W
     throw error;
   }
   return { pid, peakRss: () => statusField(pid, 'VmHWM'), sampledRss: () => sampled, stop };
-}
-
-/** A `kB` field of /proc/<pid>/status, in bytes (0 once the process is gone). */
-function statusField(pid: number, field: 'VmHWM' | 'VmRSS'): number {
-  try {
-    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) * 1024 : 0;
-  } catch {
-    return 0;
-  }
 }
