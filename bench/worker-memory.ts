@@ -12,7 +12,7 @@
  */
 import { parseArgs } from 'node:util';
 import type { GitHubEmulator } from '@reposync/github-emulator';
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowFailedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { InitialSyncResult } from '../src/shared/initial-sync.js';
 import type { Project, SyncStarted } from '../test/support/api-answers.js';
 import { openImportStack, type ImportStack } from './lib/import-stack.js';
@@ -87,10 +87,18 @@ async function importResult(temporal: Client, workflowId: string, runId: string 
     try {
       return (await temporal.workflow.getHandle(workflowId, runId ?? undefined).result()) as InitialSyncResult;
     } catch (error) {
+      if (error instanceof WorkflowFailedError) throw new Error(`the import failed: ${causes(error)}`, { cause: error });
       if (!(error instanceof WorkflowNotFoundError) || Date.now() > deadline) throw error;
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   }
+}
+
+/** An error's message and those of its causes, outermost first. */
+function causes(error: unknown): string {
+  const messages: string[] = [];
+  for (let current = error; current instanceof Error; current = current.cause) messages.push(current.message);
+  return messages.join(' <- ');
 }
 
 runBench('bench/worker-memory.ts', parse, async (options, { services, cleanup, command }) => {
@@ -103,7 +111,9 @@ runBench('bench/worker-memory.ts', parse, async (options, { services, cleanup, c
       const child = await startIdleChild(args, ready, env);
       cleanup.add(what, child.stop);
       try {
-        rows.push([what, mib(await idleRss(child.pid))]);
+        const rss = await idleRss(child.pid);
+        log(`at rest: ${what}: ${mib(rss)} MiB`);
+        rows.push([what, mib(rss)]);
       } finally {
         await cleanup.release(what);
       }
@@ -120,7 +130,9 @@ runBench('bench/worker-memory.ts', parse, async (options, { services, cleanup, c
     const stack = await openImportStack(services, 'worker-at-rest');
     cleanup.add('worker-at-rest', stack.close);
     try {
-      rows.push(['production worker (src/worker.ts, both task queues)', mib(await idleRss(stack.worker.pid))]);
+      const rss = await idleRss(stack.worker.pid);
+      log(`at rest: the production worker: ${mib(rss)} MiB`);
+      rows.push(['production worker (src/worker.ts, both task queues)', mib(rss)]);
     } finally {
       await cleanup.release('worker-at-rest');
     }
@@ -137,7 +149,7 @@ runBench('bench/worker-memory.ts', parse, async (options, { services, cleanup, c
       cleanup.add(label, stack.close);
       try {
         const m = await importMeasured(stack, services.github, repo);
-        log(`${label}: ${m.files} files in ${seconds(m.wallMs)} s; idle ${mib(m.idle)} MiB, peak ${mib(m.peak)} MiB`);
+        log(`${label}: ${m.files} files in ${seconds(m.wallMs)} s; idle ${mib(m.idle)} MiB, peak ${mib(m.peak)} MiB, peak − idle ${mib(m.peak - m.idle)} MiB`);
         rows.push([m.files, seconds(m.wallMs), mib(m.idle), mib(m.peak), mib(m.sampled), mib(m.peak - m.idle)]);
       } finally {
         await cleanup.release(label);
