@@ -121,6 +121,8 @@ runBench('bench/worker-memory.ts', parse, async (options, { services, cleanup, c
     const waitForever = "process.stdout.write('ready\\n'); setInterval(() => {}, 1 << 30)";
     await measure('node (nothing loaded)', ['-e', waitForever], 'ready');
     await measure('node --import tsx (nothing loaded)', ['--import', 'tsx', '-e', waitForever], 'ready');
+    // The tsx CLI runs the script in a child node and stays alive beside it as a process of its own.
+    await measure('the tsx CLI\'s own process (beside its child)', ['node_modules/tsx/dist/cli.mjs', '-e', waitForever], 'ready');
     await measure('bare Temporal Worker (same bundle, no activities)', ['--import', 'tsx', 'bench/lib/bare-worker.ts'], 'bare worker started', {
       TEMPORAL_ADDRESS: services.temporalAddress,
       TASK_QUEUE: 'bench-bare-worker',
