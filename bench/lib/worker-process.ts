@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stopChild } from '../../src/embedded/temporal-dev-server.js';
+import { statusField } from './process-memory.js';
 
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -22,7 +24,7 @@ export interface WorkerProcess {
 export async function startWorkerProcess(env: Record<string, string>): Promise<WorkerProcess> {
   // BENCH_WORKER_NODE_ARGS go to the worker's node only, e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof'.
   const nodeArgs = process.env.BENCH_WORKER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/worker.ts'], {
+  const child = spawn(process.execPath, [...workerNodeFlags(), ...nodeArgs, '--import', 'tsx', 'src/worker.ts'], {
     cwd: projectRoot,
     env: { ...env, LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -30,7 +32,12 @@ export async function startWorkerProcess(env: Record<string, string>): Promise<W
   const pid = child.pid;
   if (pid === undefined) throw new Error('the worker process did not start');
   let output = '';
-  const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-8000));
+  // BENCH_WORKER_OUTPUT names a file that gets all the worker's output, e.g. with --trace-gc.
+  const copy = process.env.BENCH_WORKER_OUTPUT ? createWriteStream(process.env.BENCH_WORKER_OUTPUT, { flags: 'a' }) : undefined;
+  const keep = (chunk: Buffer) => {
+    copy?.write(chunk);
+    output = (output + chunk.toString()).slice(-8000);
+  };
   child.stderr.on('data', keep);
   let sampled = 0;
   const sampler = setInterval(() => (sampled = Math.max(sampled, statusField(pid, 'VmRSS'))), 100);
@@ -61,12 +68,14 @@ export async function startWorkerProcess(env: Record<string, string>): Promise<W
   return { pid, peakRss: () => statusField(pid, 'VmHWM'), sampledRss: () => sampled, stop };
 }
 
-/** A `kB` field of /proc/<pid>/status, in bytes (0 once the process is gone). */
-function statusField(pid: number, field: 'VmHWM' | 'VmRSS'): number {
-  try {
-    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) * 1024 : 0;
-  } catch {
-    return 0;
-  }
+/**
+ * The node flags `npm run worker` starts the production worker with (the `node …` before
+ * `--import tsx` in package.json), so the benchmarked worker runs as deployed.
+ */
+export function workerNodeFlags(): string[] {
+  const scripts = (JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+  const words = (scripts.worker ?? '').split(/\s+/);
+  if (words[0] !== 'node') return [];
+  const end = words.indexOf('--import');
+  return words.slice(1, end < 0 ? words.length : end);
 }

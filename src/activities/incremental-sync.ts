@@ -10,6 +10,7 @@ import type { IncrementalSyncResult } from '../shared/incremental-sync.js';
 import { UnsafeArchiveError } from '../sync/archive-limits.js';
 import { filterKey } from '../sync/file-filter.js';
 import { importCommit } from '../sync/import-commit.js';
+import { memoryImportTree } from '../sync/import-tree.js';
 import { IntegrityMismatchError } from '../sync/integrity-mismatch-error.js';
 import { carryOverUnchanged } from './carry-over-unchanged.js';
 import { completeSnapshot } from './complete-snapshot.js';
@@ -105,7 +106,7 @@ export function createIncrementalSyncActivities(deps: ActivityDeps) {
             blobIndex,
             blobs,
             snapshotId: snapshot.id,
-            tree,
+            tree: memoryImportTree(tree),
             filter: project.filter,
             useArchive: changed > BLOB_BY_BLOB_MAX,
             ...(deps.archiveLimits ? { archiveLimits: deps.archiveLimits } : {}),

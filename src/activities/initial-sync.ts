@@ -1,12 +1,13 @@
 import { Context } from '@temporalio/activity';
 import type { Db } from '../db/connection.js';
 import { blobsRepository } from '../db/repositories/blobs.js';
+import { importTreesRepository } from '../db/repositories/import-trees.js';
 import { projectSyncStateRepository } from '../db/repositories/project-sync-state.js';
 import { projectsRepository, type Project } from '../db/repositories/projects.js';
 import { snapshotsRepository } from '../db/repositories/snapshots.js';
 import { syncOperationsRepository } from '../db/repositories/sync-operations.js';
 import type { ProjectGitHub } from '../github/project-client.js';
-import { readRecursiveTree } from '../github/recursive-tree.js';
+import { readTreeInParts } from '../github/recursive-tree.js';
 import { githubFailure } from '../github/sync-failure.js';
 import type { SyncErrorCode } from '../shared/error-codes.js';
 import type { ImportCheckpoint } from '../shared/import-checkpoint.js';
@@ -44,6 +45,7 @@ export function createInitialSyncActivities(deps: ActivityDeps) {
   const snapshots = snapshotsRepository(db);
   const syncState = projectSyncStateRepository(db);
   const blobIndex = blobsRepository(db);
+  const importTrees = importTreesRepository(db);
 
   async function loadProject(projectId: string): Promise<Project> {
     const project = await withDatabase(() => projects.findById(projectId));
@@ -113,10 +115,15 @@ export function createInitialSyncActivities(deps: ActivityDeps) {
       let reportedCheckpoint = false;
       try {
         return await withHeartbeat(context, { stallMs: SYNC_STALL_MS }, async (beat) => {
-          const tree = await readRecursiveTree(client.octokit, owner, repo, treeSha).catch((error: unknown) => {
+          const snapshot = await withDatabase(() => snapshots.openForCommit(projectId, commitSha, treeSha, filterKey(project.filter)));
+          // The tree goes to the database one GitHub answer at a time; the import reads it back in pages.
+          await readTreeInParts(client.octokit, owner, repo, treeSha, async (part) => {
+            await withDatabase(() => importTrees.add(snapshot.id, part));
+            beat.progressed();
+          }).catch((error: unknown) => {
             throw githubFailure(error, `the tree of ${owner}/${repo}@${commitSha}`);
           });
-          const snapshot = await withDatabase(() => snapshots.openForCommit(projectId, commitSha, treeSha, filterKey(project.filter)));
+          const tree = importTrees.tree(snapshot.id);
           const result = await importCommit({
             manifest: snapshots,
             blobIndex,
@@ -142,11 +149,13 @@ export function createInitialSyncActivities(deps: ActivityDeps) {
             snapshotId: snapshot.id,
             commitSha,
             beforeSha: null,
-            counts: { added: tree.length, modified: 0, removed: 0 },
+            counts: { added: result.filesStored, modified: 0, removed: 0 },
             bytesUploaded: result.bytesUploaded,
             apiRequests: client.requests.count,
             metadata: { blobsUploaded: result.blobsUploaded, blobsRestored: result.blobsRestored, fetchedOutsideArchive: result.fetchedOutsideArchive.slice(0, 100), fetchedOutsideArchiveCount: result.fetchedOutsideArchive.length },
           });
+          // The snapshot's rows now say all the tree did.
+          await withDatabase(() => importTrees.drop(snapshot.id));
           log.info('initial sync imported', { projectId, commit: commitSha.slice(0, 7), files: totals.files, uploaded: result.blobsUploaded });
           return {
             operationId,

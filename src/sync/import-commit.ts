@@ -1,17 +1,19 @@
 import { Readable } from 'node:stream';
 import type { NewSnapshotFile } from '../db/repositories/snapshots.js';
 import type { TreeEntry } from '../github/recursive-tree.js';
-import { BlobIntegrityError } from '../storage/blob-store.js';
+import { BlobIntegrityError, type BlobStore } from '../storage/blob-store.js';
 import { drainRest } from './drain-rest.js';
 import { classifyPath, isLfsPointer, looksBinary, resolveFilter, SNIFF_BYTES } from './file-filter.js';
 import { findAbsentBlobs } from './find-absent-blobs.js';
-import type { ImportCommitOptions, ImportProgress, ImportResult } from './import-types.js';
+import type { ImportCommitOptions, ImportManifest, ImportProgress, ImportResult } from './import-types.js';
+import { pagesOf } from './import-tree.js';
 import { IntegrityMismatchError } from './integrity-mismatch-error.js';
 import { PackWriter } from './pack-writer.js';
 import { prependHead } from './prepend-head.js';
 import { readAll } from './read-all.js';
 import { readHead } from './read-head.js';
-import { restoreBlobs } from './restore-blobs.js';
+import { restoreBlobs, type LostBlob } from './restore-blobs.js';
+import { TREE_WINDOW_ENTRIES, TreeWindow } from './tree-window.js';
 import { UploadPool } from './upload-pool.js';
 import { readZipEntries } from './zip-entries.js';
 
@@ -48,25 +50,21 @@ const PACK_MAX_OPEN_MS = MANIFEST_FLUSH_MS;
 export async function importCommit(options: ImportCommitOptions): Promise<ImportResult> {
   const { manifest: snapshots, blobIndex, blobs, sources, snapshotId, tree, uploadConcurrency = 16, useArchive = true, verifyWritten = false, onProgress = () => {}, signal } = options;
   const filter = resolveFilter(options.filter);
+  const window = new TreeWindow({ tree, manifest: snapshots, blobIndex, blobs, snapshotId });
 
-  const byPath = new Map(tree.map((entry) => [entry.path, entry]));
-  const done = await snapshots.writtenPaths(snapshotId);
-  const known = await blobIndex.knownAmong([...new Set(tree.filter((entry) => entry.type === 'blob' && !done.has(entry.path)).map((entry) => entry.sha))]);
-  // The index says what was stored, not what still is: what this import reuses is checked first.
-  const written = verifyWritten ? await snapshots.storedBlobs(snapshotId) : [];
-  const absent = await findAbsentBlobs(blobs, [...known, ...written.map((blob) => blob.sha)]);
-  const sizes = new Map(tree.map((entry) => [entry.sha, entry.size]));
-  await blobIndex.markMissing([...absent].map((sha) => ({ sha, size: sizes.get(sha) ?? 0 })));
-  for (const sha of absent) known.delete(sha);
-  const lost = written.filter((blob) => absent.has(blob.sha));
+  // The index says what was stored, not what still is: the blobs of rows already written are checked first.
+  const lost = verifyWritten ? await findLostBlobs(blobs, snapshots, snapshotId) : [];
+  if (lost.length > 0) await blobIndex.markMissing(lost);
+  const totals = await tree.totals();
+  const alreadyWritten = await snapshots.writtenCount(snapshotId);
   const result: ImportResult = { filesStored: 0, blobsUploaded: 0, bytesUploaded: 0, fetchedOutsideArchive: [], blobsRestored: 0 };
   const progress: ImportProgress = {
     phase: 'streaming',
-    filesDone: done.size,
-    filesSaved: done.size,
-    filesTotal: tree.length,
+    filesDone: alreadyWritten,
+    filesSaved: alreadyWritten,
+    filesTotal: totals.files,
     bytesDone: 0,
-    bytesTotal: tree.reduce((sum, entry) => sum + entry.size, 0),
+    bytesTotal: totals.bytes,
     currentPath: null,
   };
 
@@ -81,7 +79,9 @@ export async function importCommit(options: ImportCommitOptions): Promise<Import
     const rows = pendingRows.splice(0);
     const stored = pendingBlobs.splice(0);
     await blobIndex.record(stored);
+    window.recorded(stored.map((blob) => blob.sha));
     await snapshots.addFiles(rows);
+    window.saved(rows.map((row) => row.path));
     progress.filesSaved += rows.length;
     onProgress(progress);
   }
@@ -100,23 +100,29 @@ export async function importCommit(options: ImportCommitOptions): Promise<Import
   function finish(entry: TreeEntry, row: Omit<NewSnapshotFile, 'snapshot_id' | 'path' | 'mode' | 'sha' | 'size' | 'kind'>): void {
     // A row naming a blob in a pack not yet durable is saved with that pack, not before.
     (packs.rowsWaitingOn(entry.sha) ?? pendingRows).push({ snapshot_id: snapshotId, path: entry.path, mode: entry.mode, sha: entry.sha, size: entry.size, kind: kindOf(entry), ...row });
-    done.add(entry.path);
+    window.finished(entry.path);
     progress.filesDone += 1;
     progress.bytesDone += entry.size;
     progress.currentPath = entry.path;
     onProgress(progress);
   }
 
-  // Entries decided by path, mode and size alone need no bytes.
-  for (const entry of tree) {
-    if (done.has(entry.path)) continue;
-    if (entry.type === 'commit') {
-      finish(entry, { is_text: false, editable: false, lfs_pointer: false, skip_reason: null, warning: null });
-      continue;
+  // Entries decided by path, mode and size alone need no bytes; what is left needs them.
+  let undone = 0;
+  for await (const page of pagesOf(tree, TREE_WINDOW_ENTRIES)) {
+    await window.show(page, page.length < TREE_WINDOW_ENTRIES);
+    for (const entry of page) {
+      if (window.isDone(entry.path)) continue;
+      if (entry.type === 'commit') {
+        finish(entry, { is_text: false, editable: false, lfs_pointer: false, skip_reason: null, warning: null });
+        continue;
+      }
+      const verdict = classifyPath(entry.path, entry.size, filter);
+      // Content never read, so not known to be text.
+      if (verdict.skipReason) finish(entry, { is_text: false, editable: false, lfs_pointer: false, skip_reason: verdict.skipReason, warning: verdict.warning });
+      else undone += 1;
     }
-    const verdict = classifyPath(entry.path, entry.size, filter);
-    // Content never read, so not known to be text.
-    if (verdict.skipReason) finish(entry, { is_text: false, editable: false, lfs_pointer: false, skip_reason: verdict.skipReason, warning: verdict.warning });
+    if (flushIsDue()) await flush();
   }
 
   /** What the first bytes say about a file: binary (not stored), LFS pointer, and its row flags. */
@@ -132,7 +138,7 @@ export async function importCommit(options: ImportCommitOptions): Promise<Import
     if (Buffer.isBuffer(body)) return takeWhole(entry, body);
     const { head, rest } = await readHead(body, SNIFF_BYTES);
     const { binary, row } = describeContent(entry, head);
-    if (binary || known.has(entry.sha)) {
+    if (binary || window.isKnown(entry.sha)) {
       // A binary is not stored, so not verified: nothing of it is kept but the tree's facts.
       await drainRest(rest);
       finish(entry, { ...row, skip_reason: binary ? 'binary-content' : null });
@@ -156,7 +162,7 @@ export async function importCommit(options: ImportCommitOptions): Promise<Import
   /** The same for content in memory: the upload runs in the background while reading goes on. */
   async function takeWhole(entry: TreeEntry, content: Buffer): Promise<'stored' | 'mismatch'> {
     const { binary, row } = describeContent(entry, content.subarray(0, SNIFF_BYTES));
-    if (binary || known.has(entry.sha)) {
+    if (binary || window.isKnown(entry.sha)) {
       finish(entry, { ...row, skip_reason: binary ? 'binary-content' : null });
       return 'stored';
     }
@@ -184,7 +190,7 @@ export async function importCommit(options: ImportCommitOptions): Promise<Import
       if (error instanceof BlobIntegrityError) return 'mismatch';
       throw error;
     }
-    known.add(entry.sha);
+    window.stored(entry.sha);
     result.blobsUploaded += 1;
     result.bytesUploaded += entry.size;
     finish(entry, row);
@@ -194,9 +200,9 @@ export async function importCommit(options: ImportCommitOptions): Promise<Import
   }
 
   async function storeBlob(entry: TreeEntry, content: Buffer | Readable): Promise<void> {
-    // `known` is the database's index of stored blobs, checked just before: skip the store's own check.
+    // What the window knows comes from the blob index, checked against the store just before: skip the store's own check.
     const { stored } = await blobs.put(entry.sha, entry.size, content, { knownAbsent: true });
-    known.add(entry.sha);
+    window.stored(entry.sha);
     pendingBlobs.push({ sha: entry.sha, size: entry.size });
     if (stored) {
       result.blobsUploaded += 1;
@@ -204,13 +210,13 @@ export async function importCommit(options: ImportCommitOptions): Promise<Import
     }
   }
 
-  const archive = useArchive && tree.some((entry) => !done.has(entry.path)) ? await sources.openArchive() : undefined;
+  const archive = useArchive && undone > 0 ? await sources.openArchive() : undefined;
   for await (const zipEntry of archive ? readZipEntries(archive, options.archiveLimits) : []) {
     signal?.throwIfAborted();
     uploads.throwIfFailed();
-    const entry = byPath.get(zipEntry.path);
+    const entry = await window.lookup(zipEntry.path);
     // Not in the tree (the tree is the truth), already done, or a submodule's placeholder.
-    if (!entry || entry.type !== 'blob' || done.has(entry.path)) {
+    if (!entry || entry.type !== 'blob' || window.isDone(entry.path)) {
       await zipEntry.drain();
       continue;
     }
@@ -226,23 +232,27 @@ export async function importCommit(options: ImportCommitOptions): Promise<Import
   // What the archive left out or changed (or everything, without the archive): fetch by SHA, which must match.
   progress.phase = 'fetching-missing';
   onProgress(progress);
-  for (const entry of tree) {
-    if (done.has(entry.path)) continue;
-    signal?.throwIfAborted();
-    result.fetchedOutsideArchive.push(entry.path);
-    const outcome = await take(entry, await sources.openBlob(entry.sha));
-    await uploads.settle();
-    if (outcome === 'mismatch' || !done.has(entry.path)) {
-      throw new IntegrityMismatchError(entry.path, `${entry.path}: the blob GitHub serves does not hash to ${entry.sha}`);
+  for await (const page of pagesOf(tree, TREE_WINDOW_ENTRIES)) {
+    await window.show(page, page.length < TREE_WINDOW_ENTRIES);
+    for (const entry of page) {
+      if (window.isDone(entry.path)) continue;
+      signal?.throwIfAborted();
+      result.fetchedOutsideArchive.push(entry.path);
+      const outcome = await take(entry, await sources.openBlob(entry.sha));
+      await uploads.settle();
+      if (outcome === 'mismatch' || !window.isDone(entry.path)) {
+        throw new IntegrityMismatchError(entry.path, `${entry.path}: the blob GitHub serves does not hash to ${entry.sha}`);
+      }
+      await packs.sealIfDue();
+      if (flushIsDue()) await flush();
     }
-    await packs.sealIfDue();
-    if (flushIsDue()) await flush();
   }
   await packs.seal();
   await uploads.settle();
   await flush();
   // Rows already written whose blob the store lost (and no other path stored again above).
-  const { restored, mismatched } = await restoreBlobs(blobs, sources, lost.filter((blob) => !known.has(blob.sha)));
+  const storedAgain = await blobIndex.knownAmong(lost.map((blob) => blob.sha));
+  const { restored, mismatched } = await restoreBlobs(blobs, sources, lost.filter((blob) => !storedAgain.has(blob.sha)));
   await blobIndex.record(restored);
   result.blobsRestored = restored.length;
   result.blobsUploaded += restored.length;
@@ -252,8 +262,27 @@ export async function importCommit(options: ImportCommitOptions): Promise<Import
   progress.phase = 'finishing';
   progress.currentPath = null;
   onProgress(progress);
-  result.filesStored = tree.length;
+  result.filesStored = totals.files;
   return result;
+}
+
+/** Rows per page when the blobs of a snapshot's written rows are checked against the store. */
+const STORED_BLOBS_PAGE = 1_000;
+
+/**
+ * The blobs the snapshot's written rows name that the store no longer holds, checked a page at a
+ * time: only what is lost is kept, which is nothing unless the store lost data.
+ */
+async function findLostBlobs(blobs: BlobStore, manifest: ImportManifest, snapshotId: string): Promise<LostBlob[]> {
+  const lost: LostBlob[] = [];
+  let after: string | undefined;
+  for (;;) {
+    const page = await manifest.storedBlobsAfter(snapshotId, after, STORED_BLOBS_PAGE);
+    const absent = await findAbsentBlobs(blobs, page.map((blob) => blob.sha));
+    lost.push(...page.filter((blob) => absent.has(blob.sha)));
+    if (page.length < STORED_BLOBS_PAGE) return lost;
+    after = page[page.length - 1]!.sha;
+  }
 }
 
 function kindOf(entry: TreeEntry): NewSnapshotFile['kind'] {

@@ -1,9 +1,9 @@
 import type { Readable } from 'node:stream';
 import type { NewSnapshotFile } from '../db/repositories/snapshots.js';
 import type { FileFilter } from '../db/schema/projects.js';
-import type { TreeEntry } from '../github/recursive-tree.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import type { ArchiveLimits } from './archive-limits.js';
+import type { ImportTree } from './import-tree.js';
 
 /** What `importCommit` takes, reports and answers. */
 
@@ -27,10 +27,15 @@ export interface ImportSources {
 
 /** The snapshot's manifest rows, as far as an import reads and writes them. */
 export interface ImportManifest {
-  /** Paths whose rows are already written (an earlier attempt's work). */
-  writtenPaths(snapshotId: string): Promise<Set<string>>;
-  /** Each blob the snapshot's rows say is stored, with one path that names it. */
-  storedBlobs(snapshotId: string): Promise<Array<{ sha: string; size: number; path: string }>>;
+  /** Which of `paths` have rows already (an earlier attempt's work). */
+  writtenAmong(snapshotId: string, paths: string[]): Promise<Set<string>>;
+  /** How many rows are written. */
+  writtenCount(snapshotId: string): Promise<number>;
+  /**
+   * Blobs the snapshot's rows say are stored, each with one path that names it, in SHA order
+   * after `afterSha`, at most `limit`.
+   */
+  storedBlobsAfter(snapshotId: string, afterSha: string | undefined, limit: number): Promise<Array<{ sha: string; size: number; path: string }>>;
   /** Adds rows; a row already written is kept as it is. */
   addFiles(files: NewSnapshotFile[]): Promise<void>;
 }
@@ -50,7 +55,8 @@ export interface ImportCommitOptions {
   blobs: BlobStore;
   sources: ImportSources;
   snapshotId: string;
-  tree: TreeEntry[];
+  /** The commit's tree, read a page at a time (see `ImportTree`). */
+  tree: ImportTree;
   filter: FileFilter;
   archiveLimits?: ArchiveLimits;
   /** Uploads of small blobs in flight at once while the archive keeps streaming. */

@@ -186,6 +186,14 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  it('runs the worker in node itself, with a small young generation, not under the tsx CLI', () => {
+    const scripts = (JSON.parse(readText('package.json')) as { scripts: Record<string, string> }).scripts;
+    // The tsx CLI stays alive as a second node process beside the script it runs; node --import
+    // tsx runs it in one. A small young generation keeps the worker's heap close to what it uses.
+    expect(scripts.worker).toMatch(/^node (--[a-z-]+=?\S* )*--import tsx src\/worker\.ts$/);
+    expect(scripts.worker).toMatch(/ --max-semi-space-size=\d+ /);
+  });
+
   it.each(['api', 'worker'])('gives %s every required variable', (name) => {
     const env = environment(name);
     expect(REQUIRED.filter((variable) => !(variable in env))).toEqual([]);

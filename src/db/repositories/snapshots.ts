@@ -9,6 +9,23 @@ export type NewSnapshotFile = Insertable<SnapshotFilesTable>;
 export type SnapshotEntry = Pick<SnapshotFile, 'path' | 'sha' | 'mode'>;
 
 export function snapshotsRepository(db: Db) {
+  /**
+   * Blobs whose content the snapshot stores, each with one of its paths, in SHA order after
+   * `afterSha`, at most `limit` (null: all).
+   */
+  async function storedBlobsAfter(snapshotId: string, afterSha: string | undefined, limit: number | null): Promise<Array<{ sha: string; size: number; path: string }>> {
+    let query = db
+      .selectFrom('snapshot_files')
+      .select(['sha', 'size', sql<string>`min(path)`.as('path')])
+      .where('snapshot_id', '=', snapshotId)
+      .where('skip_reason', 'is', null)
+      .where('kind', '<>', 'submodule');
+    if (afterSha !== undefined) query = query.where('sha', '>', afterSha);
+    const grouped = query.groupBy(['sha', 'size']).orderBy('sha');
+    const rows = await (limit === null ? grouped : grouped.limit(limit)).execute();
+    return rows.map((row) => ({ sha: row.sha, size: Number(row.size), path: row.path }));
+  }
+
   return {
     /**
      * The snapshot of `commitSha` under the filter `filterKey` for a project, created empty if
@@ -31,9 +48,20 @@ export function snapshotsRepository(db: Db) {
         .executeTakeFirstOrThrow();
     },
 
-    async writtenPaths(snapshotId: string): Promise<Set<string>> {
-      const rows = await db.selectFrom('snapshot_files').select('path').where('snapshot_id', '=', snapshotId).execute();
-      return new Set(rows.map((row) => row.path));
+    /** Which of `paths` the snapshot has rows for. */
+    async writtenAmong(snapshotId: string, paths: string[]): Promise<Set<string>> {
+      const written = new Set<string>();
+      // Each path is one bind parameter, and Postgres allows 65,535 per statement.
+      for (let start = 0; start < paths.length; start += 5000) {
+        const rows = await db.selectFrom('snapshot_files').select('path').where('snapshot_id', '=', snapshotId).where('path', 'in', paths.slice(start, start + 5000)).execute();
+        for (const row of rows) written.add(row.path);
+      }
+      return written;
+    },
+
+    async writtenCount(snapshotId: string): Promise<number> {
+      const row = await db.selectFrom('snapshot_files').select(sql<string>`count(*)`.as('rows')).where('snapshot_id', '=', snapshotId).executeTakeFirstOrThrow();
+      return Number(row.rows);
     },
 
     /** Adds manifest rows; a row already written by an earlier attempt is kept as it is. */
@@ -138,17 +166,11 @@ export function snapshotsRepository(db: Db) {
     },
 
     /** Each blob whose content the snapshot stores (one of its paths named), for checking the store. */
-    async storedBlobs(snapshotId: string): Promise<Array<{ sha: string; size: number; path: string }>> {
-      const rows = await db
-        .selectFrom('snapshot_files')
-        .select(['sha', 'size', sql<string>`min(path)`.as('path')])
-        .where('snapshot_id', '=', snapshotId)
-        .where('skip_reason', 'is', null)
-        .where('kind', '<>', 'submodule')
-        .groupBy(['sha', 'size'])
-        .execute();
-      return rows.map((row) => ({ sha: row.sha, size: Number(row.size), path: row.path }));
+    storedBlobs(snapshotId: string): Promise<Array<{ sha: string; size: number; path: string }>> {
+      return storedBlobsAfter(snapshotId, undefined, null);
     },
+
+    storedBlobsAfter,
 
     async totals(snapshotId: string): Promise<{ files: number; bytes: number; skipped: number }> {
       const row = await db

@@ -10,6 +10,7 @@ import type { BlobsSchema } from './blobs.js';
 import type { FleetsSchema } from './fleets.js';
 import type { CredentialBudgetsSchema } from './credential-budgets.js';
 import type { IdempotencyKeysSchema } from './idempotency-keys.js';
+import type { ImportTreeEntriesSchema } from './import-tree-entries.js';
 import type { OutboundChangesSchema } from './outbound-changes.js';
 import type { PollCursorsSchema } from './poll-cursors.js';
 import type { ProjectsSchema } from './projects.js';
@@ -28,6 +29,7 @@ export type Database = TenantsSchema &
   PollCursorsSchema &
   SnapshotsSchema &
   SnapshotFilesSchema &
+  ImportTreeEntriesSchema &
   BlobsSchema &
   SyncOperationsSchema &
   OutboundChangesSchema &
