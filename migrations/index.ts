@@ -15,6 +15,7 @@ import * as repositoryMetadata from './2026-12-01T0900-repository-metadata.js';
 import * as metadataRequestedAt from './2026-12-01T1000-metadata-requested-at.js';
 import * as fleets from './2026-12-01T1100-fleets.js';
 import * as credentialBudgets from './2026-12-01T1200-credential-budgets.js';
+import * as webhookInbox from './2026-12-02T1000-webhook-inbox.js';
 
 /**
  * Every migration, by name, in order. Listed statically rather than read from the folder so the
@@ -37,6 +38,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-01T1000-metadata-requested-at': metadataRequestedAt,
   '2026-12-01T1100-fleets': fleets,
   '2026-12-01T1200-credential-budgets': credentialBudgets,
+  '2026-12-02T1000-webhook-inbox': webhookInbox,
 };
 
 export const migrationProvider: MigrationProvider = {
