@@ -6,7 +6,11 @@
  * webhook_deliveries row per delivery id, and its incremental syncs counted. Every push is real:
  * `main` moves to a new commit just before its delivery leaves. Everything stops itself.
  *
- *   node --import tsx bench/webhook-ack.ts [--rate 200] [--duration 30] [--repos 20] [--redeliveries 0.05]
+ * Beside it, in the same run and before it, the same schedule of deliveries goes to a bare Fastify
+ * route (bench/lib/bare-insert-server.ts) that only runs the acknowledgement's one INSERT on the
+ * same database: the yardstick the real route's p99 is compared with.
+ *
+ *   node --import tsx bench/webhook-ack.ts [--rate 200] [--duration 30] [--repos 20] [--redeliveries 0.05] [--bare on|off]
  */
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
@@ -14,6 +18,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { ApiClient } from './lib/api-client.js';
 import { freePort, startApiProcess } from './lib/api-process.js';
+import { startBareInsertProcess } from './lib/bare-insert-process.js';
 import { checkExactlyOnce } from './lib/exactly-once.js';
 import { openImportStack } from './lib/import-stack.js';
 import { ms, percentiles } from './lib/percentiles.js';
@@ -24,7 +29,7 @@ import { startWorkerProcess } from './lib/worker-process.js';
 import { formatTable, seconds } from './lib/table.js';
 import { runBench } from './lib/run-bench.js';
 
-const USAGE = 'node --import tsx bench/webhook-ack.ts [--rate 200] [--duration 30] [--repos 20] [--files 50] [--redeliveries 0.05] [--connections 1000] [--api-log-level info] [--sync-during-send on|off]';
+const USAGE = 'node --import tsx bench/webhook-ack.ts [--rate 200] [--duration 30] [--repos 20] [--files 50] [--redeliveries 0.05] [--connections 1000] [--api-log-level info] [--sync-during-send on|off] [--bare on|off]';
 /** The follower lingers this long for more pushes before its run ends (src/workflows/incremental-sync.ts). */
 const LINGER_MS = 2_000;
 
@@ -40,6 +45,7 @@ function options(argv: string[]) {
       connections: { type: 'string', default: '1000' },
       'api-log-level': { type: 'string', default: 'info' },
       'sync-during-send': { type: 'string', default: 'on' },
+      bare: { type: 'string', default: 'on' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -63,6 +69,7 @@ function options(argv: string[]) {
     // off: the worker is stopped while deliveries are sent and restarted after, as when workers
     // run on other machines; the API then shares the cores only with PostgreSQL and Temporal.
     syncDuringSend: values['sync-during-send'] !== 'off',
+    bare: values.bare !== 'off',
   };
 }
 
@@ -80,10 +87,20 @@ runBench('bench/webhook-ack.ts', options, async (opts, { services, cleanup, comm
   services.github.requests.clear();
   if (!opts.syncDuringSend) await stack.worker.stop();
 
+  const plan = { secret, rate: opts.rate, durationS: opts.durationS, redeliveryShare: opts.redeliveryShare, connections: opts.connections, repos: fleet };
+  let bare: Awaited<ReturnType<typeof sendDeliveries>> | undefined;
+  if (opts.bare) {
+    const yardstick = await startBareInsertProcess(stack.env.DATABASE_URL!, await freePort());
+    cleanup.add('bare INSERT server', yardstick.stop);
+    log(`sending ${opts.rate} deliveries/s for ${opts.durationS} s to the bare INSERT route ${yardstick.url}`);
+    bare = await sendDeliveries({ ...plan, url: yardstick.url, moveRefs: false }, (sent, answered) => log(`bare: sent ${sent}, answered ${answered}`));
+    await yardstick.stop();
+  }
+
   log(`sending ${opts.rate} deliveries/s for ${opts.durationS} s (${Math.round(opts.redeliveryShare * 100)}% exact redeliveries) to ${apiProcess.url}/api/webhooks/github`);
   const loadBefore = os.loadavg()[0]!;
   const result = await sendDeliveries(
-    { url: `${apiProcess.url}/api/webhooks/github`, secret, rate: opts.rate, durationS: opts.durationS, redeliveryShare: opts.redeliveryShare, connections: opts.connections, repos: fleet },
+    { ...plan, url: `${apiProcess.url}/api/webhooks/github` },
     (sent, answered) => log(`sent ${sent}, answered ${answered}`),
   );
   const sentAt = performance.now();
@@ -94,15 +111,19 @@ runBench('bench/webhook-ack.ts', options, async (opts, { services, cleanup, comm
   }
   log('all answered; waiting for every project to reach its final head');
   await Promise.all(fleet.map((project, r) => api.waitForSynced(project.projectId, result.finalHeads[r]!, { timeoutMs: 600_000, intervalMs: 100 })));
+  // Deliveries are applied after their answer: the checks below wait until the inbox is empty.
+  for (let pending = Infinity; pending > 0; await sleep(200)) {
+    pending = Number((await stack.db.selectFrom('webhook_deliveries').select((eb) => eb.fn.countAll<number>().as('n')).where('processed_at', 'is', null).executeTakeFirstOrThrow()).n);
+  }
   const catchUpMs = performance.now() - sentAt;
   await sleep(LINGER_MS + 2_000); // a follow-up sync would start within the linger; give it room to show
   const check = await checkExactlyOnce(stack.db, api, fleet, result.records, result.finalHeads);
   const githubApiRequests = services.github.requests.filter().filter((entry) => entry.host === 'api').length;
 
-  console.log(`\n${render(command, opts, load, result, check, catchUpMs, githubApiRequests)}`);
+  console.log(`\n${render(command, opts, load, result, check, catchUpMs, githubApiRequests, bare)}`);
 });
 
-function render(command: string, opts: ReturnType<typeof options>, load: string, result: Awaited<ReturnType<typeof sendDeliveries>>, check: Awaited<ReturnType<typeof checkExactlyOnce>>, catchUpMs: number, githubApiRequests: number): string {
+function render(command: string, opts: ReturnType<typeof options>, load: string, result: Awaited<ReturnType<typeof sendDeliveries>>, check: Awaited<ReturnType<typeof checkExactlyOnce>>, catchUpMs: number, githubApiRequests: number, bare?: Awaited<ReturnType<typeof sendDeliveries>>): string {
   const { records } = result;
   const row = (label: string, values: number[]) => [label, values.length, ...percentiles(values, [50, 90, 99, 100]).map(ms)];
   const non2xx = records.filter((record) => record.status !== 0 && (record.status < 200 || record.status >= 300)).length;
@@ -126,7 +147,13 @@ function render(command: string, opts: ReturnType<typeof options>, load: string,
     row('ack (due → answer)', records.map((record) => record.latencyMs)),
     row('ack (sent → answer)', records.map((record) => record.serviceMs)),
     row('sender lag (due → sent)', records.map((record) => record.lagMs)),
+    ...(bare ? [row('bare INSERT route (due → answer)', bare.records.map((record) => record.latencyMs)), row('bare INSERT route (sent → answer)', bare.records.map((record) => record.serviceMs))] : []),
   ]));
+  if (bare) {
+    const p99 = (values: number[]) => percentiles(values, [99])[0]!;
+    const bareErrors = bare.records.filter((record) => record.status < 200 || record.status >= 300).length;
+    out.push('', `ack p99 ÷ bare INSERT route p99 (due → answer): ${(p99(records.map((record) => record.latencyMs)) / p99(bare.records.map((record) => record.latencyMs))).toFixed(2)}; bare route non-2xx or errors: ${bareErrors}`);
+  }
   out.push('', formatTable(['deliveries', 'sent', 'achieved/s', 'non-2xx', 'errors'], [
     [`${pushes} pushes + ${records.length - pushes} redeliveries`, records.length, (records.length / (result.sendingMs / 1000)).toFixed(1), non2xx, errors],
   ]));
@@ -150,7 +177,7 @@ function render(command: string, opts: ReturnType<typeof options>, load: string,
     ['syncs per project (min / median / max)', `${syncs[0]} / ${syncs[Math.floor(syncs.length / 2)]} / ${syncs.at(-1)}`],
     ['pushes per sync (coalescing)', (pushes / Math.max(1, totalSyncs)).toFixed(1)],
     ['follow-ups that found nothing new (upToDate)', sum((project) => project.upToDate)],
-    ['last answer → every project at its final head, s', seconds(catchUpMs)],
+    ['last answer → inbox applied and every project at its final head, s', seconds(catchUpMs)],
     ['GitHub API requests by the worker (per sync)', `${githubApiRequests} (${(githubApiRequests / Math.max(1, totalSyncs)).toFixed(1)})`],
   ]));
   out.push('', `webhook_deliveries outcomes: ${JSON.stringify(check.outcomes)}`);

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/connection.js';
 import { webhookDeliveriesRepository, type AppliedOutcome, type PendingDelivery } from '../db/repositories/webhook-deliveries.js';
-import { applyDelivery, nothingAfter, type AfterCommit } from './apply-delivery.js';
+import { applyDeliveries, type AfterCommit, type ReadDelivery } from './apply-delivery.js';
 import { installationOutcome } from './apply-installation-change.js';
 import { startDrainLoop } from './drain-loop.js';
 import { installationChangeFor, type InstallationChange } from './installation-events.js';
@@ -51,8 +51,8 @@ export function startWebhookInbox(options: WebhookInboxOptions): WebhookInbox {
       // Another process is applying: the deliveries are its to apply, in order.
       if (!rows[0]?.locked) return null;
       const pending = await webhookDeliveriesRepository(trx).pending(batch);
-      const after = nothingAfter();
       const outcomes: AppliedOutcome[] = [];
+      const readable: ReadDelivery[] = [];
       let installation: { delivery: PendingDelivery; change: InstallationChange } | undefined;
       for (const delivery of pending) {
         const payload = parsed(delivery);
@@ -65,8 +65,10 @@ export function startWebhookInbox(options: WebhookInboxOptions): WebhookInbox {
           installation = { delivery, change };
           break;
         }
-        outcomes.push({ seq: delivery.seq, ...(await applyDelivery(trx, delivery, payload, after)) });
+        readable.push({ delivery, payload });
       }
+      const { results, after } = await applyDeliveries(trx, readable);
+      results.forEach((result, i) => outcomes.push({ seq: readable[i]!.delivery.seq, ...result }));
       await webhookDeliveriesRepository(trx).markApplied(outcomes);
       return { after, installation, more: pending.length === batch };
     });

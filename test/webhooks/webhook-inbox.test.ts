@@ -111,6 +111,20 @@ describe('the webhook inbox', () => {
     expect((await rows(deliveries)).map((row) => row.delivery_id)).toEqual(deliveries);
   });
 
+  it('does not follow the push of a commit our own outbound sync wrote, among pushes of one batch that are followed', async () => {
+    const id = await project('echoed', { following: true });
+    const ours = sha(2, 'c');
+    await h.db
+      .insertInto('sync_operations')
+      .values({ project_id: id, kind: 'outbound', direction: 'outbound', status: 'running', workflow_id: null, run_id: null, before_sha: null, after_sha: null, error_code: null, error_message: null, completed_at: null, duration_ms: null, metadata: JSON.stringify({ commit: { sha: ours } }) })
+      .execute();
+    const deliveries = await answeredNotApplied('echoed', 3, 'c');
+    (apps[0] ?? (await startAnotherApp())).webhookWorkers.inbox.kick();
+    await untilApplied(deliveries);
+    expect((await rows(deliveries)).map((row) => row.outcome)).toEqual(['sync-signalled', 'own-outbound-commit', 'sync-signalled']);
+    expect((await projectRow(id)).sync_requests).toBe(2);
+  });
+
   it('applies nothing of a batch that fails midway, and all of it once when retried', async () => {
     const fine = await project('fine', { following: true });
     const refused = await project('interrupted', { following: true });
