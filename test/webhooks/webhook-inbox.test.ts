@@ -101,7 +101,7 @@ describe('the webhook inbox', () => {
     expect(await rows([delivery!])).toHaveLength(1);
   });
 
-  it('applies a project’s deliveries in the order they were answered, across batches', async () => {
+  it('applies a project’s deliveries in the order they were answered', async () => {
     const id = await project('ordered', { following: false });
     const deliveries = await answeredNotApplied('ordered', 120, 'b');
     (apps[0] ?? (await startAnotherApp())).webhookWorkers.inbox.kick();
@@ -179,5 +179,27 @@ describe('the webhook inbox', () => {
     (apps[0] ?? (await startAnotherApp())).webhookWorkers.inbox.kick();
     await untilApplied(deliveries);
     expect(await webhookDeliveriesRepository(h.db).backlog()).toEqual({ pending: 0, oldestReceivedAt: null });
+  });
+});
+
+describe('the inbox under a burst', () => {
+  it('gathers the deliveries of a burst of kicks into one round', async () => {
+    // Only this test's inbox applies from here on.
+    for (const app of apps) await app.webhookWorkers.inbox.stop();
+    const id = await project('burst', { following: true });
+    const rounds: boolean[] = [];
+    const inbox = startWebhookInbox({ db: h.db, log: { warn: () => {} }, afterCommit: (after) => rounds.push(after.follow), applyInstallation: async () => {}, intervalMs: 60_000, settleMs: 300 });
+    try {
+      await until(async () => rounds.length, (n) => n >= 1, 'the first round, at start');
+      const deliveries = await answeredNotApplied('burst', 20);
+      for (let i = 0; i < deliveries.length; i += 1) inbox.kick();
+      await untilApplied(deliveries);
+      expect((await projectRow(id)).sync_requests).toBe(20);
+      // The round at start found nothing; the twenty kicks made one round, not one each nor one
+      // more for the kicks that came while it ran.
+      expect(rounds).toEqual([false, true]);
+    } finally {
+      await inbox.stop();
+    }
   });
 });
