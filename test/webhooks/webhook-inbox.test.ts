@@ -182,6 +182,18 @@ describe('the webhook inbox', () => {
   });
 });
 
+describe('the webhook route’s log', () => {
+  it('writes no access line per delivery, while other routes keep theirs', async () => {
+    const lines: Array<{ msg?: string; req?: { url?: string } }> = [];
+    const app = await buildServer({ config: h.config, db: h.db, blobs: h.blobs, temporal: h.temporal, secrets: h.secrets }, { logger: { level: 'info', stream: { write: (line) => void lines.push(JSON.parse(line)) } } });
+    apps.push(app);
+    expect((await deliver(app, 'push', pushBody('logged', sha(1)))).statusCode).toBe(202);
+    expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+    expect(lines.some((line) => line.msg === 'incoming request' && line.req?.url === '/healthz')).toBe(true);
+    expect(lines.filter((line) => line.req?.url === '/api/webhooks/github')).toEqual([]);
+  });
+});
+
 describe('the inbox under a burst', () => {
   it('gathers the deliveries of a burst of kicks into one round', async () => {
     // Only this test's inbox applies from here on.

@@ -29,6 +29,10 @@ export const webhookRoutes: FastifyPluginAsync = async (fastify) => {
     '/api/webhooks/github',
     {
       bodyLimit: MAX_PAYLOAD_BYTES,
+      // No access log line per delivery (two synchronous writes each, at hundreds a second, cost
+      // more than the INSERT the answer waits for); GitHub keeps every delivery's log, the inbox
+      // row says what it did, and failures are still logged.
+      logLevel: 'warn',
       schema: {
         tags: ['webhooks'],
         summary: 'GitHub webhook deliveries (signed with X-Hub-Signature-256)',
@@ -53,7 +57,6 @@ export const webhookRoutes: FastifyPluginAsync = async (fastify) => {
 
       const first = await deliveries.recordOnce({ deliveryId, event, payload: json, verifiedProjectIds: appSecretValid ? null : verified.map((project) => project.id) });
       if (!first) {
-        request.log.info({ deliveryId, event }, 'redelivery acknowledged and ignored');
         return reply.status(200).send({ delivery: deliveryId, event, outcome: 'duplicate' });
       }
       inbox.kick();
