@@ -6,14 +6,25 @@
  * webhook_deliveries row per delivery id, and its incremental syncs counted. Every push is real:
  * `main` moves to a new commit just before its delivery leaves. Everything stops itself.
  *
- *   node --import tsx bench/webhook-ack.ts [--rate 200] [--duration 30] [--repos 20] [--redeliveries 0.05]
+ * Beside it, in the same run and at the same time (or before it: --bare before), the same schedule of
+ * deliveries goes to a bare Fastify route (bench/lib/bare-insert-server.ts) that only runs the acknowledgement's one INSERT on the
+ * same database: the yardstick the real route's p99 is compared with. The route answers once the
+ * delivery is in the inbox; the run then waits for the inbox to empty and prints how long each
+ * delivery waited there (recorded → applied), so a fast answer cannot hide an applier left behind.
+ * BENCH_API_CPU_PROF=<dir> writes a CPU profile of the API process there.
+ *
+ *   node --import tsx bench/webhook-ack.ts [--rate 200] [--duration 30] [--repos 20] [--redeliveries 0.05] [--bare alongside|before|off]
  */
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
+import { sql } from 'kysely';
+import type { Db } from '../src/db/connection.js';
+import { webhookDeliveriesRepository } from '../src/db/repositories/webhook-deliveries.js';
 import { ApiClient } from './lib/api-client.js';
 import { freePort, startApiProcess } from './lib/api-process.js';
+import { startBareInsertProcess } from './lib/bare-insert-process.js';
 import { checkExactlyOnce } from './lib/exactly-once.js';
 import { openImportStack } from './lib/import-stack.js';
 import { ms, percentiles } from './lib/percentiles.js';
@@ -24,9 +35,11 @@ import { startWorkerProcess } from './lib/worker-process.js';
 import { formatTable, seconds } from './lib/table.js';
 import { runBench } from './lib/run-bench.js';
 
-const USAGE = 'node --import tsx bench/webhook-ack.ts [--rate 200] [--duration 30] [--repos 20] [--files 50] [--redeliveries 0.05] [--connections 1000] [--api-log-level info] [--sync-during-send on|off]';
+const USAGE = 'node --import tsx bench/webhook-ack.ts [--rate 200] [--duration 30] [--repos 20] [--files 50] [--redeliveries 0.05] [--connections 1000] [--api-log-level info] [--sync-during-send on|off] [--bare alongside|before|off]';
 /** The follower lingers this long for more pushes before its run ends (src/workflows/incremental-sync.ts). */
 const LINGER_MS = 2_000;
+/** How long the inbox may take to apply what was answered before its leftovers count as lost. */
+const INBOX_TIMEOUT_MS = 120_000;
 
 function options(argv: string[]) {
   const { values } = parseArgs({
@@ -40,6 +53,7 @@ function options(argv: string[]) {
       connections: { type: 'string', default: '1000' },
       'api-log-level': { type: 'string', default: 'info' },
       'sync-during-send': { type: 'string', default: 'on' },
+      bare: { type: 'string', default: 'alongside' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -63,7 +77,15 @@ function options(argv: string[]) {
     // off: the worker is stopped while deliveries are sent and restarted after, as when workers
     // run on other machines; the API then shares the cores only with PostgreSQL and Temporal.
     syncDuringSend: values['sync-during-send'] !== 'off',
+    // alongside: the bare route gets the same schedule at the same time, so both answer under the
+    // same load from the rest of the machine; before: it goes first, alone.
+    bare: oneOf('bare', values.bare, ['alongside', 'before', 'off'] as const),
   };
+}
+
+function oneOf<T extends string>(name: string, value: string | undefined, allowed: readonly T[]): T {
+  if (!allowed.includes(value as T)) throw new Error(`--${name}: ${String(value)} is not one of ${allowed.join(', ')}\n${USAGE}`);
+  return value as T;
 }
 
 runBench('bench/webhook-ack.ts', options, async (opts, { services, cleanup, command }) => {
@@ -80,31 +102,68 @@ runBench('bench/webhook-ack.ts', options, async (opts, { services, cleanup, comm
   services.github.requests.clear();
   if (!opts.syncDuringSend) await stack.worker.stop();
 
+  const plan = { secret, rate: opts.rate, durationS: opts.durationS, redeliveryShare: opts.redeliveryShare, connections: opts.connections, repos: fleet };
+  const yardstick = opts.bare !== 'off' ? await startBareInsertProcess(stack.env.DATABASE_URL!, await freePort()) : undefined;
+  if (yardstick) cleanup.add('bare INSERT server', yardstick.stop);
+  const sendBare = () => {
+    log(`sending ${opts.rate} deliveries/s for ${opts.durationS} s to the bare INSERT route ${yardstick!.url}`);
+    return sendDeliveries({ ...plan, url: yardstick!.url, moveRefs: false }, (sent, answered) => log(`bare: sent ${sent}, answered ${answered}`));
+  };
+  let bare = opts.bare === 'before' ? await sendBare() : undefined;
+
   log(`sending ${opts.rate} deliveries/s for ${opts.durationS} s (${Math.round(opts.redeliveryShare * 100)}% exact redeliveries) to ${apiProcess.url}/api/webhooks/github`);
   const loadBefore = os.loadavg()[0]!;
-  const result = await sendDeliveries(
-    { url: `${apiProcess.url}/api/webhooks/github`, secret, rate: opts.rate, durationS: opts.durationS, redeliveryShare: opts.redeliveryShare, connections: opts.connections, repos: fleet },
-    (sent, answered) => log(`sent ${sent}, answered ${answered}`),
-  );
+  const [result, alongside] = await Promise.all([
+    sendDeliveries({ ...plan, url: `${apiProcess.url}/api/webhooks/github` }, (sent, answered) => log(`sent ${sent}, answered ${answered}`)),
+    opts.bare === 'alongside' ? sendBare() : undefined,
+  ]);
+  bare ??= alongside;
+  await yardstick?.stop();
   const sentAt = performance.now();
   const load = `1-min load average ${loadBefore.toFixed(2)} before sending, ${os.loadavg()[0]!.toFixed(2)} at the end`;
+  // Deliveries are applied after their answer: the inbox must empty on its own, workers or not.
+  log('all answered; waiting for the inbox to apply every delivery');
+  const inbox = webhookDeliveriesRepository(stack.db);
+  for (const deadline = Date.now() + INBOX_TIMEOUT_MS; (await inbox.backlog()).pending > 0 && Date.now() < deadline; ) await sleep(100);
+  const drainMs = performance.now() - sentAt;
+  const unapplied = (await inbox.backlog()).pending;
+  const applyLagMs = await applyLags(stack.db, new Set(result.records.map((record) => record.delivery)));
   if (!opts.syncDuringSend) {
     const worker = await startWorkerProcess({ PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...stack.env, WORKFLOW_BUNDLE_PATH: services.workflowBundlePath });
     cleanup.add('worker after sending', worker.stop);
   }
-  log('all answered; waiting for every project to reach its final head');
+  log('waiting for every project to reach its final head');
   await Promise.all(fleet.map((project, r) => api.waitForSynced(project.projectId, result.finalHeads[r]!, { timeoutMs: 600_000, intervalMs: 100 })));
   const catchUpMs = performance.now() - sentAt;
   await sleep(LINGER_MS + 2_000); // a follow-up sync would start within the linger; give it room to show
   const check = await checkExactlyOnce(stack.db, api, fleet, result.records, result.finalHeads);
   const githubApiRequests = services.github.requests.filter().filter((entry) => entry.host === 'api').length;
 
-  console.log(`\n${render(command, opts, load, result, check, catchUpMs, githubApiRequests)}`);
+  console.log(`\n${render(command, opts, load, result, check, { catchUpMs, drainMs, unapplied, applyLagMs }, githubApiRequests, bare)}`);
 });
 
-function render(command: string, opts: ReturnType<typeof options>, load: string, result: Awaited<ReturnType<typeof sendDeliveries>>, check: Awaited<ReturnType<typeof checkExactlyOnce>>, catchUpMs: number, githubApiRequests: number): string {
+/** How long each delivery of this run waited in the inbox, recorded → applied. */
+async function applyLags(db: Db, sent: Set<string>): Promise<number[]> {
+  const rows = await db
+    .selectFrom('webhook_deliveries')
+    .select(['delivery_id', sql<number>`extract(epoch from processed_at - received_at) * 1000`.as('lag_ms')])
+    .where('processed_at', 'is not', null)
+    .execute();
+  return rows.filter((row) => sent.has(row.delivery_id)).map((row) => Number(row.lag_ms));
+}
+
+interface Timings {
+  catchUpMs: number;
+  drainMs: number;
+  /** Deliveries still in the inbox when the bench stopped waiting: lost, as far as the run can tell. */
+  unapplied: number;
+  applyLagMs: number[];
+}
+
+function render(command: string, opts: ReturnType<typeof options>, load: string, result: Awaited<ReturnType<typeof sendDeliveries>>, check: Awaited<ReturnType<typeof checkExactlyOnce>>, timings: Timings, githubApiRequests: number, bare?: Awaited<ReturnType<typeof sendDeliveries>>): string {
+  const { catchUpMs, drainMs, unapplied, applyLagMs } = timings;
   const { records } = result;
-  const row = (label: string, values: number[]) => [label, values.length, ...percentiles(values, [50, 90, 99, 100]).map(ms)];
+  const row = (label: string, values: number[]) => [label, values.length, ...percentiles(values, [50, 95, 99, 100]).map(ms)];
   const non2xx = records.filter((record) => record.status !== 0 && (record.status < 200 || record.status >= 300)).length;
   const errors = records.filter((record) => record.status === 0).length;
   const answers: Record<string, number> = {};
@@ -122,11 +181,20 @@ function render(command: string, opts: ReturnType<typeof options>, load: string,
   const out: string[] = [];
   out.push(`Webhook acknowledgement under load: ${opts.rate} signed push deliveries/s for ${opts.durationS} s, open loop, to the API process on loopback`);
   out.push(`(${opts.repos} projects of ${opts.files} files, PostgreSQL, Temporal, ${opts.syncDuringSend ? 'one worker process syncing meanwhile' : 'the worker stopped while sending and started after'}; ${opts.connections} keep-alive connections; API LOG_LEVEL=${opts.apiLogLevel};`, `${os.cpus().length} cores, ${load})`, '');
-  out.push(formatTable(['latency, ms', 'n', 'p50', 'p90', 'p99', 'max'], [
+  out.push(formatTable(['latency, ms', 'n', 'p50', 'p95', 'p99', 'max'], [
     row('ack (due → answer)', records.map((record) => record.latencyMs)),
     row('ack (sent → answer)', records.map((record) => record.serviceMs)),
     row('sender lag (due → sent)', records.map((record) => record.lagMs)),
+    ...(bare ? [row('bare INSERT route (due → answer)', bare.records.map((record) => record.latencyMs)), row('bare INSERT route (sent → answer)', bare.records.map((record) => record.serviceMs))] : []),
+    row('apply lag (recorded → applied)', applyLagMs),
   ]));
+  if (bare) {
+    const p99 = (values: number[]) => percentiles(values, [99])[0]!;
+    const bareErrors = bare.records.filter((record) => record.status < 200 || record.status >= 300).length;
+    const ratio = (pick: (record: (typeof records)[number]) => number) => (p99(records.map(pick)) / p99(bare.records.map(pick))).toFixed(2);
+    // Sent → answer leaves out the sender's own lag, which differs: only the real run's sender moves a ref before each push.
+    out.push('', `ack p99 ÷ bare INSERT route p99 (bare route sent ${opts.bare} the ack): due → answer ${ratio((record) => record.latencyMs)}, sent → answer ${ratio((record) => record.serviceMs)}; bare route non-2xx or errors: ${bareErrors}`);
+  }
   out.push('', formatTable(['deliveries', 'sent', 'achieved/s', 'non-2xx', 'errors'], [
     [`${pushes} pushes + ${records.length - pushes} redeliveries`, records.length, (records.length / (result.sendingMs / 1000)).toFixed(1), non2xx, errors],
   ]));
@@ -139,6 +207,7 @@ function render(command: string, opts: ReturnType<typeof options>, load: string,
     ['  rows for ids never sent', 0, check.extra],
     ['ids accepted twice (a 202 for a redelivery too)', 0, check.acceptedTwice],
     ['ids never answered 2xx (every send timed out)', 0, check.unanswered],
+    [`deliveries not applied ${INBOX_TIMEOUT_MS / 1000} s after the last answer`, 0, unapplied],
     ['projects whose snapshot is at their final head', opts.repos, atHead],
     ['incremental syncs failed', 0, sum((project) => project.failed)],
     ['syncs repeating an applied before..after', 0, sum((project) => project.repeated)],
@@ -150,6 +219,7 @@ function render(command: string, opts: ReturnType<typeof options>, load: string,
     ['syncs per project (min / median / max)', `${syncs[0]} / ${syncs[Math.floor(syncs.length / 2)]} / ${syncs.at(-1)}`],
     ['pushes per sync (coalescing)', (pushes / Math.max(1, totalSyncs)).toFixed(1)],
     ['follow-ups that found nothing new (upToDate)', sum((project) => project.upToDate)],
+    ['last answer → inbox empty, s', seconds(drainMs)],
     ['last answer → every project at its final head, s', seconds(catchUpMs)],
     ['GitHub API requests by the worker (per sync)', `${githubApiRequests} (${(githubApiRequests / Math.max(1, totalSyncs)).toFixed(1)})`],
   ]));

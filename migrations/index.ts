@@ -15,6 +15,7 @@ import * as repositoryMetadata from './2026-12-01T0900-repository-metadata.js';
 import * as metadataRequestedAt from './2026-12-01T1000-metadata-requested-at.js';
 import * as fleets from './2026-12-01T1100-fleets.js';
 import * as credentialBudgets from './2026-12-01T1200-credential-budgets.js';
+import * as webhookInbox from './2026-12-02T1000-webhook-inbox.js';
 import * as blobPacks from './2026-12-02T1100-blob-packs.js';
 import * as importTreeEntries from './2026-12-02T1200-import-tree-entries.js';
 
@@ -39,6 +40,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-01T1000-metadata-requested-at': metadataRequestedAt,
   '2026-12-01T1100-fleets': fleets,
   '2026-12-01T1200-credential-budgets': credentialBudgets,
+  '2026-12-02T1000-webhook-inbox': webhookInbox,
   '2026-12-02T1100-blob-packs': blobPacks,
   '2026-12-02T1200-import-tree-entries': importTreeEntries,
 };

@@ -28,7 +28,7 @@ export async function freePort(): Promise<number> {
  * Resolves once /healthz answers. The log goes nowhere but its tail, kept for a failure message.
  */
 export async function startApiProcess(env: Record<string, string>, { port, logLevel = 'info' }: { port: number; logLevel?: string }): Promise<ApiProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/api/main.ts'], {
+  const child = spawn(process.execPath, [...(process.env.BENCH_API_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_API_CPU_PROF}`] : []), '--import', 'tsx', 'src/api/main.ts'], {
     cwd: projectRoot,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: logLevel },
     stdio: ['ignore', 'pipe', 'pipe'],

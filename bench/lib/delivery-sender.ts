@@ -32,7 +32,7 @@ function reply(message: SenderMessage, then?: () => void): void {
 }
 
 function run(plan: SenderPlan): void {
-  const { url, secret, rate, durationS, redeliveryShare, connections, repos } = plan;
+  const { url, secret, rate, durationS, redeliveryShare, connections, repos, moveRefs = true } = plan;
   const target = new URL(url);
   const agent = new Agent({ keepAlive: true, maxSockets: connections });
   const total = Math.round(rate * durationS);
@@ -61,9 +61,11 @@ function run(plan: SenderPlan): void {
     const commit = repo.commits[n];
     if (!commit) throw new Error(`repository ${repo.repository.full_name} ran out of prepared commits; prepare a longer chain`);
     next[r] = n + 1;
-    const ref = path.join(repo.gitDir, 'refs/heads/main');
-    writeFileSync(`${ref}.lock`, `${commit.sha}\n`, { flag: 'wx' });
-    renameSync(`${ref}.lock`, ref);
+    if (moveRefs) {
+      const ref = path.join(repo.gitDir, 'refs/heads/main');
+      writeFileSync(`${ref}.lock`, `${commit.sha}\n`, { flag: 'wx' });
+      renameSync(`${ref}.lock`, ref);
+    }
     heads[r] = commit.sha;
     const delivery = randomUUID();
     const { body, signed } = prepared[r]![n]!;

@@ -22,6 +22,8 @@ export interface SenderPlan {
   /** Keep-alive connections at most; a request waits for a free one, and that wait counts. */
   connections: number;
   repos: SenderRepo[];
+  /** false: pushes are delivered without moving `main` (a yardstick run against a route that applies nothing). */
+  moveRefs?: boolean;
 }
 
 export interface SendRecord {

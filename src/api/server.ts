@@ -14,7 +14,8 @@ export const REDACTED_LOG_PATHS = [
 ];
 
 export interface BuildServerOptions {
-  logger?: boolean | { level: string };
+  /** `stream`: where the log lines go instead of stdout (a test reading them). */
+  logger?: boolean | { level: string; stream?: { write(line: string): void } };
 }
 
 /** Builds the Fastify instance with every route; the caller listens and closes it. */

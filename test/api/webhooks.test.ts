@@ -2,6 +2,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metadataSyncWorkflowId } from '../../src/shared/metadata-sync.js';
+import { appliedOutcome } from '../support/applied-delivery.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 
 const APP_SECRET = 'app-wide-webhook-secret';
@@ -18,14 +19,16 @@ afterAll(() => h.close());
 
 const sign = (secret: string, body: string) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 
-function deliver(event: string, payload: unknown, { secret = APP_SECRET, delivery = randomUUID(), signature }: { secret?: string; delivery?: string; signature?: string } = {}) {
+/** Delivers through the route and, once it is answered 202 (queued), waits for the inbox to apply it: `applied` is its outcome. */
+async function deliver(event: string, payload: unknown, { secret = APP_SECRET, delivery = randomUUID(), signature }: { secret?: string; delivery?: string; signature?: string } = {}) {
   const body = typeof payload === 'string' ? payload : JSON.stringify(payload);
-  return h.app.inject({
+  const response = await h.app.inject({
     method: 'POST',
     url: '/api/webhooks/github',
     headers: { 'content-type': 'application/json', 'x-github-event': event, 'x-github-delivery': delivery, 'x-hub-signature-256': signature ?? sign(secret, body) },
     payload: body,
   });
+  return Object.assign(response, { applied: response.statusCode === 202 ? await appliedOutcome(h.db, delivery) : undefined });
 }
 
 const push = (after: string, ref = 'refs/heads/main', repository = { name: 'hooked', full_name: 'octo/hooked', owner: { login: 'octo' } }) => ({ ref, before: '0'.repeat(40), after, repository });
@@ -39,11 +42,12 @@ describe('POST /api/webhooks/github', () => {
     expect(response.json()).toMatchObject({ event: 'ping', outcome: 'pong' });
   });
 
-  it('records a push to the tracked branch and acknowledges with 202', async () => {
+  it('acknowledges a push to the tracked branch with 202 and records its head after the answer', async () => {
     const after = 'a'.repeat(40);
     const response = await deliver('push', push(after));
     expect(response.statusCode).toBe(202);
-    expect(response.json().outcome).toBe('push-recorded'); // not imported yet: nothing to follow
+    expect(response.json().outcome).toBe('queued');
+    expect(response.applied).toBe('push-recorded'); // not imported yet: nothing to follow
     expect(await lastRemoteSha()).toBe(after);
   });
 
@@ -76,6 +80,9 @@ describe('POST /api/webhooks/github', () => {
     // The same secret is accepted for its own repository.
     const own = await deliver('push', push('f'.repeat(40), 'refs/heads/main', { name: 'elsewhere', full_name: 'octo/elsewhere', owner: { login: 'octo' } }), { secret: 'elsewhere-secret' });
     expect(own.statusCode).toBe(202);
+    // Recorded with the project whose secret verified it, and applied to that project only.
+    const recorded = await h.db.selectFrom('webhook_deliveries').select(['verified_project_ids', 'project_id', 'payload']).where('delivery_id', '=', own.json().delivery).executeTakeFirstOrThrow();
+    expect(recorded).toEqual({ verified_project_ids: [other], project_id: other, payload: null });
   });
 
   it('moves another branch only in the stored refs, never to where a stale push says, drops a deleted branch or tag, and says so', async () => {
@@ -92,9 +99,9 @@ describe('POST /api/webhooks/github', () => {
 
     const created = await deliver('push', { ...push(f1, 'refs/heads/feature', branchy), created: true });
     expect(created.statusCode).toBe(202);
-    expect(created.json().outcome).toBe('branch-ref-moved');
+    expect(created.applied).toBe('branch-ref-moved');
     await until(f1);
-    expect((await deliver('push', { ...push(f2, 'refs/heads/feature', branchy), before: f1 })).json().outcome).toBe('branch-ref-moved');
+    expect((await deliver('push', { ...push(f2, 'refs/heads/feature', branchy), before: f1 })).applied).toBe('branch-ref-moved');
     await until(f2);
     await sleep(300);
     const reconciling = h.temporal.workflow.getHandle(metadataSyncWorkflowId(id));
@@ -108,18 +115,18 @@ describe('POST /api/webhooks/github', () => {
 
     // Created and deleted in one breath: the deletion is applied after the queued creation.
     await deliver('push', { ...push('7'.repeat(40), 'refs/heads/short-lived', branchy), created: true });
-    expect((await deliver('delete', { ref: 'short-lived', ref_type: 'branch', repository: branchy })).json().outcome).toBe('branch-ref-removed');
+    expect((await deliver('delete', { ref: 'short-lived', ref_type: 'branch', repository: branchy })).applied).toBe('branch-ref-removed');
     const removed = await deliver('push', { ...push('0'.repeat(40), 'refs/heads/feature', branchy), before: f2, deleted: true });
-    expect(removed.json().outcome).toBe('branch-ref-removed');
+    expect(removed.applied).toBe('branch-ref-removed');
     for (const deadline = Date.now() + 10_000; await feature(); await sleep(50)) if (Date.now() > deadline) throw new Error('feature was never removed');
     await sleep(300);
     expect(await h.db.selectFrom('refs').select('name').where('project_id', '=', id).where('name', 'in', ['feature', 'short-lived']).execute()).toEqual([]);
     await h.db.insertInto('refs').values({ project_id: id, kind: 'tag', name: 'v1', sha: '3'.repeat(40), peeled_sha: null, protected: false }).execute();
     const tagDeleted = await deliver('delete', { ref: 'v1', ref_type: 'tag', repository: branchy });
-    expect(tagDeleted.json().outcome).toBe('tag-ref-removed');
+    expect(tagDeleted.applied).toBe('tag-ref-removed');
     expect(await h.db.selectFrom('refs').select('sha').where('project_id', '=', id).where('name', '=', 'v1').execute()).toEqual([]);
     const unknown = await deliver('push', push('2'.repeat(40), 'refs/heads/main', { name: 'nobody', full_name: 'someone/nobody', owner: { login: 'someone' } }));
-    expect(unknown.json().outcome).toBe('ignored');
+    expect(unknown.applied).toBe('ignored');
   });
 
   it.each([

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fleetsRepository } from '../../src/db/repositories/fleets.js';
 import { fleetSyncWorkflowId } from '../../src/shared/fleet-sync.js';
 import type { Fleet, FleetProjectPage } from '../support/api-answers.js';
+import { appliedOutcome } from '../support/applied-delivery.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 
 const APP_ID = 4242;
@@ -192,7 +193,10 @@ describe('fleets', () => {
     const relay = async (event: string, action: string, secret = APP_SECRET) => {
       const { payload } = await h.github.webhooks.waitFor((d) => d.event === event && d.action === action && (d.payload as { installation?: { id?: number } }).installation?.id === installationId);
       const body = JSON.stringify(payload);
-      return h.app.inject({ method: 'POST', url: '/api/webhooks/github', headers: { 'content-type': 'application/json', 'x-github-event': event, 'x-github-delivery': randomUUID(), 'x-hub-signature-256': sign(body, secret) }, payload: body });
+      const delivery = randomUUID();
+      const response = await h.app.inject({ method: 'POST', url: '/api/webhooks/github', headers: { 'content-type': 'application/json', 'x-github-event': event, 'x-github-delivery': delivery, 'x-hub-signature-256': sign(body, secret) }, payload: body });
+      // Answered once recorded; the installation change is applied after the answer.
+      return Object.assign(response, { applied: response.statusCode === 202 ? await appliedOutcome(h.db, delivery) : undefined });
     };
     const state = async () =>
       Object.fromEntries((await h.db.selectFrom('projects').select(['repo', 'enabled', 'sync_error_code']).where('fleet_id', '=', fleet.id).execute()).map((p) => [p.repo, `${p.enabled ? 'on' : 'off'}:${p.sync_error_code ?? '-'}`]));
@@ -201,8 +205,8 @@ describe('fleets', () => {
     // A forged event changes nothing.
     expect((await relay('installation_repositories', 'removed', 'not-the-secret')).statusCode).toBe(401);
     expect(await state()).toEqual({ a: 'on:-', b: 'on:-' });
-    expect((await relay('installation_repositories', 'added')).json()).toMatchObject({ outcome: 'installation-relist' });
-    expect((await relay('installation_repositories', 'removed')).json()).toMatchObject({ outcome: 'installation-repositories-removed' });
+    expect((await relay('installation_repositories', 'added')).applied).toBe('installation-relist');
+    expect((await relay('installation_repositories', 'removed')).applied).toBe('installation-repositories-removed');
     await untilSettled(fleet.id);
     expect(await state()).toEqual({ a: 'on:-', b: 'off:removed-from-installation', c: 'on:-' });
     expect(await view(fleet.id)).toMatchObject({ status: 'ready', counts: { total: 3, synced: 3 } });

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MetadataSyncResult } from '../../src/shared/metadata-sync.js';
 import { startMetadataSync } from '../../src/temporal/metadata-sync.js';
 import type { IssueDetail } from '../support/api-answers.js';
+import { appliedOutcome } from '../support/applied-delivery.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 
 const SECRET = 'metadata-webhook-secret';
@@ -13,9 +14,11 @@ let projectId: string;
 const repo = { owner: 'octo', repo: 'hooked' };
 
 const sign = (secret: string, body: string) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
-function deliver(event: string, payload: unknown, { secret = SECRET, delivery = randomUUID() } = {}) {
+/** Delivers through the route and, once it is answered 202 (queued), waits for the inbox to apply it: `applied` is its outcome. */
+async function deliver(event: string, payload: unknown, { secret = SECRET, delivery = randomUUID() } = {}) {
   const body = JSON.stringify(payload);
-  return h.app.inject({ method: 'POST', url: '/api/webhooks/github', headers: { 'content-type': 'application/json', 'x-github-event': event, 'x-github-delivery': delivery, 'x-hub-signature-256': sign(secret, body) }, payload: body });
+  const response = await h.app.inject({ method: 'POST', url: '/api/webhooks/github', headers: { 'content-type': 'application/json', 'x-github-event': event, 'x-github-delivery': delivery, 'x-hub-signature-256': sign(secret, body) }, payload: body });
+  return Object.assign(response, { applied: response.statusCode === 202 ? await appliedOutcome(h.db, delivery) : undefined });
 }
 
 /** The payload the emulator sent (to a hook nobody listens on) for an event and action. */
@@ -77,7 +80,7 @@ describe('metadata webhooks', () => {
     const forged = { ...payload, issue: { ...(payload.issue as object), title: 'Forged', updated_at: '2999-01-01T00:00:00Z' } };
     expect((await deliver('issues', forged, { secret: 'not the secret' })).statusCode).toBe(401);
     const invalid = { ...payload, issue: { ...(payload.issue as object), number: -1, title: 'Invalid', updated_at: '2999-01-01T00:00:00Z' } };
-    expect((await deliver('issues', invalid)).json()).toMatchObject({ outcome: 'rejected-invalid-payload' });
+    expect((await deliver('issues', invalid)).applied).toBe('rejected-invalid-payload');
     expect(await issueRow()).toEqual(before);
   });
 
@@ -99,7 +102,7 @@ describe('metadata webhooks', () => {
     const { data: head } = await octokit.git.getRef({ ...repo, ref: 'heads/main' });
     await octokit.git.createRef({ ...repo, ref: 'refs/tags/v9', sha: head.object.sha });
     const created = await deliver('create', { ref: 'v9', ref_type: 'tag', master_branch: 'main', repository: { name: 'hooked', full_name: 'octo/hooked', owner: { login: 'octo' } } });
-    expect(created.json()).toMatchObject({ outcome: 'tag-ref-reconciled' });
+    expect(created.applied).toBe('tag-ref-reconciled');
     const tag = () => h.db.selectFrom('refs').select(['sha', 'kind']).where('project_id', '=', projectId).where('name', '=', 'v9').executeTakeFirst();
     const deadline = Date.now() + 30_000;
     while (!(await tag()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));

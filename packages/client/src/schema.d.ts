@@ -3067,7 +3067,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** GitHub webhook deliveries (signed with X-Hub-Signature-256) */
+        /**
+         * GitHub webhook deliveries (signed with X-Hub-Signature-256)
+         * @description Answered once the delivery is recorded (202 `queued`; 200 `pong` for a ping, 200 `duplicate` for a delivery id already recorded); what it asks for is applied after the answer.
+         */
         post: {
             parameters: {
                 query?: never;

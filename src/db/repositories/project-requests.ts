@@ -19,15 +19,15 @@ export type SyncRequest = Pick<Project, 'id' | 'tenant_id' | 'owner' | 'repo' | 
 export function projectRequestsRepository(db: Db) {
   return {
     /**
-     * Records what a delivery means for a project in one statement: the columns it changes, and
-     * the requests it leaves for the dispatcher and the refresher.
+     * Records what several deliveries mean for a project in one statement: their column changes,
+     * applied in order, and the requests they leave, summed.
      */
-    async recordDelivery(projectId: string, delivery: { changes: ProjectColumns; follow: boolean; refresh: boolean }): Promise<void> {
+    async recordDeliveries(projectId: string, deliveries: { changes: ProjectColumns; syncRequests: number; refreshRequests: number }): Promise<void> {
       const requested = {
-        ...(delivery.follow ? { sync_requests: sql<number>`sync_requests + 1` } : {}),
-        ...(delivery.refresh ? { repository_refresh_requests: sql<number>`repository_refresh_requests + 1` } : {}),
+        ...(deliveries.syncRequests > 0 ? { sync_requests: sql<number>`sync_requests + ${deliveries.syncRequests}` } : {}),
+        ...(deliveries.refreshRequests > 0 ? { repository_refresh_requests: sql<number>`repository_refresh_requests + ${deliveries.refreshRequests}` } : {}),
       };
-      await db.updateTable('projects').set({ ...delivery.changes, ...requested, updated_at: sql<Date>`now()` }).where('id', '=', projectId).execute();
+      await db.updateTable('projects').set({ ...deliveries.changes, ...requested, updated_at: sql<Date>`now()` }).where('id', '=', projectId).execute();
     },
 
     /** Projects with pushes to signal, in id order. */
