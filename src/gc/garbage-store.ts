@@ -1,0 +1,22 @@
+/** An object in the blob store, as its listing describes it. */
+export interface StoredObject {
+  /** `blob`: one blob's own object, named by its SHA; `pack`: a pack of small blobs, named by its key. */
+  kind: 'blob' | 'pack';
+  name: string;
+  size: number;
+  /** When the object was last written: a blob stored again is younger than the grace period. */
+  modifiedAt: Date;
+}
+
+/** What garbage collection needs of the blob store, with the requests it made counted. */
+export interface GarbageStore {
+  /** Every blob object and pack object the store holds. */
+  inventory(): AsyncIterable<StoredObject>;
+  deleteBlob(sha: string): Promise<void>;
+  deletePack(key: string): Promise<void>;
+  /** A whole pack's bytes (`size` of them, as recorded). */
+  readPack(key: string, size: number): Promise<Buffer>;
+  /** Writes blobs (already verified) as a new pack; resolves its key, size and their places. */
+  writePack(blobs: Array<{ sha: string; content: Buffer }>): Promise<{ key: string; size: number; blobs: Array<{ sha: string; size: number; offset: number }> }>;
+  readonly requests: { list: number; get: number; put: number; delete: number };
+}
