@@ -15,6 +15,8 @@ import * as repositoryMetadata from './2026-12-01T0900-repository-metadata.js';
 import * as metadataRequestedAt from './2026-12-01T1000-metadata-requested-at.js';
 import * as fleets from './2026-12-01T1100-fleets.js';
 import * as credentialBudgets from './2026-12-01T1200-credential-budgets.js';
+import * as blobPacks from './2026-12-02T1100-blob-packs.js';
+import * as garbageCollection from './2026-12-02T1300-garbage-collection.js';
 
 /**
  * Every migration, by name, in order. Listed statically rather than read from the folder so the
@@ -37,6 +39,8 @@ const migrations: Record<string, Migration> = {
   '2026-12-01T1000-metadata-requested-at': metadataRequestedAt,
   '2026-12-01T1100-fleets': fleets,
   '2026-12-01T1200-credential-budgets': credentialBudgets,
+  '2026-12-02T1100-blob-packs': blobPacks,
+  '2026-12-02T1300-garbage-collection': garbageCollection,
 };
 
 export const migrationProvider: MigrationProvider = {

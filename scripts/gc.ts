@@ -20,7 +20,7 @@ runMain(async () => {
   const services = await openServices(config, { migrate: false });
   try {
     const started = Date.now();
-    const report = await collectGarbage(services.db, garbageStoreFor(services.db, services.blobs), { graceMs: graceHours * 3_600_000, keepSnapshots });
+    const report = await collectGarbage(services.db, garbageStoreFor(services.blobs), { graceMs: graceHours * 3_600_000, keepSnapshots });
     if (!report) {
       process.stdout.write('another garbage collection is running; nothing done\n');
       return;

@@ -7,6 +7,7 @@ import { openDatabase, type Db } from './db/connection.js';
 import { migrateToLatest } from './db/migrate.js';
 import type { BlobStore } from './storage/blob-store.js';
 import { createBlobStore } from './storage/index.js';
+import { createIndexedBlobStore } from './storage/indexed-blob-store.js';
 
 export interface Services {
   db: Db;
@@ -25,7 +26,8 @@ export async function openServices(config: Config, { migrate = config.databaseUr
   if (!key) throw new Error('REPOSYNC_ENCRYPTION_KEY is required when DATABASE_URL is set (production mode)');
   const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   if (migrate) await migrateToLatest(db as never);
-  const blobs = createBlobStore(config);
+  // Reads go through the pack index in PostgreSQL: a packed blob is a range of its pack.
+  const blobs = createIndexedBlobStore(db, createBlobStore(config));
   return {
     db,
     blobs,

@@ -11,6 +11,7 @@ import { createSecretBox } from '../../src/crypto/secret-box.js';
 import { openDatabase, type Db } from '../../src/db/connection.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { apiKeysRepository } from '../../src/db/repositories/api-keys.js';
+import { createIndexedBlobStore } from '../../src/storage/indexed-blob-store.js';
 import { createS3BlobStore } from '../../src/storage/s3-blob-store.js';
 import { createTemporalClient } from '../../src/temporal/client.js';
 import { createBucket, slug } from './s3-bucket.js';
@@ -72,7 +73,7 @@ export async function openImportStack(services: BenchServices, label: string, op
     const db = await openDatabase({ url: env.DATABASE_URL });
     closers.push(() => db.destroy());
     await migrateToLatest(db as never);
-    const blobs = createS3BlobStore({ config: s3 });
+    const blobs = createIndexedBlobStore(db, createS3BlobStore({ config: s3 }));
     closers.push(() => blobs.close());
     const temporal = createTemporalClient({ ...config.temporal, address: services.temporalAddress });
     closers.push(() => temporal.connection.close());

@@ -3,7 +3,8 @@ import { collectGarbage } from '../gc/collect-garbage.js';
 import { garbageStoreFor } from '../gc/garbage-store-adapter.js';
 import type { GarbageCollectionInput, GarbageCollectionResult } from '../shared/garbage-collection.js';
 import type { ActivityDeps } from './deps.js';
-import { withHeartbeat, SYNC_STALL_MS } from './progress-heartbeat.js';
+import { guardBlobStore } from './outage.js';
+import { SYNC_STALL_MS, withHeartbeat } from './progress-heartbeat.js';
 
 const HOUR_MS = 60 * 60 * 1000;
 
@@ -12,7 +13,7 @@ export function createGarbageCollectionActivities(deps: ActivityDeps) {
   const { db, log } = deps;
   return {
     async collectGarbage(input: GarbageCollectionInput): Promise<GarbageCollectionResult> {
-      const store = garbageStoreFor(db, deps.blobs);
+      const store = garbageStoreFor(guardBlobStore(deps.blobs));
       const report = await withHeartbeat(Context.current(), { stallMs: SYNC_STALL_MS }, (beat) =>
         collectGarbage(db, store, { graceMs: input.graceHours * HOUR_MS, keepSnapshots: input.keepSnapshots, onProgress: (step) => beat.progressed(step) }),
       );

@@ -1,4 +1,4 @@
-import { BlobIntegrityError, BlobNotFoundError, type BlobStore } from '../storage/blob-store.js';
+import { BlobIntegrityError, BlobNotFoundError, PackNotFoundError, type BlobStore } from '../storage/blob-store.js';
 import { transientFailure } from './failures.js';
 
 /**
@@ -12,7 +12,7 @@ export function guardBlobStore(store: BlobStore): BlobStore {
       try {
         return await call(...args);
       } catch (error) {
-        if (error instanceof BlobIntegrityError || error instanceof BlobNotFoundError) throw error;
+        if (error instanceof BlobIntegrityError || error instanceof BlobNotFoundError || error instanceof PackNotFoundError) throw error;
         throw transientFailure('storage-unavailable', `blob store ${operation} failed: ${(error as Error).message}`, error);
       }
     };
@@ -21,7 +21,13 @@ export function guardBlobStore(store: BlobStore): BlobStore {
     has: guard('has', store.has.bind(store)),
     get: guard('get', store.get.bind(store)),
     list: store.list.bind(store),
+    inventory: store.inventory.bind(store),
     delete: guard('delete', store.delete.bind(store)),
+    putPack: guard('putPack', store.putPack.bind(store)),
+    getRange: guard('getRange', store.getRange.bind(store)),
+    hasPack: guard('hasPack', store.hasPack.bind(store)),
+    deletePack: guard('deletePack', store.deletePack.bind(store)),
+    listPacks: store.listPacks.bind(store),
     check: guard('check', store.check.bind(store)),
     close: store.close.bind(store),
   };

@@ -1,12 +1,6 @@
-/** An object in the blob store, as its listing describes it. */
-export interface StoredObject {
-  /** `blob`: one blob's own object, named by its SHA; `pack`: a pack of small blobs, named by its key. */
-  kind: 'blob' | 'pack';
-  name: string;
-  size: number;
-  /** When the object was last written: a blob stored again is younger than the grace period. */
-  modifiedAt: Date;
-}
+import type { StoredObject } from '../storage/blob-store.js';
+
+export type { StoredObject };
 
 /** What garbage collection needs of the blob store, with the requests it made counted. */
 export interface GarbageStore {

@@ -4,7 +4,7 @@ import { access, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/pro
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { assertBlobSha, BlobIntegrityError, BlobNotFoundError, type BlobStore } from './blob-store.js';
+import { assertBlobSha, assertPackKey, BlobIntegrityError, BlobNotFoundError, PackNotFoundError, type BlobStore, type StoredObject } from './blob-store.js';
 import { GitBlobHashStream } from './git-blob-hash.js';
 import { removeStaleFiles } from './remove-stale-files.js';
 
@@ -19,7 +19,7 @@ export interface FilesystemBlobStoreOptions {
 }
 
 /**
- * Blobs as files under `<root>/blobs/<sha[0:2]>/<sha>`. A blob is written to a temporary file,
+ * Blobs as files under `<root>/blobs/<sha[0:2]>/<sha>`, packs under `<root>/packs/<key>`. A blob is written to a temporary file,
  * verified, then renamed into place, so a crash never leaves a partial blob under its SHA; the
  * temporary files a crash leaves behind are swept at start and then periodically.
  */
@@ -28,6 +28,8 @@ export function createFilesystemBlobStore(root: string, options: FilesystemBlobS
   const blobsDir = path.join(root, 'blobs');
   const tmpDir = path.join(root, 'tmp');
   const blobPath = (sha: string) => path.join(blobsDir, sha.slice(0, 2), sha);
+  const packsDir = path.join(root, 'packs');
+  const packPath = (key: string) => path.join(packsDir, key);
 
   // Sweeping is housekeeping: a failure (a folder not readable yet) waits for the next round.
   const sweep = () => void removeStaleFiles(tmpDir, staleTempAfterMs).catch(() => {});
@@ -87,9 +89,52 @@ export function createFilesystemBlobStore(root: string, options: FilesystemBlobS
       }
     },
 
+    async *inventory() {
+      for (const shard of (await readdir(blobsDir).catch(() => [] as string[])).sort()) {
+        yield await describeFiles('blob', path.join(blobsDir, shard));
+      }
+      yield await describeFiles('pack', packsDir);
+    },
+
     async delete(sha) {
       assertBlobSha(sha);
       await rm(blobPath(sha), { force: true });
+    },
+
+    async putPack(key, body) {
+      assertPackKey(key);
+      await mkdir(tmpDir, { recursive: true });
+      await mkdir(packsDir, { recursive: true });
+      // Written aside and renamed into place: a pack is visible whole or not at all.
+      const temporary = path.join(tmpDir, randomUUID());
+      try {
+        await writeFile(temporary, body, { mode: 0o644 });
+        await rename(temporary, packPath(key));
+      } finally {
+        await rm(temporary, { force: true });
+      }
+    },
+
+    async getRange(key, offset, length) {
+      assertPackKey(key);
+      const file = packPath(key);
+      if (!(await exists(file))) throw new PackNotFoundError(key);
+      if (length === 0) return Readable.from([]);
+      return createReadStream(file, { start: offset, end: offset + length - 1 });
+    },
+
+    hasPack(key) {
+      assertPackKey(key);
+      return exists(packPath(key));
+    },
+
+    async deletePack(key) {
+      assertPackKey(key);
+      await rm(packPath(key), { force: true });
+    },
+
+    async *listPacks() {
+      for (const name of (await readdir(packsDir).catch(() => [] as string[])).sort()) yield name;
     },
 
     async check() {
@@ -103,4 +148,14 @@ export function createFilesystemBlobStore(root: string, options: FilesystemBlobS
       clearInterval(sweeper);
     },
   };
+}
+
+/** The files of one folder as stored objects (a file removed meanwhile is left out). */
+async function describeFiles(kind: StoredObject['kind'], dir: string): Promise<StoredObject[]> {
+  const objects: StoredObject[] = [];
+  for (const name of (await readdir(dir).catch(() => [] as string[])).sort()) {
+    const info = await stat(path.join(dir, name)).catch(() => undefined);
+    if (info?.isFile()) objects.push({ kind, name, size: info.size, modifiedAt: info.mtime });
+  }
+  return objects;
 }

@@ -16,7 +16,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { Readable } from 'node:stream';
 import type { S3Config } from '../config.js';
-import { assertBlobSha, BlobIntegrityError, BlobNotFoundError, type BlobStore } from './blob-store.js';
+import { assertBlobSha, assertPackKey, BlobIntegrityError, BlobNotFoundError, PackNotFoundError, type BlobStore, type StoredObject } from './blob-store.js';
 import { gitBlobHasher } from './git-blob-hash.js';
 
 export interface S3BlobStoreOptions {
@@ -57,10 +57,15 @@ export function createS3BlobStore(options: S3BlobStoreOptions): BlobStore {
   });
   const Bucket = config.bucket;
   const keyOf = (sha: string) => `${prefix}blobs/${sha}`;
+  const packKeyOf = (key: string) => `${prefix}packs/${key}`;
 
   async function has(sha: string): Promise<boolean> {
+    return exists(keyOf(sha));
+  }
+
+  async function exists(Key: string): Promise<boolean> {
     try {
-      await client.send(new HeadObjectCommand({ Bucket, Key: keyOf(sha) }));
+      await client.send(new HeadObjectCommand({ Bucket, Key }));
       return true;
     } catch (error) {
       if (error instanceof NotFound || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) {
@@ -105,6 +110,28 @@ export function createS3BlobStore(options: S3BlobStoreOptions): BlobStore {
     }
   }
 
+  async function* listKeys(Prefix: string): AsyncIterable<string> {
+    let ContinuationToken: string | undefined;
+    do {
+      const page = await client.send(new ListObjectsV2Command({ Bucket, Prefix, ContinuationToken }));
+      for (const object of page.Contents ?? []) {
+        if (object.Key) yield object.Key.slice(Prefix.length);
+      }
+      ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (ContinuationToken);
+  }
+
+  async function* listObjects(kind: StoredObject['kind'], Prefix: string): AsyncIterable<StoredObject[]> {
+    let ContinuationToken: string | undefined;
+    do {
+      const page = await client.send(new ListObjectsV2Command({ Bucket, Prefix, ContinuationToken }));
+      yield (page.Contents ?? []).flatMap((object) =>
+        object.Key && object.LastModified ? [{ kind, name: object.Key.slice(Prefix.length), size: object.Size ?? 0, modifiedAt: object.LastModified }] : [],
+      );
+      ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (ContinuationToken);
+  }
+
   return {
     async put(sha, size, content, { knownAbsent = false } = {}) {
       assertBlobSha(sha);
@@ -141,17 +168,45 @@ export function createS3BlobStore(options: S3BlobStoreOptions): BlobStore {
       }
     },
 
-    async *list() {
-      let ContinuationToken: string | undefined;
-      const Prefix = `${prefix}blobs/`;
-      do {
-        const page = await client.send(new ListObjectsV2Command({ Bucket, Prefix, ContinuationToken }));
-        for (const object of page.Contents ?? []) {
-          if (object.Key) yield object.Key.slice(Prefix.length);
-        }
-        ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
-      } while (ContinuationToken);
+    list: () => listKeys(`${prefix}blobs/`),
+
+    async *inventory() {
+      yield* listObjects('blob', `${prefix}blobs/`);
+      yield* listObjects('pack', `${prefix}packs/`);
     },
+
+    async putPack(key, body) {
+      assertPackKey(key);
+      // One PUT: a pack is built in memory and bounded in size, so a multipart upload would only
+      // add requests. S3 makes an object visible whole or not at all.
+      await client.send(new PutObjectCommand({ Bucket, Key: packKeyOf(key), Body: body, ContentLength: body.length }));
+    },
+
+    async getRange(key, offset, length) {
+      assertPackKey(key);
+      // An HTTP range cannot name zero bytes; an empty blob needs no request.
+      if (length === 0) return Readable.from([]);
+      try {
+        const { Body } = await client.send(new GetObjectCommand({ Bucket, Key: packKeyOf(key), Range: `bytes=${offset}-${offset + length - 1}` }));
+        if (!(Body instanceof Readable)) throw new Error(`S3 returned no stream for ${packKeyOf(key)}`);
+        return Body;
+      } catch (error) {
+        if (error instanceof NoSuchKey) throw new PackNotFoundError(key);
+        throw error;
+      }
+    },
+
+    hasPack(key) {
+      assertPackKey(key);
+      return exists(packKeyOf(key));
+    },
+
+    async deletePack(key) {
+      assertPackKey(key);
+      await client.send(new DeleteObjectCommand({ Bucket, Key: packKeyOf(key) }));
+    },
+
+    listPacks: () => listKeys(`${prefix}packs/`),
 
     async delete(sha) {
       assertBlobSha(sha);

@@ -7,6 +7,7 @@ import { classifyPath, isLfsPointer, looksBinary, resolveFilter, SNIFF_BYTES } f
 import { findAbsentBlobs } from './find-absent-blobs.js';
 import type { ImportCommitOptions, ImportProgress, ImportResult } from './import-types.js';
 import { IntegrityMismatchError } from './integrity-mismatch-error.js';
+import { PackWriter } from './pack-writer.js';
 import { prependHead } from './prepend-head.js';
 import { readAll } from './read-all.js';
 import { readHead } from './read-head.js';
@@ -23,6 +24,19 @@ const BACKGROUND_UPLOAD_MAX_BYTES = 4 * 1024 * 1024;
  */
 const MANIFEST_FLUSH_ROWS = 200;
 const MANIFEST_FLUSH_MS = 2_000;
+/**
+ * Blobs under this size go into packs instead of objects of their own: one PUT per pack rather
+ * than per file, which is what bounds a small-file import's speed and its cost on object storage.
+ */
+const PACK_BLOB_MAX_BYTES = 1024 * 1024;
+/** A pack is sealed and uploaded once it holds this much... */
+const PACK_TARGET_BYTES = 16 * 1024 * 1024;
+/**
+ * ...or once it has been open this long. Its files' rows wait for it, so this keeps the work a
+ * killed worker loses to about what the manifest flush cadence loses, at the price of a few
+ * smaller packs.
+ */
+const PACK_MAX_OPEN_MS = MANIFEST_FLUSH_MS;
 
 /**
  * Fills the snapshot of one commit: every tree entry gets a manifest row, and every stored file's
@@ -74,8 +88,18 @@ export async function importCommit(options: ImportCommitOptions): Promise<Import
   function flushIsDue(): boolean {
     return pendingRows.length >= MANIFEST_FLUSH_ROWS || (pendingRows.length > 0 && Date.now() - flushedAt >= MANIFEST_FLUSH_MS);
   }
+  const uploads = new UploadPool(uploadConcurrency);
+  const packs = new PackWriter({
+    blobs,
+    index: blobIndex,
+    uploads,
+    onDurable: (rows) => pendingRows.push(...rows),
+    targetBytes: PACK_TARGET_BYTES,
+    maxOpenMs: PACK_MAX_OPEN_MS,
+  });
   function finish(entry: TreeEntry, row: Omit<NewSnapshotFile, 'snapshot_id' | 'path' | 'mode' | 'sha' | 'size' | 'kind'>): void {
-    pendingRows.push({ snapshot_id: snapshotId, path: entry.path, mode: entry.mode, sha: entry.sha, size: entry.size, kind: kindOf(entry), ...row });
+    // A row naming a blob in a pack not yet durable is saved with that pack, not before.
+    (packs.rowsWaitingOn(entry.sha) ?? pendingRows).push({ snapshot_id: snapshotId, path: entry.path, mode: entry.mode, sha: entry.sha, size: entry.size, kind: kindOf(entry), ...row });
     done.add(entry.path);
     progress.filesDone += 1;
     progress.bytesDone += entry.size;
@@ -94,8 +118,6 @@ export async function importCommit(options: ImportCommitOptions): Promise<Import
     // Content never read, so not known to be text.
     if (verdict.skipReason) finish(entry, { is_text: false, editable: false, lfs_pointer: false, skip_reason: verdict.skipReason, warning: verdict.warning });
   }
-
-  const uploads = new UploadPool(uploadConcurrency);
 
   /** What the first bytes say about a file: binary (not stored), LFS pointer, and its row flags. */
   function describeContent(entry: TreeEntry, head: Buffer) {
@@ -139,6 +161,7 @@ export async function importCommit(options: ImportCommitOptions): Promise<Import
       return 'stored';
     }
     if (content.length !== entry.size) return 'mismatch';
+    if (entry.size < PACK_BLOB_MAX_BYTES) return packBlob(entry, content, { ...row, skip_reason: null });
     uploads.run(async () => {
       try {
         await storeBlob(entry, content);
@@ -148,6 +171,24 @@ export async function importCommit(options: ImportCommitOptions): Promise<Import
         if (!(error instanceof BlobIntegrityError)) throw error;
       }
     });
+    await uploads.whenBelowLimit();
+    return 'stored';
+  }
+
+  /** Appends a small blob, verified, to the open pack; its row waits for the pack to be durable. */
+  async function packBlob(entry: TreeEntry, content: Buffer, row: Parameters<typeof finish>[1]): Promise<'stored' | 'mismatch'> {
+    try {
+      packs.add(entry.sha, content);
+    } catch (error) {
+      // A mismatch leaves the path undone: it is fetched by SHA after the archive.
+      if (error instanceof BlobIntegrityError) return 'mismatch';
+      throw error;
+    }
+    known.add(entry.sha);
+    result.blobsUploaded += 1;
+    result.bytesUploaded += entry.size;
+    finish(entry, row);
+    await packs.sealIfDue();
     await uploads.whenBelowLimit();
     return 'stored';
   }
@@ -175,8 +216,10 @@ export async function importCommit(options: ImportCommitOptions): Promise<Import
     }
     // A mismatch leaves the path undone; it is fetched by SHA below.
     await take(entry, zipEntry.body);
+    await packs.sealIfDue();
     if (flushIsDue()) await flush();
   }
+  await packs.seal();
   await uploads.settle();
   await flush();
 
@@ -192,8 +235,11 @@ export async function importCommit(options: ImportCommitOptions): Promise<Import
     if (outcome === 'mismatch' || !done.has(entry.path)) {
       throw new IntegrityMismatchError(entry.path, `${entry.path}: the blob GitHub serves does not hash to ${entry.sha}`);
     }
+    await packs.sealIfDue();
     if (flushIsDue()) await flush();
   }
+  await packs.seal();
+  await uploads.settle();
   await flush();
   // Rows already written whose blob the store lost (and no other path stored again above).
   const { restored, mismatched } = await restoreBlobs(blobs, sources, lost.filter((blob) => !known.has(blob.sha)));

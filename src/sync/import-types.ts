@@ -39,6 +39,8 @@ export interface ImportManifest {
 export interface ImportBlobIndex {
   knownAmong(shas: string[]): Promise<Set<string>>;
   record(stored: Array<{ sha: string; size: number }>): Promise<void>;
+  /** Records a durable pack and its blobs' places in it, in one transaction. */
+  recordPack(pack: { key: string; size: number; blobs: Array<{ sha: string; size: number; offset: number }> }): Promise<void>;
   markMissing(absent: Array<{ sha: string; size: number }>): Promise<void>;
 }
 

@@ -46,7 +46,7 @@ async function ageEverything(): Promise<void> {
   await sql`update snapshots set created_at = created_at - interval '10 days'`.execute(h.db);
 }
 
-const collect = (graceMs: number, keepSnapshots = 0) => collectGarbage(h.db, garbageStoreFor(h.db, h.blobs), { graceMs, keepSnapshots }) as Promise<GarbageReport>;
+const collect = (graceMs: number, keepSnapshots = 0) => collectGarbage(h.db, garbageStoreFor(h.blobs), { graceMs, keepSnapshots }) as Promise<GarbageReport>;
 
 async function packCount(): Promise<number> {
   const row = await h.db.selectFrom('blob_packs').select((eb) => eb.fn.countAll<string>().as('n')).where('retired_at', 'is', null).executeTakeFirstOrThrow();

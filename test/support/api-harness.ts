@@ -11,6 +11,7 @@ import { createSecretBox, type SecretBox } from '../../src/crypto/secret-box.js'
 import type { Db } from '../../src/db/connection.js';
 import { apiKeysRepository } from '../../src/db/repositories/api-keys.js';
 import type { BlobStore } from '../../src/storage/blob-store.js';
+import { createIndexedBlobStore } from '../../src/storage/indexed-blob-store.js';
 import { createS3BlobStore } from '../../src/storage/s3-blob-store.js';
 import { createTemporalClient } from '../../src/temporal/client.js';
 import type { Client } from '@temporalio/client';
@@ -49,7 +50,8 @@ export async function startApiHarness(env: Record<string, string> = {}): Promise
     ...env,
   });
   const s3 = await createTestBucket();
-  const blobs = createS3BlobStore({ config: s3 });
+  // As the services build it: reads go through the pack index.
+  const blobs = createIndexedBlobStore(database.db, createS3BlobStore({ config: s3 }));
   const secrets = createSecretBox(config.encryptionKey!);
   const temporal = createTemporalClient({ ...config.temporal, address: config.temporal.address! });
   const app = await buildServer({ config, db: database.db, blobs, temporal, secrets }, { logger: false });

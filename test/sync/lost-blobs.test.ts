@@ -1,4 +1,4 @@
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FileList } from '../support/api-answers.js';
 import { importRepository } from '../support/import-repository.js';
@@ -34,10 +34,21 @@ function fileContent(id: string, path: string) {
   return h.app.inject({ method: 'GET', url: `/api/projects/${id}/files/${path}`, headers: h.auth() });
 }
 
-/** Replaces a stored object with other bytes, behind the blob store's back (as bit rot or a bad copy would). */
+/**
+ * Replaces a stored blob's bytes with others, behind the blob store's back (as bit rot or a bad
+ * copy would): its own object, or its range of the pack it lives in (same length, other bytes).
+ */
 async function corrupt(sha: string, bytes: string) {
   const client = new S3Client({ region: h.s3.region, endpoint: h.s3.endpoint!, forcePathStyle: true, credentials: { accessKeyId: h.s3.accessKeyId!, secretAccessKey: h.s3.secretAccessKey! } });
-  await client.send(new PutObjectCommand({ Bucket: h.s3.bucket, Key: `blobs/${sha}`, Body: bytes }));
+  const place = await h.db.selectFrom('blobs').select(['pack_key', 'pack_offset', 'size']).where('sha', '=', sha).executeTakeFirst();
+  if (place?.pack_key && place.pack_offset !== null) {
+    const Key = `packs/${place.pack_key}`;
+    const pack = Buffer.from(await (await client.send(new GetObjectCommand({ Bucket: h.s3.bucket, Key }))).Body!.transformToByteArray());
+    pack.fill('?', place.pack_offset, place.pack_offset + place.size);
+    await client.send(new PutObjectCommand({ Bucket: h.s3.bucket, Key, Body: pack }));
+  } else {
+    await client.send(new PutObjectCommand({ Bucket: h.s3.bucket, Key: `blobs/${sha}`, Body: bytes }));
+  }
   client.destroy();
 }
 

@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
 import { defaultPayloadConverter } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lsTree } from '../support/git-cli.js';
@@ -6,6 +8,7 @@ import type { FileEntry, FileList } from '../support/api-answers.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 import { childRun } from '../support/child-run.js';
 
+const run = promisify(execFile);
 const FILES = 20_000;
 
 let h: SyncHarness;
@@ -43,6 +46,15 @@ async function importAttempt(workflowId: string, runId: string): Promise<{ activ
   return typeof details?.filesSaved === 'number' ? { activityId: pending.activityId, filesSaved: details.filesSaved } : undefined;
 }
 
+/**
+ * Serves the repository's archive over a link that takes `seconds` to deliver all of it, as a
+ * slow link to GitHub would: an import of small files is otherwise over before a kill lands.
+ */
+async function slowLink(repo: string, sha: string, seconds: number) {
+  const { stdout } = await run('git', ['archive', '--format=zip', sha], { cwd: h.github.repos.path('octo', repo), encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 });
+  return h.github.faults.add({ path: new RegExp(`/octo/${repo}/legacy\\.zip/`), bytesPerSecond: Math.ceil(stdout.length / seconds) });
+}
+
 describe('a worker killed mid-import', () => {
   it('resumes on a restarted worker from where it was and ends with exactly the right snapshot', async () => {
     await h.github.repos.create('octo', 'big', {});
@@ -50,6 +62,7 @@ describe('a worker killed mid-import', () => {
     for (let i = 0; i < 6000; i += 1) files[`pkg-${i % 50}/module-${i}.ts`] = `export const value${i} = ${i};\n// ${'padding '.repeat(i % 40)}\n`;
     const { sha } = await h.github.repos.commit('octo', 'big', { message: 'many files', files });
     const { id } = await h.link('octo', 'big');
+    const link = await slowLink('big', sha, 20);
 
     const first = h.startWorkerProcess();
     const since = new Date();
@@ -74,6 +87,7 @@ describe('a worker killed mid-import', () => {
 
     h.startWorkerProcess();
     await h.temporal.workflow.getHandle(workflowId, syncId).result();
+    link.remove();
 
     const final = await status(id);
     expect(final).toMatchObject({ status: 'synced', lastSyncedCommitSha: sha, error: null });
@@ -112,6 +126,9 @@ describe('a worker killed mid-import', () => {
       ({ sha } = await h.github.repos.commit('octo', 'deploys', { message: `files from ${from}`, files }));
     }
     const { id } = await h.link('octo', 'deploys');
+    // Packed small files import far faster than nine kills (each seeing a new saved checkpoint,
+    // heartbeated every ~2.4 s) take: the archive comes over a link that takes 80 s for all of it.
+    const link = await slowLink('deploys', sha, 80);
 
     let worker = h.startWorkerProcess();
     const since = new Date();
@@ -151,6 +168,7 @@ describe('a worker killed mid-import', () => {
     }
 
     await result;
+    link.remove();
     expect(await status(id)).toMatchObject({ status: 'synced', lastSyncedCommitSha: sha, error: null });
     const truth = await lsTree(h.github.repos.path('octo', 'deploys'), sha);
     const listed = await listedFiles(id);

@@ -23,6 +23,7 @@ export const FAULT_RULE_FIELDS = {
   cutAfterBytes: 'lets the route answer, then cuts the connection after this many body bytes',
   stallAfterBytes: 'lets the route answer, then sends nothing more after this many body bytes, keeping the connection open',
   reset: 'destroys the socket without answering (ECONNRESET on the client)',
+  bytesPerSecond: 'lets the route answer, then sends its body no faster than this many bytes per second, as a slow link would',
 } as const satisfies Record<keyof FaultRule, string>;
 
 /**

@@ -214,6 +214,8 @@ export interface FaultRule {
   stallAfterBytes?: number;
   /** Destroy the socket without answering (ECONNRESET on the client). */
   reset?: true;
+  /** Let the handler answer, then send its body no faster than this. */
+  bytesPerSecond?: number;
 }
 
 export interface RefUpdate {

@@ -229,6 +229,16 @@ describe('fault injection', () => {
     await expect(res.text()).rejects.toThrow();
   });
 
+  it('sends a body no faster than bytesPerSecond, byte-exact', async () => {
+    const full = Buffer.from(await (await fetch(`${h.emulator.url}/repos/acme/faulty`)).arrayBuffer());
+    h.emulator.faults.add({ path: '/repos/acme/faulty', bytesPerSecond: Math.ceil(full.length / 0.5), times: 1 });
+    const started = performance.now();
+    const paced = Buffer.from(await (await fetch(`${h.emulator.url}/repos/acme/faulty`)).arrayBuffer());
+    // Half a second's worth at the rate given; the tolerance is for the clock's granularity.
+    expect(performance.now() - started).toBeGreaterThanOrEqual(450);
+    expect(paced.equals(full)).toBe(true);
+  });
+
   it('resets the connection', async () => {
     h.emulator.faults.add({ path: /^\/repos\/acme\/faulty$/, reset: true, times: 1 });
     await expect(fetch(`${h.emulator.url}/repos/acme/faulty`)).rejects.toThrow();

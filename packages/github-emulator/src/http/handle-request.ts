@@ -148,7 +148,7 @@ async function handle(core: EmulatorCore, router: Router, host: Host, req: Incom
       Object.assign(headers, fault.headers);
     }
     if (Buffer.isBuffer(body)) headers['content-length'] = String(body.length);
-    writeReply(res, status, headers, body, head, replyCut(fault));
+    writeReply(res, status, headers, body, head, replyCut(fault), fault?.bytesPerSecond);
     record({ route, status, cost, rateLimited, faulted: fault !== null });
   }
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import { pipeline, type Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Reply } from './context.js';
 
 /** Headers GitHub puts on every REST answer. */
@@ -50,7 +51,8 @@ export interface ReplyCut {
  * dropped connection would do mid-download, or left open with nothing more sent, as a server
  * that hung would do (the client's own deadline must end it).
  */
-export function writeReply(res: ServerResponse, status: number, headers: Record<string, string>, body: Buffer | Reply['stream'] | null, head: boolean, cut?: ReplyCut): void {
+export function writeReply(res: ServerResponse, status: number, headers: Record<string, string>, reply: Buffer | Reply['stream'] | null, head: boolean, cut?: ReplyCut, bytesPerSecond?: number): void {
+  const body = bytesPerSecond !== undefined && reply ? paced(Buffer.isBuffer(reply) ? Readable.from([reply]) : reply, bytesPerSecond) : reply;
   // The client may have given up while the reply was held or delayed: nobody is left to answer.
   if (res.destroyed) {
     if (body && !Buffer.isBuffer(body)) body.destroy();
@@ -77,6 +79,32 @@ export function writeReply(res: ServerResponse, status: number, headers: Record<
     return;
   }
   cutStream(body, res, cut.afterBytes, finish);
+}
+
+/**
+ * The body sent no faster than `bytesPerSecond`, in slices of about a twentieth of a second, as
+ * a slow link would deliver it.
+ */
+function paced(source: Readable, bytesPerSecond: number): Readable {
+  if (!(bytesPerSecond > 0)) throw new RangeError(`bytesPerSecond must be a positive number, not ${bytesPerSecond}`);
+  const slice = Math.max(1, Math.floor(bytesPerSecond / 20));
+  async function* pace(): AsyncIterable<Buffer> {
+    const started = Date.now();
+    let sent = 0;
+    for await (const chunk of source as AsyncIterable<Buffer>) {
+      for (let offset = 0; offset < chunk.length; offset += slice) {
+        const piece = chunk.subarray(offset, offset + slice);
+        sent += piece.length;
+        const wait = started + (sent / bytesPerSecond) * 1000 - Date.now();
+        if (wait > 0) await sleep(wait);
+        yield piece;
+      }
+    }
+  }
+  const stream = Readable.from(pace());
+  // The client went away: the source is not read any further.
+  stream.once('close', () => source.destroy());
+  return stream;
 }
 
 /** Forwards a stream until `limit` bytes went out, flushes them, then calls `finish`. */
