@@ -11,9 +11,18 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('touched_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
   await db.schema.alterTable('blob_packs').addColumn('retired_at', 'timestamptz').execute();
+  // One collector at a time, across processes: the one holding the lease (renewed while it runs;
+  // a collector that died lets it lapse).
+  await db.schema
+    .createTable('garbage_collector_lease')
+    .addColumn('id', 'integer', (c) => c.primaryKey().check(sql`id = 1`))
+    .addColumn('holder', 'uuid', (c) => c.notNull())
+    .addColumn('expires_at', 'timestamptz', (c) => c.notNull())
+    .execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  await db.schema.dropTable('garbage_collector_lease').execute();
   await db.schema.alterTable('blob_packs').dropColumn('retired_at').execute();
   await db.schema.alterTable('blobs').dropColumn('touched_at').execute();
 }

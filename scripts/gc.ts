@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../src/config.js';
+import { ConfigError, loadConfig } from '../src/config.js';
 import { collectGarbage } from '../src/gc/collect-garbage.js';
 import { garbageStoreFor } from '../src/gc/garbage-store-adapter.js';
 import { runMain } from '../src/run-main.js';
@@ -14,7 +14,7 @@ const USAGE = 'usage: npm run gc -- [--grace-hours N] [--keep-snapshots N]';
  */
 runMain(async () => {
   const config = loadConfig();
-  const { values } = parseArgs({ options: { 'grace-hours': { type: 'string' }, 'keep-snapshots': { type: 'string' } }, strict: true });
+  const values = readFlags();
   const graceHours = wholeNumber(values['grace-hours'], '--grace-hours') ?? config.gc.graceHours;
   const keepSnapshots = wholeNumber(values['keep-snapshots'], '--keep-snapshots') ?? config.gc.keepSnapshots;
   const services = await openServices(config, { migrate: false });
@@ -32,8 +32,16 @@ runMain(async () => {
   }
 });
 
+function readFlags() {
+  try {
+    return parseArgs({ options: { 'grace-hours': { type: 'string' }, 'keep-snapshots': { type: 'string' } }, strict: true }).values;
+  } catch (error) {
+    throw new ConfigError([`${(error as Error).message}; ${USAGE}`]);
+  }
+}
+
 function wholeNumber(raw: string | undefined, flag: string): number | undefined {
   if (raw === undefined) return undefined;
-  if (!/^\d+$/.test(raw)) throw new Error(`${flag} must be a whole number of hours or snapshots, got "${raw}"\n${USAGE}`);
+  if (!/^\d+$/.test(raw)) throw new ConfigError([`${flag} must be a whole number, got "${raw}"; ${USAGE}`]);
   return Number(raw);
 }

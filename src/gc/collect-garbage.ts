@@ -48,7 +48,7 @@ const INVENTORY_BATCH = 1000;
  *    newer than that and stays; a blob indexed again while its object was being deleted is marked
  *    missing, so the next import or verify stores it again.
  *
- * Only one collector runs at a time (an advisory lock); another resolves undefined.
+ * Only one collector runs at a time (a lease in PostgreSQL); another resolves undefined.
  */
 export async function collectGarbage(db: Db, store: GarbageStore, options: CollectGarbageOptions): Promise<GarbageReport | undefined> {
   const garbage = garbageRepository(db);

@@ -1,9 +1,12 @@
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { promisify } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectGarbage, type GarbageReport } from '../../src/gc/collect-garbage.js';
 import { garbageStoreFor } from '../../src/gc/garbage-store-adapter.js';
+import { blobsRepository } from '../../src/db/repositories/blobs.js';
 import { garbageRepository } from '../../src/db/repositories/garbage.js';
 import { ensureGcSchedule, gcScheduleId } from '../../src/temporal/gc-schedule.js';
 import type { GarbageCollectionResult } from '../../src/shared/garbage-collection.js';
@@ -119,6 +122,12 @@ describe('garbage collection', () => {
     const gone = await importRepository(h, 'gc-race-origin', files);
     expect((await h.app.inject({ method: 'DELETE', url: `/api/projects/${gone}`, headers: h.auth() })).statusCode).toBe(204);
     await ageEverything();
+    // An import asks which blobs are stored, then references them only when it saves its rows: a
+    // collection in between must leave what it was told about alone.
+    const shas = Object.values(files).map(gitBlobSha);
+    expect((await blobsRepository(h.db).knownAmong(shas)).size).toBe(shas.length);
+    expect((await collect(30_000, 0)).blobRowsRemoved).toBe(0);
+    expect((await blobsRepository(h.db).knownAmong(shas)).size).toBe(shas.length);
     await h.github.repos.create('octo', 'gc-race-a', {});
     await h.github.repos.commit('octo', 'gc-race-a', { message: 'initial', files });
     const { id } = await h.link('octo', 'gc-race-a');
@@ -143,7 +152,7 @@ describe('garbage collection', () => {
     expect(missing).toEqual([]);
   }, 120_000);
 
-  it('runs on its Schedule as the garbageCollection workflow, never two at once', async () => {
+  it('runs on its Schedule as the garbageCollection workflow; an interval of 0 removes the Schedule', async () => {
     const config = { ...h.config, gc: { intervalHours: 24, graceHours: 24, keepSnapshots: 0 } };
     expect(await ensureGcSchedule(h.temporal, config)).toBe('created');
     expect(await ensureGcSchedule(h.temporal, config)).toBe('updated');
@@ -167,5 +176,14 @@ describe('garbage collection', () => {
     const inner = await garbageRepository(h.db).exclusively(() => collect(60 * 60_000, 0));
     expect(inner).toBeUndefined();
     expect(await collect(60 * 60_000, 0)).toBeDefined();
+  }, 60_000);
+
+  it('runs by hand as `npm run gc`, printing what it removed, and refuses a bad flag naming it', async () => {
+    const run = (...args: string[]) => promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/gc.ts', ...args], { env: h.workerProcessEnv() });
+    const { stdout } = await run('--grace-hours', '48', '--keep-snapshots', '0');
+    expect(stdout).toMatch(/^snapshotsPruned: 0$/m);
+    expect(stdout).toMatch(/^requests: \{"list":\d+,"get":0,"put":0,"delete":0\}$/m);
+    const refused = await run('--grace-hours', 'soon').catch((error: { code: number; stderr: string }) => error);
+    expect(refused).toMatchObject({ code: 2, stderr: expect.stringContaining('--grace-hours must be a whole number, got "soon"') });
   }, 60_000);
 });

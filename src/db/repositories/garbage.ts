@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../connection.js';
 
@@ -158,22 +159,29 @@ export function garbageRepository(db: Db) {
     },
 
     /**
-     * Runs `work` only while no other collector runs (a session advisory lock on a connection held
-     * for the run); resolves undefined without running it when another collector holds the lock.
+     * Runs `work` only while no other collector runs, holding the lease and renewing it meanwhile;
+     * resolves undefined without running it when another collector holds an unexpired lease.
      */
     async exclusively<T>(work: () => Promise<T>): Promise<T | undefined> {
-      return db.connection().execute(async (connection) => {
-        const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_lock(${GC_LOCK_KEY}) as locked`.execute(connection);
-        if (!rows[0]?.locked) return undefined;
-        try {
-          return await work();
-        } finally {
-          await sql`select pg_advisory_unlock(${GC_LOCK_KEY})`.execute(connection);
-        }
-      });
+      const holder = randomUUID();
+      const take = () => sql<{ holder: string }>`
+        insert into garbage_collector_lease (id, holder, expires_at)
+        values (1, ${holder}, now() + make_interval(secs => ${LEASE_SECONDS}))
+        on conflict (id) do update set holder = excluded.holder, expires_at = excluded.expires_at
+        where garbage_collector_lease.holder = ${holder} or garbage_collector_lease.expires_at < now()
+        returning holder`.execute(db);
+      if ((await take()).rows.length === 0) return undefined;
+      // Renewals go on while the work runs; one that fails is retried at the next tick.
+      const renewal = setInterval(() => void take().catch(() => {}), (LEASE_SECONDS * 1000) / 4);
+      try {
+        return await work();
+      } finally {
+        clearInterval(renewal);
+        await db.deleteFrom('garbage_collector_lease').where('holder', '=', holder).execute();
+      }
     },
   };
 }
 
-/** The advisory lock key garbage collectors share (any fixed 64-bit number not used elsewhere). */
-const GC_LOCK_KEY = 7_301_146_203_911;
+/** How long a collector's lease lasts unless renewed: a collector that died frees it this soon. */
+const LEASE_SECONDS = 300;

@@ -26,7 +26,15 @@ export interface BlobPacksTable {
   retired_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
+/** The one row saying which garbage collector runs, until when unless it renews. */
+export interface GarbageCollectorLeaseTable {
+  id: number;
+  holder: string;
+  expires_at: Date;
+}
+
 export interface BlobsSchema {
   blobs: BlobsTable;
   blob_packs: BlobPacksTable;
+  garbage_collector_lease: GarbageCollectorLeaseTable;
 }
