@@ -18,6 +18,7 @@ import * as credentialBudgets from './2026-12-01T1200-credential-budgets.js';
 import * as webhookInbox from './2026-12-02T1000-webhook-inbox.js';
 import * as blobPacks from './2026-12-02T1100-blob-packs.js';
 import * as importTreeEntries from './2026-12-02T1200-import-tree-entries.js';
+import * as garbageCollection from './2026-12-02T1300-garbage-collection.js';
 
 /**
  * Every migration, by name, in order. Listed statically rather than read from the folder so the
@@ -43,6 +44,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-02T1000-webhook-inbox': webhookInbox,
   '2026-12-02T1100-blob-packs': blobPacks,
   '2026-12-02T1200-import-tree-entries': importTreeEntries,
+  '2026-12-02T1300-garbage-collection': garbageCollection,
 };
 
 export const migrationProvider: MigrationProvider = {

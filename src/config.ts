@@ -5,6 +5,12 @@ import { DEFAULT_TASK_QUEUE } from './shared/task-queue.js';
 import type { SetCurrentVersion } from './temporal/deployment-version.js';
 
 /**
+ * A reused blob's touch is refreshed once an hour at most (TOUCH_INTERVAL_SECONDS in the blob
+ * index), so a grace period shorter than twice that could collect a blob an import just reused.
+ */
+const MIN_GC_GRACE_HOURS = 2;
+
+/**
  * Every setting reposync reads, from the environment, once, at start-up.
  * Absent infrastructure settings select the embedded defaults, so `npm start` needs no configuration: PGlite instead of
  * PostgreSQL, a local Temporal dev server, a filesystem blob store under DATA_DIR.
@@ -106,6 +112,13 @@ export interface Config {
    * webhooks and `POST …/metadata/sync` keep the metadata current).
    */
   poll: { intervalSeconds: number; concurrency: number; metadataIntervalSeconds: number };
+  /**
+   * Garbage collection of the blob store: how often its Schedule runs it (GC_INTERVAL_HOURS, 0
+   * disables it), how long anything written or reused stays safe from it (GC_GRACE_HOURS, at
+   * least 2: an import must reference what it reuses within it), and the complete snapshots kept
+   * per project (SNAPSHOT_KEEP, 0 keeps every one).
+   */
+  gc: { intervalHours: number; graceHours: number; keepSnapshots: number };
   /** Where GitHub reaches this API (PUBLIC_URL); linking registers `<PUBLIC_URL>/api/webhooks/github`. */
   publicUrl: string | undefined;
 }
@@ -193,6 +206,11 @@ export function loadConfig(env: Env = process.env): Config {
       concurrency: read.positiveInt('POLL_CONCURRENCY') ?? 8,
       metadataIntervalSeconds: read.nonNegativeInt('METADATA_POLL_INTERVAL_SECONDS') ?? 3600,
     },
+    gc: {
+      intervalHours: read.nonNegativeInt('GC_INTERVAL_HOURS') ?? 24,
+      graceHours: read.atLeast('GC_GRACE_HOURS', MIN_GC_GRACE_HOURS) ?? 24,
+      keepSnapshots: read.nonNegativeInt('SNAPSHOT_KEEP') ?? 0,
+    },
     publicUrl: read.url('PUBLIC_URL', ['http:', 'https:'])?.replace(/\/+$/, ''),
   };
 
@@ -258,6 +276,12 @@ class EnvReader {
     if (raw === undefined) return undefined;
     if (!/^\d+$/.test(raw) || !Number.isSafeInteger(Number(raw))) return this.problem(name, `must be a whole number (0 or more), got "${raw}"`);
     return Number(raw);
+  }
+
+  atLeast(name: string, minimum: number): number | undefined {
+    const value = this.positiveInt(name);
+    if (value === undefined || value >= minimum) return value;
+    return this.problem(name, `must be at least ${minimum}, got "${value}"`);
   }
 
   port(name: string, fallback: number): number {

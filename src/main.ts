@@ -9,6 +9,7 @@ import { runMain } from './run-main.js';
 import { ensureAdminApiKey, openServices } from './services.js';
 import { stopOnSignals } from './stop-on-signals.js';
 import { createTemporalClient } from './temporal/client.js';
+import { ensureGcSchedule } from './temporal/gc-schedule.js';
 import { ensurePollSchedule } from './temporal/poll-schedule.js';
 import { makeCurrentVersion } from './temporal/deployment-version.js';
 import { installWorkerRuntime, workerMetricsUrl } from './temporal/runtime.js';
@@ -64,6 +65,7 @@ async function main(): Promise<void> {
   // An embedded Temporal has no worker but ours: it always serves the current version.
   if (config.temporal.versioning.enabled) await makeCurrentVersion(temporal, config.temporal.namespace, workers.version, devServer ? 'always' : config.temporal.versioning.setCurrentVersion);
   await ensurePollSchedule(temporal, config);
+  await ensureGcSchedule(temporal, config);
   const server = await buildServer({ config, db: services.db, blobs: services.blobs, temporal, secrets: services.secrets, workerMetricsUrl: workerMetricsUrl(metricsAddress) });
   // The API stops first: no request starts work the stopping worker would not take.
   stopper.defer({ name: 'api', timeoutMs: 5_000, run: () => server.close() });

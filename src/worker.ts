@@ -10,6 +10,7 @@ import { credentialBudgetsRepository } from './db/repositories/credential-budget
 import { createLogger, type Logger } from './logger.js';
 import { openServices, type Services } from './services.js';
 import { createTemporalClient } from './temporal/client.js';
+import { ensureGcSchedule } from './temporal/gc-schedule.js';
 import { ensurePollSchedule } from './temporal/poll-schedule.js';
 import { buildIdOf, makeCurrentVersion, versionLabel } from './temporal/deployment-version.js';
 import { installWorkerRuntime } from './temporal/runtime.js';
@@ -154,7 +155,8 @@ async function main(): Promise<void> {
     versioning: config.temporal.versioning,
   });
   const poll = await ensurePollSchedule(temporal, config);
-  log.info({ taskQueue: config.temporal.taskQueue, streamingActivitySlots: config.streamingActivitySlots, pollSchedule: poll, pollIntervalSeconds: config.poll.intervalSeconds }, 'worker started');
+  const gcSchedule = await ensureGcSchedule(temporal, config);
+  log.info({ taskQueue: config.temporal.taskQueue, streamingActivitySlots: config.streamingActivitySlots, pollSchedule: poll, pollIntervalSeconds: config.poll.intervalSeconds, gcSchedule }, 'worker started');
   const running = workers.run();
   stopper.defer({ name: 'worker', timeoutMs: WORKER_STOP_MS, run: () => stopWorkers(workers, running) });
   if (config.temporal.versioning.enabled) {

@@ -1,5 +1,6 @@
 import type { ActivityDeps } from './deps.js';
 import { createFleetActivities } from './fleet-sync.js';
+import { createGarbageCollectionActivities } from './garbage-collection.js';
 import { createIncrementalSyncActivities } from './incremental-sync.js';
 import { createInitialSyncActivities } from './initial-sync.js';
 import { createMetadataSyncActivities } from './metadata-sync.js';
@@ -21,6 +22,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createWriterJobActivities(deps),
     ...createMetadataSyncActivities(deps),
     ...createFleetActivities(deps),
+    ...createGarbageCollectionActivities(deps),
   };
 }
 

@@ -21,6 +21,7 @@ export function guardBlobStore(store: BlobStore): BlobStore {
     has: guard('has', store.has.bind(store)),
     get: guard('get', store.get.bind(store)),
     list: store.list.bind(store),
+    inventory: store.inventory.bind(store),
     delete: guard('delete', store.delete.bind(store)),
     putPack: guard('putPack', store.putPack.bind(store)),
     getRange: guard('getRange', store.getRange.bind(store)),

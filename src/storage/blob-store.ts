@@ -19,10 +19,25 @@ export interface BlobStore extends PackStore {
   /** The blob's bytes; rejects with BlobNotFoundError when absent. */
   get(sha: string): Promise<Readable>;
   list(): AsyncIterable<string>;
+  /**
+   * Every blob object and pack object the store holds, with its size and last write, one listing
+   * request (S3) or folder (filesystem) at a time: what garbage collection checks against the index.
+   */
+  inventory(): AsyncIterable<StoredObject[]>;
   delete(sha: string): Promise<void>;
   /** Resolves when the store is reachable and writable (for /readyz). */
   check(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** An object in the blob store, as its listing describes it. */
+export interface StoredObject {
+  /** `blob`: one blob's own object, named by its SHA; `pack`: a pack of small blobs, named by its key. */
+  kind: 'blob' | 'pack';
+  name: string;
+  size: number;
+  /** When the object was last written: a blob stored again is younger than any grace period. */
+  modifiedAt: Date;
 }
 
 /** Pack objects under `packs/<key>`: written whole, once, and read by byte range. */

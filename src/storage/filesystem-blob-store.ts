@@ -4,7 +4,7 @@ import { access, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/pro
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { assertBlobSha, assertPackKey, BlobIntegrityError, BlobNotFoundError, PackNotFoundError, type BlobStore } from './blob-store.js';
+import { assertBlobSha, assertPackKey, BlobIntegrityError, BlobNotFoundError, PackNotFoundError, type BlobStore, type StoredObject } from './blob-store.js';
 import { GitBlobHashStream } from './git-blob-hash.js';
 import { removeStaleFiles } from './remove-stale-files.js';
 
@@ -89,6 +89,13 @@ export function createFilesystemBlobStore(root: string, options: FilesystemBlobS
       }
     },
 
+    async *inventory() {
+      for (const shard of (await readdir(blobsDir).catch(() => [] as string[])).sort()) {
+        yield await describeFiles('blob', path.join(blobsDir, shard));
+      }
+      yield await describeFiles('pack', packsDir);
+    },
+
     async delete(sha) {
       assertBlobSha(sha);
       await rm(blobPath(sha), { force: true });
@@ -141,4 +148,14 @@ export function createFilesystemBlobStore(root: string, options: FilesystemBlobS
       clearInterval(sweeper);
     },
   };
+}
+
+/** The files of one folder as stored objects (a file removed meanwhile is left out). */
+async function describeFiles(kind: StoredObject['kind'], dir: string): Promise<StoredObject[]> {
+  const objects: StoredObject[] = [];
+  for (const name of (await readdir(dir).catch(() => [] as string[])).sort()) {
+    const info = await stat(path.join(dir, name)).catch(() => undefined);
+    if (info?.isFile()) objects.push({ kind, name, size: info.size, modifiedAt: info.mtime });
+  }
+  return objects;
 }

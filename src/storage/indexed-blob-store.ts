@@ -74,6 +74,7 @@ export function createIndexedBlobStore(db: Db, store: BlobStore, options: Indexe
       await store.delete(sha);
     },
     list: () => store.list(),
+    inventory: () => store.inventory(),
     putPack: (key, body) => store.putPack(key, body),
     getRange: (key, offset, length) => store.getRange(key, offset, length),
     hasPack: (key) => store.hasPack(key),

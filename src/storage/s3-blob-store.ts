@@ -16,7 +16,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { Readable } from 'node:stream';
 import type { S3Config } from '../config.js';
-import { assertBlobSha, assertPackKey, BlobIntegrityError, BlobNotFoundError, PackNotFoundError, type BlobStore } from './blob-store.js';
+import { assertBlobSha, assertPackKey, BlobIntegrityError, BlobNotFoundError, PackNotFoundError, type BlobStore, type StoredObject } from './blob-store.js';
 import { gitBlobHasher } from './git-blob-hash.js';
 
 export interface S3BlobStoreOptions {
@@ -121,6 +121,17 @@ export function createS3BlobStore(options: S3BlobStoreOptions): BlobStore {
     } while (ContinuationToken);
   }
 
+  async function* listObjects(kind: StoredObject['kind'], Prefix: string): AsyncIterable<StoredObject[]> {
+    let ContinuationToken: string | undefined;
+    do {
+      const page = await client.send(new ListObjectsV2Command({ Bucket, Prefix, ContinuationToken }));
+      yield (page.Contents ?? []).flatMap((object) =>
+        object.Key && object.LastModified ? [{ kind, name: object.Key.slice(Prefix.length), size: object.Size ?? 0, modifiedAt: object.LastModified }] : [],
+      );
+      ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (ContinuationToken);
+  }
+
   return {
     async put(sha, size, content, { knownAbsent = false } = {}) {
       assertBlobSha(sha);
@@ -158,6 +169,11 @@ export function createS3BlobStore(options: S3BlobStoreOptions): BlobStore {
     },
 
     list: () => listKeys(`${prefix}blobs/`),
+
+    async *inventory() {
+      yield* listObjects('blob', `${prefix}blobs/`);
+      yield* listObjects('pack', `${prefix}packs/`);
+    },
 
     async putPack(key, body) {
       assertPackKey(key);

@@ -5,3 +5,4 @@ export { pollProjects } from './poll-projects.js';
 export { verifyProject } from './verify.js';
 export { metadataSync } from './metadata-sync.js';
 export { fleetSync } from './fleet-sync.js';
+export { garbageCollection } from './garbage-collection.js';

@@ -78,6 +78,14 @@ describe('loadConfig', () => {
     expect(problemsOf({ [variable]: value })).toEqual([expect.stringMatching(new RegExp(`^${variable} must be a positive integer`))]);
   });
 
+  it('collects garbage daily with a day of grace, keeping every snapshot, unless configured; refuses a grace under 2 hours', () => {
+    expect(loadConfig({}).gc).toEqual({ intervalHours: 24, graceHours: 24, keepSnapshots: 0 });
+    expect(loadConfig({ GC_INTERVAL_HOURS: '0', GC_GRACE_HOURS: '2', SNAPSHOT_KEEP: '5' }).gc).toEqual({ intervalHours: 0, graceHours: 2, keepSnapshots: 5 });
+    expect(problemsOf({ GC_GRACE_HOURS: '1' })).toEqual(['GC_GRACE_HOURS must be at least 2, got "1"']);
+    expect(problemsOf({ GC_GRACE_HOURS: '0' })).toEqual([expect.stringMatching(/^GC_GRACE_HOURS must be a positive integer/)]);
+    expect(problemsOf({ SNAPSHOT_KEEP: 'all' })).toEqual([expect.stringMatching(/^SNAPSHOT_KEEP must be a whole number/)]);
+  });
+
   it('gives every request to GitHub deadlines: 30 s for an answer, 60 s on a quiet body, unless configured', () => {
     expect(loadConfig({}).github.requestTimeouts).toEqual({ answerMs: 30_000, idleMs: 60_000 });
     expect(loadConfig({ GITHUB_ANSWER_TIMEOUT_SECONDS: '5', GITHUB_IDLE_TIMEOUT_SECONDS: '7' }).github.requestTimeouts).toEqual({ answerMs: 5_000, idleMs: 7_000 });

@@ -172,3 +172,13 @@ it('a fleet sync of an organisation', async () => {
   await run.result();
   await record('fleet-sync', run);
 });
+
+it('garbage-collection', async () => {
+  const run = await h.temporal.workflow.start('garbageCollection', {
+    workflowId: `garbage-collection/${h.config.temporal.taskQueue}`,
+    taskQueue: h.config.temporal.taskQueue,
+    args: [{ graceHours: 24, keepSnapshots: 0 }],
+  });
+  await run.result();
+  await record('garbage-collection', run);
+});

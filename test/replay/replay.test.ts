@@ -29,6 +29,7 @@ const SCENARIOS = [
   'poll',
   'metadata-sync',
   'fleet-sync',
+  'garbage-collection',
 ];
 
 let histories: RecordedHistory[];

@@ -4,11 +4,25 @@ import type { Db } from '../connection.js';
 /** The index of what the blob store holds, so a sync can skip known blobs without asking it. */
 export function blobsRepository(db: Db) {
   return {
-    /** The SHAs among `shas` indexed as stored (and not since found missing). */
+    /**
+     * The SHAs among `shas` indexed as stored (and not since found missing). The caller is about
+     * to reuse them, so they are touched first: garbage collection leaves alone a blob touched
+     * within its grace period. Touching before reading means a blob the collector removed in
+     * between is simply not known, and stored again.
+     */
     async knownAmong(shas: string[]): Promise<Set<string>> {
       const known = new Set<string>();
       for (let start = 0; start < shas.length; start += 5000) {
-        const rows = await db.selectFrom('blobs').select('sha').where('sha', 'in', shas.slice(start, start + 5000)).where('missing_since', 'is', null).execute();
+        const batch = shas.slice(start, start + 5000);
+        // At most one write per blob per touch interval, however often it is reused.
+        await db
+          .updateTable('blobs')
+          .set({ touched_at: sql<Date>`now()` })
+          .where('sha', 'in', batch)
+          .where('missing_since', 'is', null)
+          .where('touched_at', '<', sql<Date>`now() - make_interval(secs => ${TOUCH_INTERVAL_SECONDS})`)
+          .execute();
+        const rows = await db.selectFrom('blobs').select('sha').where('sha', 'in', batch).where('missing_since', 'is', null).execute();
         for (const row of rows) known.add(row.sha);
       }
       return known;
@@ -22,7 +36,7 @@ export function blobsRepository(db: Db) {
           .insertInto('blobs')
           .values(blobs.slice(start, start + 5000).map(({ sha, size }) => ({ sha, size })))
           // Stored again as an object of its own: the pack it was lost from no longer counts.
-          .onConflict((oc) => oc.column('sha').doUpdateSet({ missing_since: null, pack_key: null, pack_offset: null }).where('blobs.missing_since', 'is not', null))
+          .onConflict((oc) => oc.column('sha').doUpdateSet({ missing_since: null, pack_key: null, pack_offset: null, touched_at: sql<Date>`now()` }).where('blobs.missing_since', 'is not', null))
           .execute();
       }
     },
@@ -43,7 +57,7 @@ export function blobsRepository(db: Db) {
             .onConflict((oc) =>
               oc
                 .column('sha')
-                .doUpdateSet({ missing_since: null, pack_key: pack.key, pack_offset: sql<number>`excluded.pack_offset` })
+                .doUpdateSet({ missing_since: null, pack_key: pack.key, pack_offset: sql<number>`excluded.pack_offset`, touched_at: sql<Date>`now()` })
                 .where('blobs.missing_since', 'is not', null),
             )
             .execute();
@@ -91,6 +105,12 @@ export function blobsRepository(db: Db) {
     },
   };
 }
+
+/**
+ * How stale a reused blob's touch may be before it is refreshed. Garbage collection's grace period
+ * must be longer than this plus the longest import (config enforces at least twice this).
+ */
+export const TOUCH_INTERVAL_SECONDS = 3600;
 
 export interface PackedBlob {
   sha: string;

@@ -10,6 +10,8 @@ export interface BlobsTable {
   created_at: Generated<Date>;
   /** Set when the store was found not to hold the blob after all; cleared when it is stored again. */
   missing_since: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** When a writer last stored or reused the blob; garbage collection spares it for a grace period after. */
+  touched_at: ColumnType<Date, Date | undefined, Date>;
   pack_key: ColumnType<string | null, string | null | undefined, string | null>;
   pack_offset: ColumnType<number | null, number | null | undefined, number | null>;
 }
@@ -20,9 +22,19 @@ export interface BlobPacksTable {
   size: number;
   blob_count: number;
   created_at: Generated<Date>;
+  /** Set once nothing points into the pack any more; garbage collection deletes it a grace period later. */
+  retired_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+}
+
+/** The one row saying which garbage collector runs, until when unless it renews. */
+export interface GarbageCollectorLeaseTable {
+  id: number;
+  holder: string;
+  expires_at: Date;
 }
 
 export interface BlobsSchema {
   blobs: BlobsTable;
   blob_packs: BlobPacksTable;
+  garbage_collector_lease: GarbageCollectorLeaseTable;
 }

@@ -1,0 +1,20 @@
+/** What the scheduled garbage collection is started with (see src/gc/collect-garbage.ts). */
+export interface GarbageCollectionInput {
+  graceHours: number;
+  keepSnapshots: number;
+}
+
+/** What one run removed; `skipped` when another collector was running. */
+export interface GarbageCollectionResult {
+  skipped: boolean;
+  snapshotsPruned: number;
+  blobRowsRemoved: number;
+  objectsDeleted: number;
+  packsRetired: number;
+  packsRewritten: number;
+  blobsMoved: number;
+  packsDeleted: number;
+  bytesFreed: number;
+  blobsMarkedMissing: number;
+  requests: { list: number; get: number; put: number; delete: number };
+}
