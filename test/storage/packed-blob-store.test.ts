@@ -129,6 +129,19 @@ describe.each(backends)('packed blobs on %s', (_name, open) => {
     await expect(store.get(gitBlobSha(content))).rejects.toBeInstanceOf(BlobNotFoundError);
   });
 
+  it('answers many lookups at once, each for its own blob: packed, an object of its own, or absent', async () => {
+    const packed = Array.from({ length: 40 }, (_, i) => unique(`packed ${i}\n`));
+    const own = Array.from({ length: 10 }, (_, i) => unique(`own ${i}\n`));
+    const absent = Array.from({ length: 10 }, (_, i) => gitBlobSha(unique(`never stored ${i}\n`)));
+    await storedPack(packed);
+    for (const content of own) await store.put(gitBlobSha(content), content.length, Buffer.from(content));
+    const present = [...packed, ...own];
+    const answers = await Promise.all([...present.map((content) => store.has(gitBlobSha(content))), ...absent.map((sha) => store.has(sha))]);
+    expect(answers).toEqual([...present.map(() => true), ...absent.map(() => false)]);
+    const contents = await Promise.all(present.map(async (content) => text(await store.get(gitBlobSha(content)))));
+    expect(contents).toEqual(present);
+  });
+
   it('refuses a pack key that is not one we mint', async () => {
     await expect(raw.putPack('../blobs/x', Buffer.from('x'))).rejects.toThrow(/not a pack key/);
     await expect(raw.getRange('../../etc/passwd', 0, 1)).rejects.toThrow(/not a pack key/);
