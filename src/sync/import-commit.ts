@@ -48,7 +48,7 @@ const PACK_MAX_OPEN_MS = MANIFEST_FLUSH_MS;
  * kept, so a retried or resumed import only does what is left.
  */
 export async function importCommit(options: ImportCommitOptions): Promise<ImportResult> {
-  const { manifest: snapshots, blobIndex, blobs, sources, snapshotId, tree, uploadConcurrency = 16, useArchive = true, verifyWritten = false, onProgress = () => {}, signal } = options;
+  const { manifest: snapshots, blobIndex, blobs, sources, snapshotId, tree, uploadConcurrency = 16, packTargetBytes = PACK_TARGET_BYTES, useArchive = true, verifyWritten = false, onProgress = () => {}, signal } = options;
   const filter = resolveFilter(options.filter);
   const window = new TreeWindow({ tree, manifest: snapshots, blobIndex, blobs, snapshotId });
 
@@ -94,7 +94,7 @@ export async function importCommit(options: ImportCommitOptions): Promise<Import
     index: blobIndex,
     uploads,
     onDurable: (rows) => pendingRows.push(...rows),
-    targetBytes: PACK_TARGET_BYTES,
+    targetBytes: packTargetBytes,
     maxOpenMs: PACK_MAX_OPEN_MS,
   });
   function finish(entry: TreeEntry, row: Omit<NewSnapshotFile, 'snapshot_id' | 'path' | 'mode' | 'sha' | 'size' | 'kind'>): void {

@@ -61,6 +61,8 @@ export interface ImportCommitOptions {
   archiveLimits?: ArchiveLimits;
   /** Uploads of small blobs in flight at once while the archive keeps streaming. */
   uploadConcurrency?: number;
+  /** A pack is sealed once it holds this many bytes (default 16 MiB); smaller packs save rows sooner. */
+  packTargetBytes?: number;
   /**
    * false: take every missing file by SHA from the blobs API instead of the archive — cheaper
    * when only a few files changed since a snapshot whose rows are already copied over.
