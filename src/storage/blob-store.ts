@@ -16,8 +16,11 @@ export interface BlobStore extends PackStore {
    */
   put(sha: string, size: number, content: Readable | Buffer, options?: PutOptions): Promise<{ stored: boolean }>;
   has(sha: string): Promise<boolean>;
-  /** The blob's bytes; rejects with BlobNotFoundError when absent. */
-  get(sha: string): Promise<Readable>;
+  /**
+   * The blob's bytes; rejects with BlobNotFoundError when absent. With `fromStorage`, the bytes as
+   * stored now, never a copy kept in memory: what a check of the stored copy must read.
+   */
+  get(sha: string, options?: GetOptions): Promise<Readable>;
   list(): AsyncIterable<string>;
   /**
    * Every blob object and pack object the store holds, with its size and last write, one listing
@@ -63,6 +66,10 @@ const PACK_KEY = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$
 /** Pack keys are UUIDs we mint; anything else is refused before it becomes an object key or a file name. */
 export function assertPackKey(key: string): void {
   if (!PACK_KEY.test(key)) throw new TypeError(`not a pack key: ${JSON.stringify(key)}`);
+}
+
+export interface GetOptions {
+  fromStorage?: boolean;
 }
 
 export interface PutOptions {

@@ -9,7 +9,8 @@ export type BlobState = 'ok' | 'missing' | 'corrupt';
 export async function checkBlob(blobs: BlobStore, sha: string, size: number): Promise<BlobState> {
   let body;
   try {
-    body = await blobs.get(sha);
+    // The stored copy is what is checked, not one a read kept in memory before it went bad.
+    body = await blobs.get(sha, { fromStorage: true });
   } catch (error) {
     if (error instanceof BlobNotFoundError) return 'missing';
     throw error;

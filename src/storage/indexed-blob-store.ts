@@ -35,9 +35,9 @@ export function createIndexedBlobStore(db: Db, store: BlobStore, options: Indexe
     return present;
   }
 
-  async function readPacked(sha: string, place: { packKey: string; offset: number; size: number }): Promise<Readable> {
+  async function readPacked(sha: string, place: { packKey: string; offset: number; size: number }, fromStorage: boolean): Promise<Readable> {
     const cacheKey = `${place.packKey}:${place.offset}:${place.size}`;
-    const cached = cache.get(cacheKey);
+    const cached = fromStorage ? undefined : cache.get(cacheKey);
     if (cached) return Readable.from([cached]);
     let body: Readable;
     try {
@@ -57,9 +57,9 @@ export function createIndexedBlobStore(db: Db, store: BlobStore, options: Indexe
 
   return {
     put: (sha, size, content, putOptions) => store.put(sha, size, content, putOptions),
-    async get(sha) {
+    async get(sha, getOptions = {}) {
       const place = await locate(sha);
-      return place ? readPacked(sha, place) : store.get(sha);
+      return place ? readPacked(sha, place, getOptions.fromStorage ?? false) : store.get(sha);
     },
     async has(sha) {
       const place = await locate(sha);

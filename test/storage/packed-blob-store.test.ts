@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { blobsRepository } from '../../src/db/repositories/blobs.js';
 import { BlobIntegrityError, BlobNotFoundError, PackNotFoundError, type BlobStore } from '../../src/storage/blob-store.js';
+import { checkBlob } from '../../src/storage/check-blob.js';
 import { createFilesystemBlobStore } from '../../src/storage/filesystem-blob-store.js';
 import { gitBlobSha } from '../../src/storage/git-blob-hash.js';
 import { createIndexedBlobStore } from '../../src/storage/indexed-blob-store.js';
@@ -91,6 +92,16 @@ describe.each(backends)('packed blobs on %s', (_name, open) => {
     expect(counted.ranges() - before).toBe(1);
     for (let i = 0; i < 2; i += 1) expect(await text(await store.get(gitBlobSha(large)))).toBe(large);
     expect(counted.ranges() - before).toBe(3);
+  });
+
+  it('checks the stored copy, not one kept in memory: a pack gone bad after a read is found corrupt', async () => {
+    const content = unique('read, then rotted in storage\n');
+    const pack = await storedPack([content]);
+    expect(await text(await store.get(gitBlobSha(content)))).toBe(content);
+    await raw.deletePack(pack.key);
+    await raw.putPack(pack.key, Buffer.from('R'.repeat(pack.size)));
+    expect(await text(await store.get(gitBlobSha(content)))).toBe(content);
+    expect(await checkBlob(store, gitBlobSha(content), content.length)).toBe('corrupt');
   });
 
   it('reads a blob stored as an object of its own, as before packs existed', async () => {
