@@ -36,6 +36,10 @@ export class Report {
     this.notes.push(`${scenario}: operation row ${seconds(f.operationMs)} s; ${f.blobsUploaded} blobs uploaded; ${f.fetchedOutsideArchive} fetched outside the archive; GitHub routes ${JSON.stringify(f.requestsByRoute)}; sampled VmRSS max ${mib(f.sampledRss)} MiB`);
   }
 
+  addNote(note: string): void {
+    this.notes.push(note);
+  }
+
   addByHand(scenario: string, files: number, bytes: number, f: ByHandFigures): void {
     const command = f.commands.join(' && ');
     this.rows.push([scenario, `by hand (clone ${seconds(f.cloneMs)} s + cp ${seconds(f.copyMs)} s)`, files, mib(bytes), seconds(f.wallMs), perSecond(files, f.wallMs), mibPerSecond(bytes, f.wallMs), '-', '-', this.ref(command)]);
