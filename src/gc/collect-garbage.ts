@@ -2,6 +2,7 @@ import type { Db } from '../db/connection.js';
 import { blobsRepository } from '../db/repositories/blobs.js';
 import { garbageRepository, type PackLiveness } from '../db/repositories/garbage.js';
 import { gitBlobHasher } from '../storage/git-blob-hash.js';
+import type { GarbageCollectionResult } from '../shared/garbage-collection.js';
 import type { GarbageStore, StoredObject } from './garbage-store.js';
 
 export interface CollectGarbageOptions {
@@ -16,20 +17,8 @@ export interface CollectGarbageOptions {
   onProgress?: (step: string) => void;
 }
 
-export interface GarbageReport {
-  snapshotsPruned: number;
-  blobRowsRemoved: number;
-  objectsDeleted: number;
-  packsRetired: number;
-  packsRewritten: number;
-  blobsMoved: number;
-  packsDeleted: number;
-  bytesFreed: number;
-  /** Blobs a writer stored again while their old object was being deleted: marked for restore. */
-  blobsMarkedMissing: number;
-  /** Object-store requests the run made, by kind. */
-  requests: { list: number; get: number; put: number; delete: number };
-}
+/** What one collection removed, and the object-store requests it made. */
+export type GarbageReport = Omit<GarbageCollectionResult, 'skipped'>;
 
 /** Objects checked against the index per query. */
 const INVENTORY_BATCH = 1000;

@@ -15,6 +15,8 @@ export interface GarbageCollectionResult {
   blobsMoved: number;
   packsDeleted: number;
   bytesFreed: number;
+  /** Blobs a writer stored again while their old object was being deleted: marked for restore. */
   blobsMarkedMissing: number;
+  /** Object-store requests the run made, by kind. */
   requests: { list: number; get: number; put: number; delete: number };
 }
