@@ -127,8 +127,10 @@ describe('the status page in a real browser, against the running service', () =>
     const row = page.locator(`#projects tbody tr[data-id="${id}"]`);
     await row.waitFor();
     expect(await row.locator('td').nth(1).textContent()).toBe('default branch');
-    // Holding the archive back a moment makes the pending phase visible before the bytes flow.
-    h.github.faults.add({ path: /\/octo\/big\/legacy\.zip\//, delayMs: 1_500, times: 1 });
+    // Holding the archive back a moment makes the pending phase visible before the bytes flow; a
+    // slow link (1 MiB/s, several seconds for these ~9 MB) keeps the import going long enough for
+    // its saved progress to move, as files are saved every couple of seconds.
+    h.github.faults.add({ path: /\/octo\/big\/legacy\.zip\//, delayMs: 1_500, bytesPerSecond: 1024 * 1024, times: 1 });
     const started = await h.app.inject({ method: 'POST', url: `/api/projects/${id}/sync/initial`, headers: h.auth() });
     expect(started.statusCode).toBe(202);
 
