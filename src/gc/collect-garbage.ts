@@ -1,7 +1,8 @@
 import type { Db } from '../db/connection.js';
 import { blobsRepository } from '../db/repositories/blobs.js';
 import { garbageRepository, type PackLiveness } from '../db/repositories/garbage.js';
-import { gitBlobHasher } from '../storage/git-blob-hash.js';
+import { BlobIntegrityError } from '../storage/blob-store.js';
+import { OpenPack } from '../storage/open-pack.js';
 import type { GarbageCollectionResult } from '../shared/garbage-collection.js';
 import type { GarbageStore, StoredObject } from './garbage-store.js';
 
@@ -105,19 +106,22 @@ async function collect(db: Db, store: GarbageStore, options: CollectGarbageOptio
 /** Copies a pack's live blobs, verified, into a new pack and points them there. */
 async function rewritePack(db: Db, store: GarbageStore, pack: PackLiveness): Promise<number> {
   const garbage = garbageRepository(db);
-  const places = await garbage.blobsInPack(pack.key);
   const body = await store.readPack(pack.key, pack.size);
-  const blobs = places.map((place) => {
-    const content = body.subarray(place.offset, place.offset + place.size);
-    const actual = content.length === place.size ? gitBlobHasher(place.size).update(content).digest('hex') : undefined;
-    return { ...place, content, intact: actual === place.sha };
-  });
+  const rewritten = new OpenPack();
   // A blob whose bytes in the pack are wrong is not carried over: marked missing, it is fetched
   // again by the next import or verify of a project that has it.
-  const broken = blobs.filter((blob) => !blob.intact);
-  if (broken.length > 0) await blobsRepository(db).markMissing(broken.map(({ sha, size }) => ({ sha, size })));
-  const written = await store.writePack(blobs.filter((blob) => blob.intact).map(({ sha, content }) => ({ sha, content })));
-  return garbage.recordRepack(pack.key, written);
+  const broken: Array<{ sha: string; size: number }> = [];
+  for (const place of await garbage.blobsInPack(pack.key)) {
+    try {
+      rewritten.add(place.sha, body.subarray(place.offset, place.offset + place.size));
+    } catch (error) {
+      if (!(error instanceof BlobIntegrityError)) throw error;
+      broken.push(place);
+    }
+  }
+  if (broken.length > 0) await blobsRepository(db).markMissing(broken);
+  await store.writePack(rewritten);
+  return garbage.recordRepack(pack.key, { key: rewritten.key, size: rewritten.size, blobs: rewritten.entries });
 }
 
 /** Deletes the objects among `batch` the index does not know, then re-checks the blobs deleted. */

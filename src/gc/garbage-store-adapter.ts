@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { BlobStore } from '../storage/blob-store.js';
 import type { GarbageStore } from './garbage-store.js';
 
@@ -27,17 +26,9 @@ export function garbageStoreFor(blobs: BlobStore): GarbageStore {
       for await (const chunk of await blobs.getRange(key, 0, size)) chunks.push(chunk as Buffer);
       return Buffer.concat(chunks);
     },
-    async writePack(contents) {
-      const places: Array<{ sha: string; size: number; offset: number }> = [];
-      let offset = 0;
-      for (const { sha, content } of contents) {
-        places.push({ sha, size: content.length, offset });
-        offset += content.length;
-      }
-      const key = randomUUID();
+    async writePack(pack) {
       requests.put += 1;
-      await blobs.putPack(key, Buffer.concat(contents.map(({ content }) => content), offset));
-      return { key, size: offset, blobs: places };
+      await blobs.putPack(pack.key, pack.body());
     },
   };
 }

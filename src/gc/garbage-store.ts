@@ -1,4 +1,5 @@
 import type { StoredObject } from '../storage/blob-store.js';
+import type { OpenPack } from '../storage/open-pack.js';
 
 export type { StoredObject };
 
@@ -10,7 +11,7 @@ export interface GarbageStore {
   deletePack(key: string): Promise<void>;
   /** A whole pack's bytes (`size` of them, as recorded). */
   readPack(key: string, size: number): Promise<Buffer>;
-  /** Writes blobs (already verified) as a new pack; resolves its key, size and their places. */
-  writePack(blobs: Array<{ sha: string; content: Buffer }>): Promise<{ key: string; size: number; blobs: Array<{ sha: string; size: number; offset: number }> }>;
+  /** Uploads a filled pack whole, under its key. */
+  writePack(pack: OpenPack): Promise<void>;
   readonly requests: { list: number; get: number; put: number; delete: number };
 }
