@@ -66,7 +66,7 @@ async function collect(db: Db, store: GarbageStore, options: CollectGarbageOptio
   report.snapshotsPruned = await garbage.pruneSnapshots(keepSnapshots, cutoff);
 
   onProgress('removing unreferenced blob rows');
-  report.blobRowsRemoved = (await garbage.sweepUnreferencedBlobs(cutoff)).length;
+  report.blobRowsRemoved = await garbage.sweepUnreferencedBlobs(cutoff);
 
   onProgress('retiring and rewriting packs');
   for (const pack of await garbage.packLiveness(cutoff)) {

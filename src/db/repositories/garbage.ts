@@ -53,20 +53,19 @@ export function garbageRepository(db: Db) {
 
     /**
      * Removes the index rows of blobs no snapshot and no outbound change refers to and no writer
-     * touched since `cutoff`; resolves what was removed. Their bytes (own objects, places in
+     * touched since `cutoff`; resolves how many were removed. Their bytes (own objects, places in
      * packs) become garbage for the steps after.
      */
-    async sweepUnreferencedBlobs(cutoff: Date): Promise<Array<{ sha: string; size: number; packKey: string | null }>> {
-      const removed: Array<{ sha: string; size: number; packKey: string | null }> = [];
+    async sweepUnreferencedBlobs(cutoff: Date): Promise<number> {
+      let removed = 0;
       for (const shard of SHA_SHARDS) {
-        const rows = await sql<{ sha: string; size: number; pack_key: string | null }>`
+        const result = await sql`
           delete from blobs b
           where b.sha like ${`${shard}%`}
             and b.touched_at < ${cutoff}
             and not exists (select 1 from snapshot_files f where f.sha = b.sha)
-            and not exists (select 1 from outbound_changes o where o.blob_sha = b.sha)
-          returning b.sha, b.size, b.pack_key`.execute(db);
-        for (const row of rows.rows) removed.push({ sha: row.sha, size: Number(row.size), packKey: row.pack_key });
+            and not exists (select 1 from outbound_changes o where o.blob_sha = b.sha)`.execute(db);
+        removed += Number(result.numAffectedRows ?? 0n);
       }
       return removed;
     },
