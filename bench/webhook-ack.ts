@@ -32,6 +32,7 @@ import { prepareFleet } from './lib/push-fleet.js';
 import { log } from './lib/scenario.js';
 import { sendDeliveries } from './lib/send-deliveries.js';
 import { startWorkerProcess } from './lib/worker-process.js';
+import { cpuMs } from './lib/process-cpu.js';
 import { formatTable, seconds } from './lib/table.js';
 import { runBench } from './lib/run-bench.js';
 
@@ -109,15 +110,20 @@ runBench('bench/webhook-ack.ts', options, async (opts, { services, cleanup, comm
     log(`sending ${opts.rate} deliveries/s for ${opts.durationS} s to the bare INSERT route ${yardstick!.url}`);
     return sendDeliveries({ ...plan, url: yardstick!.url, moveRefs: false }, (sent, answered) => log(`bare: sent ${sent}, answered ${answered}`));
   };
+  const bareCpuBefore = yardstick ? cpuMs(yardstick.pid) : Number.NaN;
   let bare = opts.bare === 'before' ? await sendBare() : undefined;
 
   log(`sending ${opts.rate} deliveries/s for ${opts.durationS} s (${Math.round(opts.redeliveryShare * 100)}% exact redeliveries) to ${apiProcess.url}/api/webhooks/github`);
   const loadBefore = os.loadavg()[0]!;
+  const apiCpuBefore = cpuMs(apiProcess.pid);
   const [result, alongside] = await Promise.all([
     sendDeliveries({ ...plan, url: `${apiProcess.url}/api/webhooks/github` }, (sent, answered) => log(`sent ${sent}, answered ${answered}`)),
     opts.bare === 'alongside' ? sendBare() : undefined,
   ]);
   bare ??= alongside;
+  // What answering cost each process, from the first send to the last answer (the API's inbox
+  // applier included: it runs in the same process, alongside the answers).
+  const cpu = { apiMs: cpuMs(apiProcess.pid) - apiCpuBefore, bareMs: yardstick ? cpuMs(yardstick.pid) - bareCpuBefore : Number.NaN };
   await yardstick?.stop();
   const sentAt = performance.now();
   const load = `1-min load average ${loadBefore.toFixed(2)} before sending, ${os.loadavg()[0]!.toFixed(2)} at the end`;
@@ -139,7 +145,7 @@ runBench('bench/webhook-ack.ts', options, async (opts, { services, cleanup, comm
   const check = await checkExactlyOnce(stack.db, api, fleet, result.records, result.finalHeads);
   const githubApiRequests = services.github.requests.filter().filter((entry) => entry.host === 'api').length;
 
-  console.log(`\n${render(command, opts, load, result, check, { catchUpMs, drainMs, unapplied, applyLagMs }, githubApiRequests, bare)}`);
+  console.log(`\n${render(command, opts, load, result, check, { catchUpMs, drainMs, unapplied, applyLagMs, cpu }, githubApiRequests, bare)}`);
 });
 
 /** How long each delivery of this run waited in the inbox, recorded → applied. */
@@ -158,10 +164,12 @@ interface Timings {
   /** Deliveries still in the inbox when the bench stopped waiting: lost, as far as the run can tell. */
   unapplied: number;
   applyLagMs: number[];
+  /** CPU time each server process used while its deliveries were sent and answered. */
+  cpu: { apiMs: number; bareMs: number };
 }
 
 function render(command: string, opts: ReturnType<typeof options>, load: string, result: Awaited<ReturnType<typeof sendDeliveries>>, check: Awaited<ReturnType<typeof checkExactlyOnce>>, timings: Timings, githubApiRequests: number, bare?: Awaited<ReturnType<typeof sendDeliveries>>): string {
-  const { catchUpMs, drainMs, unapplied, applyLagMs } = timings;
+  const { catchUpMs, drainMs, unapplied, applyLagMs, cpu } = timings;
   const { records } = result;
   const row = (label: string, values: number[]) => [label, values.length, ...percentiles(values, [50, 95, 99, 100]).map(ms)];
   const non2xx = records.filter((record) => record.status !== 0 && (record.status < 200 || record.status >= 300)).length;
@@ -194,6 +202,8 @@ function render(command: string, opts: ReturnType<typeof options>, load: string,
     const ratio = (pick: (record: (typeof records)[number]) => number) => (p99(records.map(pick)) / p99(bare.records.map(pick))).toFixed(2);
     // Sent → answer leaves out the sender's own lag, which differs: only the real run's sender moves a ref before each push.
     out.push('', `ack p99 ÷ bare INSERT route p99 (bare route sent ${opts.bare} the ack): due → answer ${ratio((record) => record.latencyMs)}, sent → answer ${ratio((record) => record.serviceMs)}; bare route non-2xx or errors: ${bareErrors}`);
+    const perDelivery = (totalMs: number, n: number) => (totalMs / n).toFixed(3);
+    out.push(`CPU per delivery (user + system, whole process): API ${perDelivery(cpu.apiMs, records.length)} ms (answering and applying), bare INSERT route ${perDelivery(cpu.bareMs, bare.records.length)} ms`);
   }
   out.push('', formatTable(['deliveries', 'sent', 'achieved/s', 'non-2xx', 'errors'], [
     [`${pushes} pushes + ${records.length - pushes} redeliveries`, records.length, (records.length / (result.sendingMs / 1000)).toFixed(1), non2xx, errors],

@@ -5,7 +5,7 @@ import { stopChild } from '../../src/embedded/temporal-dev-server.js';
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Runs bench/lib/bare-insert-server.ts on loopback; resolves with its route's URL once it answers. */
-export async function startBareInsertProcess(databaseUrl: string, port: number): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startBareInsertProcess(databaseUrl: string, port: number): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'bench/lib/bare-insert-server.ts'], {
     cwd: projectRoot,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DATABASE_URL: databaseUrl, PORT: String(port) },
@@ -25,5 +25,5 @@ export async function startBareInsertProcess(databaseUrl: string, port: number):
       throw new Error(`the bare INSERT server did not answer within 60 s:\n${output}`);
     }
   }
-  return { url: `${base}/bare`, stop };
+  return { url: `${base}/bare`, pid: child.pid!, stop };
 }
