@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/connection.js';
-import { projectRequestsRepository, type ProjectColumns } from '../db/repositories/project-requests.js';
+import { projectRequestsRepository, type PushDelta } from '../db/repositories/project-requests.js';
 import { sameRepository, type Project } from '../db/repositories/projects.js';
 import type { PendingDelivery } from '../db/repositories/webhook-deliveries.js';
 import { metadataEnabled } from '../shared/metadata-sync.js';
@@ -33,7 +33,7 @@ export interface ReadDelivery {
 
 /** A project's share of a batch: its deliveries' column changes in order, and their requests summed. */
 interface ProjectDelta {
-  changes: ProjectColumns;
+  changes: ProjectUpdate['changes'];
   syncRequests: number;
   refreshRequests: number;
 }
@@ -42,8 +42,8 @@ interface ProjectDelta {
  * Applies a batch of recorded repository, metadata and ping deliveries, in order, through `trx` —
  * the transaction that also stamps them applied, so their effect and that stamp commit together.
  * A handful of statements whatever the batch's size: the projects are read once, the echo check
- * is one query, and each project gets one UPDATE with its deliveries' net effect. That is the
- * same as applying them one by one because no delivery writes a column a delivery decides on
+ * is one query, and all the projects' net effects are one UPDATE. That is the same as applying
+ * them one by one because no delivery writes a column a delivery decides on
  * (branch, default branch, sync state, snapshot, enabled): renames and branch changes are re-read
  * from GitHub by the refresher, never taken from a payload. What must wait for the commit is
  * returned in `after`.
@@ -65,7 +65,8 @@ export async function applyDeliveries(trx: Db, batch: ReadDelivery[]): Promise<{
     }, (project, sha) => echoes.has(`${project.id}:${sha}`), after);
     results.push({ outcome, projectId: projects[0]?.id ?? null });
   }
-  for (const [projectId, delta] of deltas) await recordDeltas(trx, projectId, delta);
+  const pushes: PushDelta[] = [...deltas].map(([projectId, delta]) => ({ projectId, lastRemoteSha: delta.changes.last_remote_sha ?? null, syncRequests: delta.syncRequests, refreshRequests: delta.refreshRequests }));
+  await projectRequestsRepository(trx).recordPushes(pushes);
   after.follow = [...deltas.values()].some((delta) => delta.syncRequests > 0);
   after.refresh = [...deltas.values()].some((delta) => delta.refreshRequests > 0);
   return { results, after };
@@ -172,22 +173,4 @@ async function outboundCommits(trx: Db, batch: ReadDelivery[], targets: Map<numb
     .where(sha, 'in', [...shas])
     .execute();
   return new Set(rows.map((row) => `${row.project_id}:${row.sha}`));
-}
-
-/**
- * Records a project's share of the batch. A change of name that collides with another project
- * of the tenant (the unique repository index) is left as it was, inside a savepoint so the
- * batch's transaction goes on.
- */
-async function recordDeltas(trx: Db, projectId: string, delta: ProjectDelta): Promise<void> {
-  const requests = projectRequestsRepository(trx);
-  if (delta.changes.owner === undefined && delta.changes.repo === undefined) return requests.recordDeliveries(projectId, delta);
-  await sql`savepoint record_deltas`.execute(trx);
-  try {
-    await requests.recordDeliveries(projectId, delta);
-    await sql`release savepoint record_deltas`.execute(trx);
-  } catch (error) {
-    if ((error as { code?: string }).code !== '23505') throw error;
-    await sql`rollback to savepoint record_deltas`.execute(trx);
-  }
 }

@@ -53,12 +53,13 @@ export function storedRepository(event: string, payload: WebhookPayload): { owne
 }
 
 /**
- * What an event means for one project: columns to change, whether its writer should look at the
- * head, and whether the repository's state must be re-read from GitHub.
+ * What an event means for one project: the head last pushed, whether its writer should look at the
+ * head, and whether the repository's state must be re-read from GitHub. No other column is ever
+ * taken from a payload.
  */
 export interface ProjectUpdate {
   outcome: string;
-  changes: ProjectColumns;
+  changes: Pick<ProjectColumns, 'last_remote_sha'>;
   follow: boolean;
   /**
    * A repository or branch state change: the payload is never applied, only a re-read of the

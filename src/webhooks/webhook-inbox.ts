@@ -8,14 +8,20 @@ import { installationChangeFor, type InstallationChange } from './installation-e
 import type { WebhookPayload } from './repository-events.js';
 
 /** Deliveries applied per transaction, at most: a round that finds this many starts the next at once. */
-const BATCH = 200;
+const BATCH = 1_000;
 /**
- * How long a kick waits before applying, gathering what arrives meanwhile into one round: during a
- * burst the applier runs a few rounds a second (a transaction and a dispatcher kick each) instead
- * of one per delivery, leaving the cores and the database to the answers. It is also about the
- * least a delivery waits before it is applied.
+ * How long a kick waits before applying while deliveries trickle in, gathering what arrives
+ * meanwhile into one round; it is also about the least a delivery waits before it is applied.
  */
 const SETTLE_MS = 200;
+/**
+ * How long a kick waits while a burst lasts (the previous round applied at least BURST_ROUND
+ * deliveries). A round costs about the same handful of statements and wake-ups whatever its size,
+ * so during a burst the applier runs about one round a second instead of five, leaving the cores
+ * and the database to the answers; a delivery then waits up to a second longer to be applied.
+ */
+const BURST_SETTLE_MS = 1_000;
+const BURST_ROUND = 50;
 
 export interface WebhookInbox {
   /** Apply soon (after the route recorded a delivery): within the settle delay, instead of at the next tick. */
@@ -34,6 +40,8 @@ export interface WebhookInboxOptions {
   intervalMs?: number;
   batch?: number;
   settleMs?: number;
+  burstSettleMs?: number;
+  burstRound?: number;
 }
 
 /**
@@ -50,8 +58,10 @@ export interface WebhookInboxOptions {
  * only makes a later round set them again.
  */
 export function startWebhookInbox(options: WebhookInboxOptions): WebhookInbox {
-  const { db, log, afterCommit, applyInstallation, intervalMs = 2_000, batch = BATCH, settleMs = SETTLE_MS } = options;
+  const { db, log, afterCommit, applyInstallation, intervalMs = 2_000, batch = BATCH, settleMs = SETTLE_MS, burstSettleMs = BURST_SETTLE_MS, burstRound = BURST_ROUND } = options;
   const deliveries = webhookDeliveriesRepository(db);
+  /** Deliveries the latest round found: a burst is on while it is large. */
+  let lastRoundSize = 0;
 
   async function drainOnce(): Promise<boolean> {
     const round = await db.transaction().execute(async (trx) => {
@@ -59,6 +69,7 @@ export function startWebhookInbox(options: WebhookInboxOptions): WebhookInbox {
       // Another process is applying: the deliveries are its to apply, in order.
       if (!rows[0]?.locked) return null;
       const pending = await webhookDeliveriesRepository(trx).pending(batch);
+      lastRoundSize = pending.length;
       const outcomes: AppliedOutcome[] = [];
       const readable: ReadDelivery[] = [];
       let installation: { delivery: PendingDelivery; change: InstallationChange } | undefined;
@@ -96,10 +107,13 @@ export function startWebhookInbox(options: WebhookInboxOptions): WebhookInbox {
   return {
     kick() {
       if (settling || loop.stopped) return;
-      settling = setTimeout(() => {
-        settling = undefined;
-        loop.kick();
-      }, settleMs);
+      settling = setTimeout(
+        () => {
+          settling = undefined;
+          loop.kick();
+        },
+        lastRoundSize >= burstRound ? burstSettleMs : settleMs,
+      );
     },
     async stop() {
       clearTimeout(settling);

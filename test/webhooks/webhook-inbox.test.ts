@@ -214,4 +214,32 @@ describe('the inbox under a burst', () => {
       await inbox.stop();
     }
   });
+
+  it('spaces its rounds out while a burst lasts: after a large round, a kick waits the longer settle', async () => {
+    for (const app of apps) await app.webhookWorkers.inbox.stop();
+    const id = await project('long-burst', { following: true });
+    const rounds: number[] = [];
+    const inbox = startWebhookInbox({ db: h.db, log: { warn: () => {} }, afterCommit: () => rounds.push(performance.now()), applyInstallation: async () => {}, intervalMs: 60_000, settleMs: 20, burstSettleMs: 1_500, burstRound: 5 });
+    try {
+      await until(async () => rounds.length, (n) => n >= 1, 'the first round, at start');
+      // A quiet round (fewer than burstRound deliveries) keeps the short settle...
+      const quiet = await answeredNotApplied('long-burst', 2);
+      const quietKickAt = performance.now();
+      inbox.kick();
+      await untilApplied(quiet);
+      expect(rounds.at(-1)! - quietKickAt).toBeLessThan(1_400);
+      // ...a burst's round of ten makes the next kick wait the long one.
+      const burst = await answeredNotApplied('long-burst', 10, '1');
+      inbox.kick();
+      await untilApplied(burst);
+      const late = await answeredNotApplied('long-burst', 1, '2');
+      const kickedAt = performance.now();
+      inbox.kick();
+      await untilApplied(late);
+      expect(rounds.at(-1)! - kickedAt).toBeGreaterThanOrEqual(1_400);
+      expect((await projectRow(id)).sync_requests).toBe(13);
+    } finally {
+      await inbox.stop();
+    }
+  });
 });

@@ -7,6 +7,14 @@ import type { Project } from './projects.js';
 /** Project columns a webhook delivery or a re-read of the repository takes from GitHub. */
 export type ProjectColumns = Partial<Pick<ProjectsTable, 'owner' | 'repo' | 'default_branch' | 'last_remote_sha'>> & { archived?: boolean };
 
+/** A project's share of a batch of deliveries that changes nothing of it but the head last pushed (null: unchanged). */
+export interface PushDelta {
+  projectId: string;
+  lastRemoteSha: string | null;
+  syncRequests: number;
+  refreshRequests: number;
+}
+
 /** What the dispatcher needs of a project to signal its writer. */
 export type SyncRequest = Pick<Project, 'id' | 'tenant_id' | 'owner' | 'repo' | 'branch' | 'default_branch' | 'sync_requests'>;
 
@@ -19,15 +27,21 @@ export type SyncRequest = Pick<Project, 'id' | 'tenant_id' | 'owner' | 'repo' | 
 export function projectRequestsRepository(db: Db) {
   return {
     /**
-     * Records what several deliveries mean for a project in one statement: their column changes,
-     * applied in order, and the requests they leave, summed.
+     * Records what a batch of deliveries means for several projects in one statement: the head
+     * each was last pushed to, and their requests summed. A burst of pushes to many projects is
+     * one UPDATE, not one per project.
      */
-    async recordDeliveries(projectId: string, deliveries: { changes: ProjectColumns; syncRequests: number; refreshRequests: number }): Promise<void> {
-      const requested = {
-        ...(deliveries.syncRequests > 0 ? { sync_requests: sql<number>`sync_requests + ${deliveries.syncRequests}` } : {}),
-        ...(deliveries.refreshRequests > 0 ? { repository_refresh_requests: sql<number>`repository_refresh_requests + ${deliveries.refreshRequests}` } : {}),
-      };
-      await db.updateTable('projects').set({ ...deliveries.changes, ...requested, updated_at: sql<Date>`now()` }).where('id', '=', projectId).execute();
+    async recordPushes(deltas: PushDelta[]): Promise<void> {
+      if (deltas.length === 0) return;
+      await sql`
+        update projects as p
+        set sync_requests = p.sync_requests + d.sync_requests,
+            repository_refresh_requests = p.repository_refresh_requests + d.refresh_requests,
+            last_remote_sha = coalesce(d.last_remote_sha, p.last_remote_sha),
+            updated_at = now()
+        from unnest(${deltas.map((d) => d.projectId)}::uuid[], ${deltas.map((d) => d.lastRemoteSha)}::text[], ${deltas.map((d) => d.syncRequests)}::int[], ${deltas.map((d) => d.refreshRequests)}::int[])
+          as d(id, last_remote_sha, sync_requests, refresh_requests)
+        where p.id = d.id`.execute(db);
     },
 
     /** Projects with pushes to signal, in id order. */
