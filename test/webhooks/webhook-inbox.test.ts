@@ -128,11 +128,12 @@ describe('the webhook inbox', () => {
   it('applies nothing of a batch that fails midway, and all of it once when retried', async () => {
     const fine = await project('fine', { following: true });
     const refused = await project('interrupted', { following: true });
-    const deliveries = [...(await answeredNotApplied('fine', 5)), ...(await answeredNotApplied('interrupted', 5))];
-    // A real failure inside the batch's transaction, after the other project's updates: the
-    // database refuses this project's.
+    // A real failure inside the batch's transaction, beside the other project's update: the
+    // database refuses this project's. In place before the deliveries are recorded, so no inbox
+    // still running from an earlier test can apply them first.
     await sql`create function refuse_interrupted() returns trigger language plpgsql as $$ begin if new.repo = 'interrupted' then raise exception 'refused for the test'; end if; return new; end $$`.execute(h.db);
     await sql`create trigger refuse_interrupted before update on projects for each row execute function refuse_interrupted()`.execute(h.db);
+    const deliveries = [...(await answeredNotApplied('fine', 5)), ...(await answeredNotApplied('interrupted', 5))];
 
     const warnings: string[] = [];
     const inbox = startWebhookInbox({ db: h.db, log: { warn: (_fields, message) => warnings.push(message) }, afterCommit: () => {}, applyInstallation: async () => {}, intervalMs: 50 });

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { projectsRepository, type Project } from '../../db/repositories/projects.js';
-import { webhookDeliveriesRepository } from '../../db/repositories/webhook-deliveries.js';
+import { createDeliveryRecorder } from '../../webhooks/delivery-recorder.js';
 import { storedRepository, type WebhookPayload } from '../../webhooks/repository-events.js';
 import { verifySignature } from '../../webhooks/verify-signature.js';
 import { httpError } from '../http-error.js';
@@ -12,14 +12,16 @@ const MAX_PAYLOAD_BYTES = 25 * 1024 * 1024;
 
 /**
  * POST /api/webhooks/github: authenticated by signature, not API key. The answer waits for the
- * signature check and one INSERT into the inbox (deduplicated by delivery GUID) and nothing else:
+ * signature check and one INSERT into the inbox (deduplicated by delivery GUID; shared with the
+ * deliveries that arrived at the same time) and nothing else:
  * finding the projects, the echo check, their update and the signalling happen after it, from the
  * inbox (src/webhooks/webhook-inbox.ts), in order, exactly once, and survive a crash in between.
  */
 export const webhookRoutes: FastifyPluginAsync = async (fastify) => {
   const { db, secrets, config } = fastify.deps;
   const projects = projectsRepository(db);
-  const deliveries = webhookDeliveriesRepository(db);
+  // Deliveries arriving together are recorded by one INSERT (group commit), each answered once committed.
+  const recorder = createDeliveryRecorder(db);
   const { inbox } = fastify.webhookWorkers;
 
   // The signature covers the exact bytes, so this route keeps the body raw.
@@ -55,7 +57,7 @@ export const webhookRoutes: FastifyPluginAsync = async (fastify) => {
       const verified = stored ? (await projects.findByRepository(stored.owner, stored.repo)).filter((project) => projectSecretVerifies(project, raw, signature)) : [];
       if (!appSecretValid && verified.length === 0) throw httpError(401, 'unauthorized', 'the X-Hub-Signature-256 signature does not verify');
 
-      const first = await deliveries.recordOnce({ deliveryId, event, payload: json, verifiedProjectIds: appSecretValid ? null : verified.map((project) => project.id) });
+      const first = await recorder.record({ deliveryId, event, payload: json, verifiedProjectIds: appSecretValid ? null : verified.map((project) => project.id) });
       if (!first) {
         return reply.status(200).send({ delivery: deliveryId, event, outcome: 'duplicate' });
       }

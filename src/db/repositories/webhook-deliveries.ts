@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import type { Db } from '../connection.js';
 
 /** A recorded delivery waiting to be applied. */
@@ -13,6 +13,16 @@ export interface PendingDelivery {
   receivedAt: Date;
 }
 
+/** A delivery as the webhook route records it, before it is applied. */
+export interface NewDelivery {
+  deliveryId: string;
+  event: string;
+  /** The payload's JSON text. */
+  payload: string;
+  /** The projects whose own secret verified it; null when the App's secret did. */
+  verifiedProjectIds: string[] | null;
+}
+
 /** What applying a delivery did, stamped on its row. */
 export interface AppliedOutcome {
   seq: number;
@@ -23,18 +33,20 @@ export interface AppliedOutcome {
 export function webhookDeliveriesRepository(db: Db) {
   return {
     /**
-     * Records a delivery into the inbox by GitHub's GUID; false when it was already recorded (a
-     * redelivery), decided by the primary key so two concurrent copies cannot both pass. This one
-     * statement is all a webhook's answer waits for.
+     * Records deliveries into the inbox in one statement, in the order given (their `seq`), each
+     * by GitHub's GUID; returns the GUIDs this statement recorded. One already recorded (a
+     * redelivery), or a second copy in the same list, is not recorded again: the primary key
+     * decides, so two concurrent copies cannot both pass. The statement is written out with
+     * placeholders rather than built, since every webhook answer waits for it.
      */
-    async recordOnce(delivery: { deliveryId: string; event: string; payload: string; verifiedProjectIds: string[] | null }): Promise<boolean> {
-      const inserted = await db
-        .insertInto('webhook_deliveries')
-        .values({ delivery_id: delivery.deliveryId, event: delivery.event, project_id: null, outcome: 'queued', payload: delivery.payload, verified_project_ids: delivery.verifiedProjectIds })
-        .onConflict((oc) => oc.column('delivery_id').doNothing())
-        .returning('delivery_id')
-        .executeTakeFirst();
-      return inserted !== undefined;
+    async recordMany(deliveries: NewDelivery[]): Promise<Set<string>> {
+      if (deliveries.length === 0) return new Set();
+      const rows = deliveries.map((_, i) => `($${4 * i + 1}, $${4 * i + 2}, null, 'queued', $${4 * i + 3}, $${4 * i + 4}::uuid[])`);
+      const parameters = deliveries.flatMap((d) => [d.deliveryId, d.event, d.payload, d.verifiedProjectIds]);
+      const { rows: inserted } = await db.executeQuery<{ delivery_id: string }>(
+        CompiledQuery.raw(`insert into webhook_deliveries (delivery_id, event, project_id, outcome, payload, verified_project_ids) values ${rows.join(', ')} on conflict (delivery_id) do nothing returning delivery_id`, parameters),
+      );
+      return new Set(inserted.map((row) => row.delivery_id));
     },
 
     /** The oldest deliveries not applied yet, in the order they were recorded. */
