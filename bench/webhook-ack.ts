@@ -193,7 +193,13 @@ function render(command: string, opts: ReturnType<typeof options>, load: string,
     row('ack (due → answer)', records.map((record) => record.latencyMs)),
     row('ack (sent → answer)', records.map((record) => record.serviceMs)),
     row('sender lag (due → sent)', records.map((record) => record.lagMs)),
-    ...(bare ? [row('bare INSERT route (due → answer)', bare.records.map((record) => record.latencyMs)), row('bare INSERT route (sent → answer)', bare.records.map((record) => record.serviceMs))] : []),
+    ...(bare
+      ? [
+          row('bare INSERT route (due → answer)', bare.records.map((record) => record.latencyMs)),
+          row('bare INSERT route (sent → answer)', bare.records.map((record) => record.serviceMs)),
+          row('bare route sender lag (due → sent)', bare.records.map((record) => record.lagMs)),
+        ]
+      : []),
     row('apply lag (recorded → applied)', applyLagMs),
   ]));
   if (bare) {
