@@ -126,12 +126,14 @@ describe('the webhook inbox', () => {
   });
 
   it('applies nothing of a batch that fails midway, and all of it once when retried', async () => {
+    // Only this test's inbox applies: one still running from an earlier test could apply the
+    // first project's deliveries in a round of their own, before the second's are recorded.
+    for (const app of apps) await app.webhookWorkers.inbox.stop();
     const fine = await project('fine', { following: true });
     const refused = await project('interrupted', { following: true });
     // A real failure inside the batch's transaction, beside the other project's update: the
-    // database refuses this project's. In place before the deliveries are recorded, so no inbox
-    // still running from an earlier test can apply them first.
-    await sql`create function refuse_interrupted() returns trigger language plpgsql as $$ begin if new.repo = 'interrupted' then raise exception 'refused for the test'; end if; return new; end $$`.execute(h.db);
+    // database refuses this project's.
+    await sql`create or replace function refuse_interrupted() returns trigger language plpgsql as $$ begin if new.repo = 'interrupted' then raise exception 'refused for the test'; end if; return new; end $$`.execute(h.db);
     await sql`create trigger refuse_interrupted before update on projects for each row execute function refuse_interrupted()`.execute(h.db);
     const deliveries = [...(await answeredNotApplied('fine', 5)), ...(await answeredNotApplied('interrupted', 5))];
 
@@ -149,6 +151,7 @@ describe('the webhook inbox', () => {
     } finally {
       await inbox.stop();
       await sql`drop trigger if exists refuse_interrupted on projects`.execute(h.db);
+      await sql`drop function if exists refuse_interrupted()`.execute(h.db);
     }
     expect((await projectRow(fine)).sync_requests).toBe(5);
     expect((await projectRow(refused)).sync_requests).toBe(5);
@@ -177,7 +180,7 @@ describe('the webhook inbox', () => {
     const backlog = await webhookDeliveriesRepository(h.db).backlog();
     expect(backlog.pending).toBeGreaterThanOrEqual(3);
     expect(backlog.oldestReceivedAt).toBeInstanceOf(Date);
-    (apps[0] ?? (await startAnotherApp())).webhookWorkers.inbox.kick();
+    (await startAnotherApp()).webhookWorkers.inbox.kick();
     await untilApplied(deliveries);
     expect(await webhookDeliveriesRepository(h.db).backlog()).toEqual({ pending: 0, oldestReceivedAt: null });
   });
