@@ -7,7 +7,7 @@
  * fresh X-GitHub-Delivery. A redelivery re-sends an earlier delivery byte for byte.
  */
 import { randomUUID } from 'node:crypto';
-import { renameSync, writeFileSync } from 'node:fs';
+import { rename, writeFile } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
 import path from 'node:path';
 import type { WebhookAck } from '../../test/support/api-answers.js';
@@ -54,30 +54,45 @@ function run(plan: SenderPlan): void {
     }),
   );
 
-  /** Moves `main` of repository `r` to its next prepared commit and returns that push's delivery. */
-  function push(r: number): Sent {
+  /** Per repository, the ref moves under way, so its pushes move `main` one after another. */
+  const moving = repos.map(() => Promise.resolve());
+
+  /**
+   * Moves `main` of repository `r` to its next prepared commit; resolves with that push's delivery
+   * once the ref moved. The file operations run off the event loop, so a slow one (a busy disk's
+   * journal) delays its own push, never the other sends nor the reading of answers.
+   */
+  function push(r: number): Promise<Sent> {
     const repo = repos[r]!;
     const n = next[r]!;
     const commit = repo.commits[n];
     if (!commit) throw new Error(`repository ${repo.repository.full_name} ran out of prepared commits; prepare a longer chain`);
     next[r] = n + 1;
-    if (moveRefs) {
-      const ref = path.join(repo.gitDir, 'refs/heads/main');
-      writeFileSync(`${ref}.lock`, `${commit.sha}\n`, { flag: 'wx' });
-      renameSync(`${ref}.lock`, ref);
-    }
     heads[r] = commit.sha;
     const delivery = randomUUID();
     const { body, signed } = prepared[r]![n]!;
-    return { delivery, repo: r, sha: commit.sha, body, headers: { ...signed, 'x-github-delivery': delivery } };
+    const outgoing: Sent = { delivery, repo: r, sha: commit.sha, body, headers: { ...signed, 'x-github-delivery': delivery } };
+    if (!moveRefs) return Promise.resolve(outgoing);
+    const ref = path.join(repo.gitDir, 'refs/heads/main');
+    moving[r] = moving[r]!.then(async () => {
+      await writeFile(`${ref}.lock`, `${commit.sha}\n`, { flag: 'wx' });
+      await rename(`${ref}.lock`, ref);
+    });
+    return moving[r]!.then(() => outgoing);
   }
 
   function fire(index: number, due: number): void {
     const redeliver = sent.length > 0 && (random() % 10_000) / 10_000 < redeliveryShare;
-    const delivery = redeliver ? sent[random() % sent.length]! : push(rr++ % repos.length);
-    if (!redeliver) sent.push(delivery);
+    if (redeliver) return send(index, due, sent[random() % sent.length]!, 'redelivery');
+    push(rr++ % repos.length).then((delivery) => {
+      sent.push(delivery);
+      send(index, due, delivery, 'push');
+    }, fail);
+  }
+
+  function send(index: number, due: number, delivery: Sent, kind: SendRecord['kind']): void {
     const startedAt = performance.now();
-    const record: SendRecord = { kind: redeliver ? 'redelivery' : 'push', repo: delivery.repo, delivery: delivery.delivery, sha: delivery.sha, lagMs: startedAt - due, latencyMs: 0, serviceMs: 0, status: 0, outcome: null, error: null };
+    const record: SendRecord = { kind, repo: delivery.repo, delivery: delivery.delivery, sha: delivery.sha, lagMs: startedAt - due, latencyMs: 0, serviceMs: 0, status: 0, outcome: null, error: null };
     records[index] = record;
     const finish = (status: number, text: string, error: string | null) => {
       if (record.latencyMs > 0) return;
@@ -117,16 +132,21 @@ function run(plan: SenderPlan): void {
         index += 1;
       }
     } catch (error) {
-      failed = true;
-      clearInterval(progress);
-      agent.destroy();
-      reply({ type: 'failed', message: (error as Error).stack ?? String(error) }, () => process.disconnect());
+      fail(error);
       return;
     }
     if (index < total) setTimeout(pump, Math.max(0, start + index * interval - performance.now()));
     else sendingEnded = performance.now();
   }
   const progress = setInterval(() => reply({ type: 'progress', sent: index, answered }), 5_000);
+
+  function fail(error: unknown): void {
+    if (failed) return;
+    failed = true;
+    clearInterval(progress);
+    agent.destroy();
+    reply({ type: 'failed', message: (error as Error).stack ?? String(error) }, () => process.disconnect());
+  }
 
   function done(): void {
     clearInterval(progress);
