@@ -31,13 +31,6 @@ export interface ReadDelivery {
   payload: WebhookPayload;
 }
 
-/** A project's share of a batch: its deliveries' column changes in order, and their requests summed. */
-interface ProjectDelta {
-  changes: ProjectUpdate['changes'];
-  syncRequests: number;
-  refreshRequests: number;
-}
-
 /**
  * Applies a batch of recorded repository, metadata and ping deliveries, in order, through `trx` —
  * the transaction that also stamps them applied, so their effect and that stamp commit together.
@@ -52,21 +45,21 @@ export async function applyDeliveries(trx: Db, batch: ReadDelivery[]): Promise<{
   const after: AfterCommit = { moves: [], reconcile: [], follow: false, refresh: false };
   const targets = await targetsOf(trx, batch);
   const echoes = await outboundCommits(trx, batch, targets);
-  const deltas = new Map<string, ProjectDelta>();
+  // Each project's share of the batch: the head its latest push named, and its requests summed.
+  const deltas = new Map<string, PushDelta>();
   const results: DeliveryResult[] = [];
   for (const item of batch) {
     const projects = targets.get(item.delivery.seq) ?? [];
     const outcome = await applyOne(trx, item, projects, (project, update) => {
-      const delta = deltas.get(project.id) ?? { changes: {}, syncRequests: 0, refreshRequests: 0 };
-      Object.assign(delta.changes, update.changes);
+      const delta = deltas.get(project.id) ?? { projectId: project.id, lastRemoteSha: null, syncRequests: 0, refreshRequests: 0 };
+      delta.lastRemoteSha = update.changes.last_remote_sha ?? delta.lastRemoteSha;
       if (update.follow) delta.syncRequests += 1;
       if (update.refresh) delta.refreshRequests += 1;
       deltas.set(project.id, delta);
     }, (project, sha) => echoes.has(`${project.id}:${sha}`), after);
     results.push({ outcome, projectId: projects[0]?.id ?? null });
   }
-  const pushes: PushDelta[] = [...deltas].map(([projectId, delta]) => ({ projectId, lastRemoteSha: delta.changes.last_remote_sha ?? null, syncRequests: delta.syncRequests, refreshRequests: delta.refreshRequests }));
-  await projectRequestsRepository(trx).recordPushes(pushes);
+  await projectRequestsRepository(trx).recordPushes([...deltas.values()]);
   after.follow = [...deltas.values()].some((delta) => delta.syncRequests > 0);
   after.refresh = [...deltas.values()].some((delta) => delta.refreshRequests > 0);
   return { results, after };

@@ -30,7 +30,7 @@ interface Waiting {
  */
 export function createDeliveryRecorder(db: Db, { maxInFlight = MAX_IN_FLIGHT, maxBatch = MAX_BATCH, maxBatchBytes = MAX_BATCH_BYTES } = {}): DeliveryRecorder {
   const deliveries = webhookDeliveriesRepository(db);
-  let queue: Waiting[] = [];
+  const queue: Waiting[] = [];
   let inFlight = 0;
   let scheduled = false;
 
@@ -43,9 +43,7 @@ export function createDeliveryRecorder(db: Db, { maxInFlight = MAX_IN_FLIGHT, ma
       if (count > 0 && bytes > maxBatchBytes) break;
       count += 1;
     }
-    const batch = queue.slice(0, count);
-    queue = queue.slice(count);
-    return batch;
+    return queue.splice(0, count);
   }
 
   function pump(): void {
