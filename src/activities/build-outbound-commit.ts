@@ -3,7 +3,8 @@ import type { ReposyncOctokit } from '../github/octokit.js';
 import { withOperationTrailer } from '../outbound/commit-marker.js';
 import type { OutboundRequest, RecordedCommit } from '../outbound/outbound-request.js';
 import { chunkTreeEntries, planChanges, type PlannedChange, type TreeFact } from '../outbound/tree-plan.js';
-import type { BlobStore } from '../storage/blob-store.js';
+import { CorruptBlobError, type BlobStore } from '../storage/blob-store.js';
+import { gitBlobSha } from '../storage/git-blob-hash.js';
 import { permanentFailure } from './failures.js';
 
 const BLOB_READ_CONCURRENCY = 16;
@@ -74,8 +75,14 @@ async function readContents(blobs: BlobStore, shas: string[]): Promise<Map<strin
   return contents;
 }
 
+/**
+ * A blob's content as stored, proved to be that blob before it can go into a commit: a stored copy
+ * gone bad rejects with CorruptBlobError instead of wrong bytes reaching GitHub.
+ */
 async function readContent(blobs: BlobStore, sha: string): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of (await blobs.get(sha)) as AsyncIterable<Buffer>) chunks.push(chunk);
-  return Buffer.concat(chunks);
+  const content = Buffer.concat(chunks);
+  if (gitBlobSha(content) !== sha) throw new CorruptBlobError(sha, 'it hashes to another blob');
+  return content;
 }

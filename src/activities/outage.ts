@@ -1,10 +1,10 @@
-import { BlobIntegrityError, BlobNotFoundError, PackNotFoundError, type BlobStore } from '../storage/blob-store.js';
+import { BlobIntegrityError, BlobNotFoundError, CorruptBlobError, PackNotFoundError, type BlobStore } from '../storage/blob-store.js';
 import { transientFailure } from './failures.js';
 
 /**
  * Labels blob store failures as `storage-unavailable` (retryable), so that when an outage
- * outlasts the retry budget the sync reports what was down. Integrity and not-found errors are
- * answers, not outages, and pass through.
+ * outlasts the retry budget the sync reports what was down. Integrity, corrupt-copy and not-found
+ * errors are answers, not outages, and pass through.
  */
 export function guardBlobStore(store: BlobStore): BlobStore {
   const guard = <A extends unknown[], R>(operation: string, call: (...args: A) => Promise<R>) =>
@@ -12,7 +12,7 @@ export function guardBlobStore(store: BlobStore): BlobStore {
       try {
         return await call(...args);
       } catch (error) {
-        if (error instanceof BlobIntegrityError || error instanceof BlobNotFoundError || error instanceof PackNotFoundError) throw error;
+        if (error instanceof BlobIntegrityError || error instanceof BlobNotFoundError || error instanceof CorruptBlobError || error instanceof PackNotFoundError) throw error;
         throw transientFailure('storage-unavailable', `blob store ${operation} failed: ${(error as Error).message}`, error);
       }
     };

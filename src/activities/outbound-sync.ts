@@ -1,4 +1,5 @@
 import { CancelledFailure, Context } from '@temporalio/activity';
+import { blobsRepository } from '../db/repositories/blobs.js';
 import { outboundChangesRepository } from '../db/repositories/outbound-changes.js';
 import { projectsRepository, type Project } from '../db/repositories/projects.js';
 import { snapshotsRepository } from '../db/repositories/snapshots.js';
@@ -11,6 +12,7 @@ import { chooseRoute } from '../outbound/choose-route.js';
 import { findConflicts } from '../outbound/find-conflicts.js';
 import { readOutboundRequest, type RecordedCommit } from '../outbound/outbound-request.js';
 import { changesNothing, type PlannedChange, type TreeFact } from '../outbound/tree-plan.js';
+import { CorruptBlobError } from '../storage/blob-store.js';
 import type { SyncErrorCode } from '../shared/error-codes.js';
 import type { OutboundOutcome, OutboundSyncResult } from '../shared/outbound-sync.js';
 import { buildOutboundCommit, type CommitParent } from './build-outbound-commit.js';
@@ -64,6 +66,18 @@ export function createOutboundSyncActivities(deps: ActivityDeps) {
   async function snapshotEntries(snapshotId: string, paths: string[]): Promise<Map<string, TreeFact>> {
     const rows = await withDatabase(() => snapshots.entriesAt(snapshotId, paths));
     return new Map(rows.map((row) => [row.path, { sha: row.sha, mode: row.mode }]));
+  }
+
+  /**
+   * An edit whose content the store holds only as wrong bytes (the edit's upload found it stored
+   * already, and that copy has gone bad since) fails before anything reaches GitHub. The blob is
+   * recorded as missing, so sending the edit again stores its content afresh.
+   */
+  async function refuseCorruptContent(error: unknown, changes: PlannedChange[]): Promise<never> {
+    if (!(error instanceof CorruptBlobError)) throw error;
+    const change = changes.find((candidate) => candidate.sha === error.sha);
+    await withDatabase(() => blobsRepository(db).markMissing([{ sha: error.sha, size: change?.size ?? 0 }]));
+    throw permanentFailure('integrity-mismatch', `${change?.path ?? error.sha}: ${error.message}; nothing was committed, and sending the edit again stores its content afresh`, error);
   }
 
   /** Which of the new contents GitHub already holds: any blob of the base snapshot (renames, reverts). */
@@ -129,7 +143,9 @@ export function createOutboundSyncActivities(deps: ActivityDeps) {
 
           /** Builds the marked commit on `parent` and records it before any ref moves, so a retry reuses it. */
           const buildCommit = async (parent: CommitParent): Promise<RecordedCommit> => {
-            const commit = await buildOutboundCommit({ octokit, target, blobs, operationId, request, changes, known, parent, onProgress: () => beat.progressed() });
+            const commit = await buildOutboundCommit({ octokit, target, blobs, operationId, request, changes, known, parent, onProgress: () => beat.progressed() }).catch((error: unknown) =>
+              refuseCorruptContent(error, changes),
+            );
             await withDatabase(() => outbound.mergeMetadata(operationId, { commit }));
             return commit;
           };

@@ -83,6 +83,21 @@ export class BlobNotFoundError extends Error {
   }
 }
 
+/**
+ * The store holds bytes for the blob that are not its content: a packed range shorter than its
+ * indexed size, or bytes that hash to another SHA (bit rot, a bad copy, a truncated pack). Such a
+ * blob is treated as lost, never served: a re-import or verify stores it again.
+ */
+export class CorruptBlobError extends Error {
+  constructor(
+    readonly sha: string,
+    readonly reason: string,
+  ) {
+    super(`the stored copy of blob ${sha} is corrupt: ${reason}`);
+    this.name = 'CorruptBlobError';
+  }
+}
+
 export class BlobIntegrityError extends Error {
   constructor(
     readonly expectedSha: string,

@@ -1,6 +1,6 @@
 import { pipeline } from 'node:stream/promises';
 import { Writable } from 'node:stream';
-import { BlobNotFoundError, type BlobStore } from './blob-store.js';
+import { BlobNotFoundError, CorruptBlobError, type BlobStore } from './blob-store.js';
 import { GitBlobHashStream } from './git-blob-hash.js';
 
 export type BlobState = 'ok' | 'missing' | 'corrupt';
@@ -13,6 +13,7 @@ export async function checkBlob(blobs: BlobStore, sha: string, size: number): Pr
     body = await blobs.get(sha, { fromStorage: true });
   } catch (error) {
     if (error instanceof BlobNotFoundError) return 'missing';
+    if (error instanceof CorruptBlobError) return 'corrupt';
     throw error;
   }
   const hasher = new GitBlobHashStream(size);

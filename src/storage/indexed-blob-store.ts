@@ -1,8 +1,9 @@
 import { Readable } from 'node:stream';
 import type { Db } from '../db/connection.js';
 import { blobsRepository, type PackedBlobPlace } from '../db/repositories/blobs.js';
-import { PackNotFoundError, type BlobStore } from './blob-store.js';
+import { CorruptBlobError, PackNotFoundError, type BlobStore } from './blob-store.js';
 import { ByteBoundedCache } from './byte-bounded-cache.js';
+import { gitBlobSha } from './git-blob-hash.js';
 
 export interface IndexedBlobStoreOptions {
   /** Bytes of packed blobs kept in memory after a read, most recently used first. */
@@ -49,9 +50,12 @@ export function createIndexedBlobStore(db: Db, store: BlobStore, options: Indexe
       return store.get(sha);
     }
     const bytes = await readAll(body);
-    // Only a range of the indexed length is kept; a short one is served as read, for the
-    // reader's own hash check (verify) to find the copy corrupt.
-    if (bytes.length === place.size) cache.set(cacheKey, bytes);
+    // A range is read whole anyway, so it is checked before anyone sees it (hashing a packed blob,
+    // at most 1 MiB, costs far less than the GET): a short or rotted range is never served, and
+    // only bytes proved to be the blob are cached.
+    if (bytes.length !== place.size) throw new CorruptBlobError(sha, `its range of pack ${place.packKey} holds ${bytes.length} of its ${place.size} bytes`);
+    if (gitBlobSha(bytes) !== sha) throw new CorruptBlobError(sha, `its range of pack ${place.packKey} hashes to another blob`);
+    cache.set(cacheKey, bytes);
     return Readable.from([bytes]);
   }
 

@@ -192,6 +192,9 @@ export function createS3BlobStore(options: S3BlobStoreOptions): BlobStore {
         return Body;
       } catch (error) {
         if (error instanceof NoSuchKey) throw new PackNotFoundError(key);
+        // A range that starts past the pack's end holds no bytes (the pack is shorter than its
+        // index says), as reading past a file's end does: the reader finds the blob short.
+        if (isUnsatisfiableRange(error)) return Readable.from([]);
         throw error;
       }
     },
@@ -257,4 +260,10 @@ async function* chunked(source: AsyncIterable<Buffer>, size: number): AsyncItera
     }
   }
   if (pendingBytes > 0) yield Buffer.concat(pending);
+}
+
+/** S3's answer to a range outside the object: 416, `InvalidRange`. */
+function isUnsatisfiableRange(error: unknown): boolean {
+  const failure = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return failure.name === 'InvalidRange' || failure.$metadata?.httpStatusCode === 416;
 }

@@ -5,7 +5,7 @@ import { BlobIntegrityError, type BlobStore } from '../storage/blob-store.js';
 import { drainRest } from './drain-rest.js';
 import { classifyPath, isLfsPointer, looksBinary, resolveFilter, SNIFF_BYTES } from './file-filter.js';
 import { findAbsentBlobs } from './find-absent-blobs.js';
-import type { ImportCommitOptions, ImportManifest, ImportProgress, ImportResult } from './import-types.js';
+import type { ImportBlobIndex, ImportCommitOptions, ImportManifest, ImportProgress, ImportResult } from './import-types.js';
 import { pagesOf } from './import-tree.js';
 import { IntegrityMismatchError } from './integrity-mismatch-error.js';
 import { PackWriter } from './pack-writer.js';
@@ -53,7 +53,7 @@ export async function importCommit(options: ImportCommitOptions): Promise<Import
   const window = new TreeWindow({ tree, manifest: snapshots, blobIndex, blobs, snapshotId });
 
   // The index says what was stored, not what still is: the blobs of rows already written are checked first.
-  const lost = verifyWritten ? await findLostBlobs(blobs, snapshots, snapshotId) : [];
+  const lost = verifyWritten ? await findLostBlobs(blobs, blobIndex, snapshots, snapshotId) : [];
   if (lost.length > 0) await blobIndex.markMissing(lost);
   const totals = await tree.totals();
   const alreadyWritten = await snapshots.writtenCount(snapshotId);
@@ -271,15 +271,21 @@ const STORED_BLOBS_PAGE = 1_000;
 
 /**
  * The blobs the snapshot's written rows name that the store no longer holds, checked a page at a
- * time: only what is lost is kept, which is nothing unless the store lost data.
+ * time: only what is lost is kept, which is nothing unless the store lost data. A blob the index
+ * already marks missing (a read found it absent or its stored bytes wrong) is lost whatever the
+ * store says: it may still hold the bad bytes, which go before the blob is stored again.
  */
-async function findLostBlobs(blobs: BlobStore, manifest: ImportManifest, snapshotId: string): Promise<LostBlob[]> {
+async function findLostBlobs(blobs: BlobStore, blobIndex: ImportBlobIndex, manifest: ImportManifest, snapshotId: string): Promise<LostBlob[]> {
   const lost: LostBlob[] = [];
   let after: string | undefined;
   for (;;) {
     const page = await manifest.storedBlobsAfter(snapshotId, after, STORED_BLOBS_PAGE);
-    const absent = await findAbsentBlobs(blobs, page.map((blob) => blob.sha));
-    lost.push(...page.filter((blob) => absent.has(blob.sha)));
+    const known = await blobIndex.knownAmong(page.map((blob) => blob.sha));
+    const absent = await findAbsentBlobs(blobs, [...known]);
+    for (const blob of page) {
+      if (!known.has(blob.sha)) lost.push({ ...blob, corrupt: true });
+      else if (absent.has(blob.sha)) lost.push(blob);
+    }
     if (page.length < STORED_BLOBS_PAGE) return lost;
     after = page[page.length - 1]!.sha;
   }

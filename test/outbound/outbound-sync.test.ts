@@ -3,9 +3,11 @@ import { request } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Octokit } from '@octokit/rest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gitBlobSha } from '../../src/storage/git-blob-hash.js';
 import { git, lsTree } from '../support/git-cli.js';
 import type { Operation as OperationAnswer } from '../support/api-answers.js';
 import { childRun } from '../support/child-run.js';
+import { corruptStoredBlob } from '../support/corrupt-blob.js';
 import { importRepository } from '../support/import-repository.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 
@@ -438,5 +440,24 @@ describe('OutboundSync', () => {
     // Only this repository's requests: other tests' syncs share the emulator's log.
     const writes = h.github.requests.filter('/repos/octo/same').filter((entry) => entry.method !== 'GET');
     expect(writes.map((entry) => `${entry.method} ${entry.path}`)).toEqual([]);
+  }, 60_000);
+
+  it('never commits content whose stored copy has gone bad: the edit fails integrity-mismatch, and sending it again commits the right bytes', async () => {
+    // Another project's import stored this content first, so the edit finds it stored and does not upload it again.
+    const shared = `shared across projects ${randomUUID()}\n`;
+    await importedRepository('rot-source', { 'shared.txt': shared });
+    const id = await importedRepository('rot-target', { 'a.md': 'a\n' });
+    await corruptStoredBlob(h, gitBlobSha(shared), '?'.repeat(Buffer.byteLength(shared)));
+    const before = await history('rot-target');
+
+    const op = await outbound(id, { message: 'Add the shared file', mode: 'direct_commit', changes: [{ path: 'copy.txt', content: shared }] });
+    expect(op.status).toBe('failed');
+    expect(op.error).toMatchObject({ code: 'integrity-mismatch' });
+    expect(op.error!.message).toMatch(/copy\.txt: the stored copy of blob [0-9a-f]{40} is corrupt.*nothing was committed/);
+    expect(await history('rot-target')).toEqual(before);
+
+    const again = await outbound(id, { message: 'Add the shared file, again', mode: 'direct_commit', changes: [{ path: 'copy.txt', content: shared }] });
+    expect(again.status, JSON.stringify(again.error)).toBe('succeeded');
+    expect(await git(gitDir('rot-target'), ['show', `${(await history('rot-target'))[0]}:copy.txt`])).toBe(shared);
   }, 60_000);
 });

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { blobsRepository } from '../../src/db/repositories/blobs.js';
-import { BlobIntegrityError, BlobNotFoundError, PackNotFoundError, type BlobStore } from '../../src/storage/blob-store.js';
+import { BlobIntegrityError, BlobNotFoundError, CorruptBlobError, PackNotFoundError, type BlobStore } from '../../src/storage/blob-store.js';
 import { checkBlob } from '../../src/storage/check-blob.js';
 import { createFilesystemBlobStore } from '../../src/storage/filesystem-blob-store.js';
 import { gitBlobSha } from '../../src/storage/git-blob-hash.js';
@@ -102,6 +102,34 @@ describe.each(backends)('packed blobs on %s', (_name, open) => {
     await raw.putPack(pack.key, Buffer.from('R'.repeat(pack.size)));
     expect(await text(await store.get(gitBlobSha(content)))).toBe(content);
     expect(await checkBlob(store, gitBlobSha(content), content.length)).toBe('corrupt');
+  });
+
+  it('never serves a packed blob whose range is short or holds other bytes: it is corrupt, and nothing of it is cached', async () => {
+    const intact = unique('before the cut\n');
+    const cut = unique('cut in half by a truncated pack\n');
+    const beyond = unique('wholly past the end of the truncated pack\n');
+    const truncated = await storedPack([intact, cut, beyond]);
+    await raw.deletePack(truncated.key);
+    await raw.putPack(truncated.key, Buffer.from(intact + cut.slice(0, 10)));
+    expect(await text(await store.get(gitBlobSha(intact)))).toBe(intact);
+    for (const content of [cut, beyond]) {
+      const failure = await store.get(gitBlobSha(content)).then(
+        () => null,
+        (error: unknown) => error,
+      );
+      expect(failure).toBeInstanceOf(CorruptBlobError);
+      expect((failure as CorruptBlobError).message).toMatch(new RegExp(`${gitBlobSha(content)}.*holds ${content === cut ? 10 : 0} of its ${content.length} bytes`));
+      expect(await checkBlob(store, gitBlobSha(content), content.length)).toBe('corrupt');
+    }
+
+    const rotted = unique('same length, other bytes\n');
+    const pack = await storedPack([rotted]);
+    await raw.deletePack(pack.key);
+    await raw.putPack(pack.key, Buffer.from('?'.repeat(pack.size)));
+    const before = counted.ranges();
+    for (let i = 0; i < 2; i += 1) await expect(store.get(gitBlobSha(rotted))).rejects.toThrow(/hashes to another blob/);
+    // Each read went to the pack again: the wrong bytes were not kept to be served from memory.
+    expect(counted.ranges() - before).toBe(2);
   });
 
   it('reads a blob stored as an object of its own, as before packs existed', async () => {

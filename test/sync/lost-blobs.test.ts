@@ -1,9 +1,9 @@
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FileList } from '../support/api-answers.js';
 import { importRepository } from '../support/import-repository.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 import { childRun } from '../support/child-run.js';
+import { corruptStoredBlob } from '../support/corrupt-blob.js';
 
 let h: SyncHarness;
 beforeAll(async () => {
@@ -34,23 +34,7 @@ function fileContent(id: string, path: string) {
   return h.app.inject({ method: 'GET', url: `/api/projects/${id}/files/${path}`, headers: h.auth() });
 }
 
-/**
- * Replaces a stored blob's bytes with others, behind the blob store's back (as bit rot or a bad
- * copy would): its own object, or its range of the pack it lives in (same length, other bytes).
- */
-async function corrupt(sha: string, bytes: string) {
-  const client = new S3Client({ region: h.s3.region, endpoint: h.s3.endpoint!, forcePathStyle: true, credentials: { accessKeyId: h.s3.accessKeyId!, secretAccessKey: h.s3.secretAccessKey! } });
-  const place = await h.db.selectFrom('blobs').select(['pack_key', 'pack_offset', 'size']).where('sha', '=', sha).executeTakeFirst();
-  if (place?.pack_key && place.pack_offset !== null) {
-    const Key = `packs/${place.pack_key}`;
-    const pack = Buffer.from(await (await client.send(new GetObjectCommand({ Bucket: h.s3.bucket, Key }))).Body!.transformToByteArray());
-    pack.fill('?', place.pack_offset, place.pack_offset + place.size);
-    await client.send(new PutObjectCommand({ Bucket: h.s3.bucket, Key, Body: pack }));
-  } else {
-    await client.send(new PutObjectCommand({ Bucket: h.s3.bucket, Key: `blobs/${sha}`, Body: bytes }));
-  }
-  client.destroy();
-}
+const corrupt = (sha: string, bytes: string) => corruptStoredBlob(h, sha, bytes);
 
 async function verify(id: string) {
   const since = new Date();
@@ -73,6 +57,23 @@ describe('a blob lost from storage', () => {
     expect(response.json().message).toContain('a.txt');
     expect(response.json().message).toContain('verify');
     expect(await missingSince(sha)).not.toBeNull();
+  });
+
+  it('gone bad in its pack, answers 503 blob-missing, never the wrong bytes, until a re-import stores it again', async () => {
+    const id = await imported('rotted-read');
+    const sha = await blobShaOf(id, 'b.txt');
+    expect((await h.db.selectFrom('blobs').select('pack_key').where('sha', '=', sha).executeTakeFirstOrThrow()).pack_key).not.toBeNull();
+    await corrupt(sha, 'unused: the blob is packed');
+    const response = await fileContent(id, 'b.txt');
+    expect(response.statusCode).toBe(503);
+    expect(response.json()).toMatchObject({ error: 'blob-missing' });
+    expect(response.json().message).toMatch(/b\.txt .* is corrupt in storage; POST .*verify/);
+    expect(await missingSince(sha)).not.toBeNull();
+    expect((await h.initialSync(id)).status).toBe('synced');
+    expect(await missingSince(sha)).toBeNull();
+    const again = await fileContent(id, 'b.txt');
+    expect(again.statusCode).toBe(200);
+    expect(again.body).toBe(FILES['b.txt']);
   });
 
   it('is fetched again by a re-import of the same commit', async () => {

@@ -9,12 +9,12 @@ import { presentFile } from '../../presenters/file.js';
 import { loadProject } from './load-project.js';
 import { Type } from '@sinclair/typebox';
 import { blobsRepository } from '../../../db/repositories/blobs.js';
-import { BlobNotFoundError } from '../../../storage/blob-store.js';
+import { BlobNotFoundError, CorruptBlobError } from '../../../storage/blob-store.js';
 
 const tags = ['files'];
 const security = [{ apiKey: [] }];
 const BlobMissingResponse = Type.Ref('Error', {
-  description: "`blob-missing`: the file is in the snapshot but its content is missing from storage; POST /api/projects/:id/verify (or a re-import) fetches it again",
+  description: "`blob-missing`: the file is in the snapshot but its content is missing from storage, or stored corrupt; POST /api/projects/:id/verify (or a re-import) fetches it again",
 });
 
 /** The current snapshot's files and their content, or an older snapshot's with ?ref=<commitSha>. */
@@ -33,22 +33,20 @@ export const fileRoutes: FastifyPluginAsync = async (fastify) => {
   }
 
   /**
-   * A file's bytes. A blob the snapshot names but the store lost is recorded as missing (imports
-   * and verify then fetch it again) and answered 503 `blob-missing`: the file exists, its content
-   * cannot be served until it is restored, and retrying alone does not help.
+   * A file's bytes. A blob the snapshot names but the store lost, or holds only as bytes that are
+   * not its content, is recorded as missing (imports and verify then fetch it again) and answered
+   * 503 `blob-missing`: the file exists, its content cannot be served until it is restored, and
+   * retrying alone does not help. Wrong bytes are never served as the file.
    */
   async function readBlob(project: Project, file: SnapshotFile) {
     try {
       return await blobs.get(file.sha);
     } catch (error) {
-      if (!(error instanceof BlobNotFoundError)) throw error;
-      fastify.log.warn({ projectId: project.id, path: file.path, blob: file.sha }, 'stored blob is missing');
+      if (!(error instanceof BlobNotFoundError || error instanceof CorruptBlobError)) throw error;
+      const state = error instanceof CorruptBlobError ? 'corrupt in storage' : 'missing from storage';
+      fastify.log.warn({ projectId: project.id, path: file.path, blob: file.sha, reason: error.message }, `stored blob is ${state}`);
       await blobIndex.markMissing([{ sha: file.sha, size: file.size }]);
-      throw httpError(
-        503,
-        'blob-missing',
-        `the content of ${file.path} (blob ${file.sha}) is missing from storage; POST /api/projects/${project.id}/verify (or a re-import) fetches it again`,
-      );
+      throw httpError(503, 'blob-missing', `the content of ${file.path} (blob ${file.sha}) is ${state}; POST /api/projects/${project.id}/verify (or a re-import) fetches it again`);
     }
   }
 
