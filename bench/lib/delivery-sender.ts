@@ -2,9 +2,12 @@
  * The webhook benchmark's open-loop sender, run by sendDeliveries() as a child process. Send i
  * is due at start + i/rate whatever happened to the earlier ones, so a slow answer cannot slow
  * the load down and hide itself (no coordinated omission): latency runs from the due time.
- * A push send first moves the repository's `main` one commit along its prepared chain — the way
- * git does it, a lock file renamed over the loose ref — then delivers that push, signed, with a
- * fresh X-GitHub-Delivery. A redelivery re-sends an earlier delivery byte for byte.
+ * A push send moves the repository's `main` one commit along its prepared chain — the way git
+ * does it, a lock file renamed over the loose ref — REF_LEAD_MS before the push is due, as GitHub
+ * pushes before it delivers the webhook; at its due time the push is delivered, signed, with a
+ * fresh X-GitHub-Delivery (later, if its ref move is still running: that wait counts). So the ref
+ * moves' file operations are not timed as part of the answer. A redelivery re-sends an earlier
+ * delivery byte for byte.
  */
 import { randomUUID } from 'node:crypto';
 import { rename, writeFile } from 'node:fs/promises';
@@ -14,6 +17,12 @@ import type { WebhookAck } from '../../test/support/api-answers.js';
 import { deliveryHeaders, pushPayload } from './push-payload.js';
 import type { SenderMessage, SenderPlan, SendRecord } from './send-deliveries.js';
 import { prng } from './text.js';
+
+/**
+ * How far ahead of its push's due time a ref moves. Below a repository's spacing between pushes
+ * (20 repositories at 500/s: 40 ms), so a delivery's ref is never moved on by the next push first.
+ */
+const REF_LEAD_MS = 15;
 
 /** GitHub gives up on a delivery after 10 s: https://docs.github.com/webhooks/using-webhooks/handling-failed-webhook-deliveries */
 const TIMEOUT_MS = 10_000;
@@ -38,12 +47,14 @@ function run(plan: SenderPlan): void {
   const total = Math.round(rate * durationS);
   const interval = 1000 / rate;
   const random = prng(0x5eed);
+  // Which sends are pushes (and of which repository) is drawn up front, so refs can move ahead of them.
+  let rr = 0;
+  const pushOf = Array.from({ length: total }, (_, i) => (i > 0 && (random() % 10_000) / 10_000 < redeliveryShare ? null : rr++ % repos.length));
   const next = repos.map(() => 0);
   const heads = repos.map((repo) => repo.base);
   const sent: Sent[] = [];
   const records: SendRecord[] = [];
   let answered = 0;
-  let rr = 0;
   let failed = false;
 
   // Bodies and signatures up front: at send time only the ref moves and a GUID is drawn.
@@ -81,10 +92,18 @@ function run(plan: SenderPlan): void {
     return moving[r]!.then(() => outgoing);
   }
 
+  /** Per send index, the push whose ref has started moving (pushes only). */
+  const moved: Array<Promise<Sent> | undefined> = [];
+
   function fire(index: number, due: number): void {
-    const redeliver = sent.length > 0 && (random() % 10_000) / 10_000 < redeliveryShare;
-    if (redeliver) return send(index, due, sent[random() % sent.length]!, 'redelivery');
-    push(rr++ % repos.length).then((delivery) => {
+    const pushed = moved[index];
+    moved[index] = undefined;
+    // A redelivery re-sends a delivery already sent (the very first push, if none has gone yet).
+    if (!pushed) {
+      if (sent.length > 0) return send(index, due, sent[random() % sent.length]!, 'redelivery');
+      return void moved0.then((delivery) => send(index, due, delivery, 'redelivery'), fail);
+    }
+    pushed.then((delivery) => {
       sent.push(delivery);
       send(index, due, delivery, 'push');
     }, fail);
@@ -121,12 +140,20 @@ function run(plan: SenderPlan): void {
     req.end(delivery.body);
   }
 
-  const start = performance.now() + 20;
+  const start = performance.now() + 20 + REF_LEAD_MS;
   let index = 0;
+  let moveIndex = 0;
+  let moved0: Promise<Sent> = new Promise(() => {});
   let sendingEnded = 0;
   function pump(): void {
     try {
       const now = performance.now();
+      while (moveIndex < total && start + moveIndex * interval - REF_LEAD_MS <= now) {
+        const repo = pushOf[moveIndex];
+        if (repo !== null && repo !== undefined) moved[moveIndex] = push(repo);
+        if (moveIndex === 0) moved0 = moved[0]!;
+        moveIndex += 1;
+      }
       while (index < total && start + index * interval <= now) {
         fire(index, start + index * interval);
         index += 1;
@@ -135,7 +162,8 @@ function run(plan: SenderPlan): void {
       fail(error);
       return;
     }
-    if (index < total) setTimeout(pump, Math.max(0, start + index * interval - performance.now()));
+    const nextAt = Math.min(moveIndex < total ? start + moveIndex * interval - REF_LEAD_MS : Infinity, index < total ? start + index * interval : Infinity);
+    if (Number.isFinite(nextAt)) setTimeout(pump, Math.max(0, nextAt - performance.now()));
     else sendingEnded = performance.now();
   }
   const progress = setInterval(() => reply({ type: 'progress', sent: index, answered }), 5_000);
