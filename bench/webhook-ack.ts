@@ -11,11 +11,17 @@
  * same database: the yardstick the real route's p99 is compared with. The route answers once the
  * delivery is in the inbox; the run then waits for the inbox to empty and prints how long each
  * delivery waited there (recorded → applied), so a fast answer cannot hide an applier left behind.
- * BENCH_API_CPU_PROF=<dir> writes a CPU profile of the API process there.
+ * Both routes first get --warmup seconds of the same stream, not counted: a freshly started process
+ * spends its first seconds compiling its hot paths and filling its pools and caches, and so does
+ * PostgreSQL with a new table. The warm-up's own latencies are printed beside the measured ones.
+ * BENCH_API_CPU_PROF=<dir> writes a CPU profile of the API process there; --records <file> writes
+ * every measured send's sender lag and due → answer latency, both routes, as JSON, to see when the
+ * slow answers came.
  *
- *   node --import tsx bench/webhook-ack.ts [--rate 200] [--duration 30] [--repos 20] [--redeliveries 0.05] [--bare alongside|before|off]
+ *   node --import tsx bench/webhook-ack.ts [--rate 200] [--duration 30] [--warmup 5] [--repos 20] [--redeliveries 0.05] [--bare alongside|before|off]
  */
 import { randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
@@ -28,7 +34,7 @@ import { startBareInsertProcess } from './lib/bare-insert-process.js';
 import { checkExactlyOnce } from './lib/exactly-once.js';
 import { openImportStack } from './lib/import-stack.js';
 import { ms, percentiles } from './lib/percentiles.js';
-import { prepareFleet } from './lib/push-fleet.js';
+import { prepareFleet, type FleetProject } from './lib/push-fleet.js';
 import { log } from './lib/scenario.js';
 import { sendDeliveries } from './lib/send-deliveries.js';
 import { startWorkerProcess } from './lib/worker-process.js';
@@ -36,7 +42,7 @@ import { cpuMs } from './lib/process-cpu.js';
 import { formatTable, seconds } from './lib/table.js';
 import { runBench } from './lib/run-bench.js';
 
-const USAGE = 'node --import tsx bench/webhook-ack.ts [--rate 200] [--duration 30] [--repos 20] [--files 50] [--redeliveries 0.05] [--connections 1000] [--api-log-level info] [--sync-during-send on|off] [--bare alongside|before|off]';
+const USAGE = 'node --import tsx bench/webhook-ack.ts [--rate 200] [--duration 30] [--warmup 5] [--repos 20] [--files 50] [--redeliveries 0.05] [--connections 1000] [--api-log-level info] [--sync-during-send on|off] [--bare alongside|before|off] [--records file.json]';
 /** The follower lingers this long for more pushes before its run ends (src/workflows/incremental-sync.ts). */
 const LINGER_MS = 2_000;
 /** How long the inbox may take to apply what was answered before its leftovers count as lost. */
@@ -48,6 +54,7 @@ function options(argv: string[]) {
     options: {
       rate: { type: 'string', default: '200' },
       duration: { type: 'string', default: '30' },
+      warmup: { type: 'string', default: '5' },
       repos: { type: 'string', default: '20' },
       files: { type: 'string', default: '50' },
       redeliveries: { type: 'string', default: '0.05' },
@@ -55,6 +62,7 @@ function options(argv: string[]) {
       'api-log-level': { type: 'string', default: 'info' },
       'sync-during-send': { type: 'string', default: 'on' },
       bare: { type: 'string', default: 'alongside' },
+      records: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -70,6 +78,7 @@ function options(argv: string[]) {
   return {
     rate: number('rate', { integer: false }),
     durationS: number('duration', { integer: false }),
+    warmupS: number('warmup', { min: 0, integer: false }),
     repos: number('repos'),
     files: number('files'),
     redeliveryShare: number('redeliveries', { min: 0, max: 0.5, integer: false }),
@@ -81,6 +90,7 @@ function options(argv: string[]) {
     // alongside: the bare route gets the same schedule at the same time, so both answer under the
     // same load from the rest of the machine; before: it goes first, alone.
     bare: oneOf('bare', values.bare, ['alongside', 'before', 'off'] as const),
+    recordsFile: values.records,
   };
 }
 
@@ -99,13 +109,28 @@ runBench('bench/webhook-ack.ts', options, async (opts, { services, cleanup, comm
   const api = new ApiClient(apiProcess.url, stack.auth);
 
   const total = Math.round(opts.rate * opts.durationS);
-  const fleet = await prepareFleet(services, api, { count: opts.repos, files: opts.files, pushes: Math.ceil(total / opts.repos) + 1 });
+  const warmTotal = Math.round(opts.rate * opts.warmupS);
+  const fleet = await prepareFleet(services, api, { count: opts.repos, files: opts.files, pushes: Math.ceil((total + warmTotal) / opts.repos) + 2 });
   services.github.requests.clear();
   if (!opts.syncDuringSend) await stack.worker.stop();
 
-  const plan = { secret, rate: opts.rate, durationS: opts.durationS, redeliveryShare: opts.redeliveryShare, connections: opts.connections, repos: fleet };
   const yardstick = opts.bare !== 'off' ? await startBareInsertProcess(stack.env.DATABASE_URL!, await freePort()) : undefined;
   if (yardstick) cleanup.add('bare INSERT server', yardstick.stop);
+  const stream = { secret, rate: opts.rate, redeliveryShare: opts.redeliveryShare, connections: opts.connections };
+  const warm = warmTotal > 0 ? await warmUp() : undefined;
+  // The measured stream carries on from where the warm-up left each repository's `main`.
+  const plan = { ...stream, durationS: opts.durationS, repos: fleet.map((project, r) => carryOn(project, warm?.api.finalHeads[r] ?? project.base)) };
+
+  /** The same stream to both routes at once, for --warmup seconds; its answers are not counted. */
+  async function warmUp() {
+    log(`warming up: ${opts.rate} deliveries/s for ${opts.warmupS} s to the API${yardstick ? ' and the bare route' : ''}, not counted`);
+    const warmPlan = { ...stream, durationS: opts.warmupS, repos: fleet };
+    const [warmApi, warmBare] = await Promise.all([
+      sendDeliveries({ ...warmPlan, url: `${apiProcess.url}/api/webhooks/github` }, (sent, answered) => log(`warm-up: sent ${sent}, answered ${answered}`)),
+      yardstick ? sendDeliveries({ ...warmPlan, url: yardstick.url, moveRefs: false }, () => {}) : undefined,
+    ]);
+    return { api: warmApi, bare: warmBare };
+  }
   const sendBare = () => {
     log(`sending ${opts.rate} deliveries/s for ${opts.durationS} s to the bare INSERT route ${yardstick!.url}`);
     return sendDeliveries({ ...plan, url: yardstick!.url, moveRefs: false }, (sent, answered) => log(`bare: sent ${sent}, answered ${answered}`));
@@ -121,6 +146,10 @@ runBench('bench/webhook-ack.ts', options, async (opts, { services, cleanup, comm
     opts.bare === 'alongside' ? sendBare() : undefined,
   ]);
   bare ??= alongside;
+  if (opts.recordsFile) {
+    const lagAndLatency = (run: SenderRun | undefined) => run?.records.map((record) => [record.lagMs, record.latencyMs]) ?? null;
+    await writeFile(opts.recordsFile, JSON.stringify({ rate: opts.rate, api: lagAndLatency(result), bare: lagAndLatency(bare) }));
+  }
   // What answering cost each process, from the first send to the last answer (the API's inbox
   // applier included: it runs in the same process, alongside the answers).
   const cpu = { apiMs: cpuMs(apiProcess.pid) - apiCpuBefore, bareMs: yardstick ? cpuMs(yardstick.pid) - bareCpuBefore : Number.NaN };
@@ -142,11 +171,18 @@ runBench('bench/webhook-ack.ts', options, async (opts, { services, cleanup, comm
   await Promise.all(fleet.map((project, r) => api.waitForSynced(project.projectId, result.finalHeads[r]!, { timeoutMs: 600_000, intervalMs: 100 })));
   const catchUpMs = performance.now() - sentAt;
   await sleep(LINGER_MS + 2_000); // a follow-up sync would start within the linger; give it room to show
-  const check = await checkExactlyOnce(stack.db, api, fleet, result.records, result.finalHeads);
+  // Every delivery the API got, the warm-up's included, must be recorded once and applied.
+  const check = await checkExactlyOnce(stack.db, api, fleet, [...(warm?.api.records ?? []), ...result.records], result.finalHeads);
   const githubApiRequests = services.github.requests.filter().filter((entry) => entry.host === 'api').length;
 
-  console.log(`\n${render(command, opts, load, result, check, { catchUpMs, drainMs, unapplied, applyLagMs, cpu }, githubApiRequests, bare)}`);
+  console.log(`\n${render(command, opts, load, result, check, { catchUpMs, drainMs, unapplied, applyLagMs, cpu }, githubApiRequests, bare, warm)}`);
 });
+
+/** A repository's plan for the measured stream: `main` moves on from `head` along the rest of its chain. */
+function carryOn(project: FleetProject, head: string): FleetProject {
+  const at = project.commits.findIndex((commit) => commit.sha === head);
+  return { ...project, base: head, commits: project.commits.slice(at + 1) };
+}
 
 /** How long each delivery of this run waited in the inbox, recorded → applied. */
 async function applyLags(db: Db, sent: Set<string>): Promise<number[]> {
@@ -168,7 +204,9 @@ interface Timings {
   cpu: { apiMs: number; bareMs: number };
 }
 
-function render(command: string, opts: ReturnType<typeof options>, load: string, result: Awaited<ReturnType<typeof sendDeliveries>>, check: Awaited<ReturnType<typeof checkExactlyOnce>>, timings: Timings, githubApiRequests: number, bare?: Awaited<ReturnType<typeof sendDeliveries>>): string {
+type SenderRun = Awaited<ReturnType<typeof sendDeliveries>>;
+
+function render(command: string, opts: ReturnType<typeof options>, load: string, result: SenderRun, check: Awaited<ReturnType<typeof checkExactlyOnce>>, timings: Timings, githubApiRequests: number, bare?: SenderRun, warm?: { api: SenderRun; bare: SenderRun | undefined }): string {
   const { catchUpMs, drainMs, unapplied, applyLagMs, cpu } = timings;
   const { records } = result;
   const row = (label: string, values: number[]) => [label, values.length, ...percentiles(values, [50, 95, 99, 100]).map(ms)];
@@ -181,13 +219,15 @@ function render(command: string, opts: ReturnType<typeof options>, load: string,
   }
   const syncs = check.projects.map((project) => project.syncs.length).sort((a, b) => a - b);
   const totalSyncs = syncs.reduce((sum, n) => sum + n, 0);
-  const pushes = check.projects.reduce((sum, project) => sum + project.pushes, 0);
+  // Pushes of the measured stream; the checks and sync counts below take in the warm-up's too.
+  const pushes = records.filter((record) => record.kind === 'push').length;
+  const allPushes = check.projects.reduce((sum, project) => sum + project.pushes, 0);
   const atHead = check.projects.filter((project) => project.lastSyncedSha === project.finalHead).length;
   const overPushed = check.projects.filter((project) => project.syncs.length > project.pushes).length;
   const sum = (pick: (project: (typeof check.projects)[number]) => number) => check.projects.reduce((total, project) => total + pick(project), 0);
 
   const out: string[] = [];
-  out.push(`Webhook acknowledgement under load: ${opts.rate} signed push deliveries/s for ${opts.durationS} s, open loop, to the API process on loopback`);
+  out.push(`Webhook acknowledgement under load: ${opts.rate} signed push deliveries/s for ${opts.durationS} s after ${opts.warmupS} s of warm-up, open loop, to the API process on loopback`);
   out.push(`(${opts.repos} projects of ${opts.files} files, PostgreSQL, Temporal, ${opts.syncDuringSend ? 'one worker process syncing meanwhile' : 'the worker stopped while sending and started after'}; ${opts.connections} keep-alive connections; API LOG_LEVEL=${opts.apiLogLevel};`, `${os.cpus().length} cores, ${load})`, '');
   out.push(formatTable(['latency, ms', 'n', 'p50', 'p95', 'p99', 'max'], [
     row('ack (due → answer)', records.map((record) => record.latencyMs)),
@@ -201,6 +241,12 @@ function render(command: string, opts: ReturnType<typeof options>, load: string,
         ]
       : []),
     row('apply lag (recorded → applied)', applyLagMs),
+    ...(warm
+      ? [
+          row('warm-up, not counted: ack (due → answer)', warm.api.records.map((record) => record.latencyMs)),
+          ...(warm.bare ? [row('warm-up, not counted: bare route', warm.bare.records.map((record) => record.latencyMs))] : []),
+        ]
+      : []),
   ]));
   if (bare) {
     const p99 = (values: number[]) => percentiles(values, [99])[0]!;
@@ -230,10 +276,10 @@ function render(command: string, opts: ReturnType<typeof options>, load: string,
     ['projects with more syncs than pushes', 0, overPushed],
   ]));
   out.push('', formatTable(['incremental syncs', 'value'], [
-    ['pushes delivered (unique)', pushes],
+    ['pushes delivered (unique), warm-up included', allPushes],
     ['syncs, all projects', totalSyncs],
     ['syncs per project (min / median / max)', `${syncs[0]} / ${syncs[Math.floor(syncs.length / 2)]} / ${syncs.at(-1)}`],
-    ['pushes per sync (coalescing)', (pushes / Math.max(1, totalSyncs)).toFixed(1)],
+    ['pushes per sync (coalescing)', (allPushes / Math.max(1, totalSyncs)).toFixed(1)],
     ['follow-ups that found nothing new (upToDate)', sum((project) => project.upToDate)],
     ['last answer → inbox empty, s', seconds(drainMs)],
     ['last answer → every project at its final head, s', seconds(catchUpMs)],
