@@ -88,6 +88,12 @@ export interface Config {
   bootstrapApiKey: string | undefined;
   bodyLimitBytes: number;
   /**
+   * Whether the API applies recorded webhook deliveries in a worker thread of its own
+   * (WEBHOOK_WORKERS_THREAD, default true; only with DATABASE_URL and TEMPORAL_ADDRESS), so a burst
+   * being applied never delays the answers; false applies them in the answering thread.
+   */
+  webhookWorkersThread: boolean;
+  /**
    * POST /api/projects/:id/outbound: the largest JSON body (OUTBOUND_MAX_BODY_BYTES) and how many
    * of a tenant's requests this process receives and stores at once (OUTBOUND_MAX_CONCURRENT_PER_TENANT);
    * together they bound the memory one tenant's edits can hold.
@@ -194,6 +200,7 @@ export function loadConfig(env: Env = process.env): Config {
     previousEncryptionKeys: read.key32List('REPOSYNC_PREVIOUS_ENCRYPTION_KEYS'),
     bootstrapApiKey: read.minLength('REPOSYNC_BOOTSTRAP_API_KEY', 20),
     bodyLimitBytes: read.positiveInt('API_BODY_LIMIT_BYTES') ?? 1024 * 1024,
+    webhookWorkersThread: read.boolean('WEBHOOK_WORKERS_THREAD', true),
     outbound: {
       maxBodyBytes: read.positiveInt('OUTBOUND_MAX_BODY_BYTES') ?? 32 * 1024 * 1024,
       maxConcurrentPerTenant: read.positiveInt('OUTBOUND_MAX_CONCURRENT_PER_TENANT') ?? 2,

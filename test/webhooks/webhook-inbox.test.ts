@@ -25,8 +25,8 @@ afterAll(async () => {
 });
 
 /** Another API process on the same database, its inbox applying. */
-async function startAnotherApp(): Promise<FastifyInstance> {
-  const app = await buildServer({ config: h.config, db: h.db, blobs: h.blobs, temporal: h.temporal, secrets: h.secrets }, { logger: false });
+async function startAnotherApp(config: ApiHarness['config'] = h.config): Promise<FastifyInstance> {
+  const app = await buildServer({ config, db: h.db, blobs: h.blobs, temporal: h.temporal, secrets: h.secrets }, { logger: false });
   apps.push(app);
   return app;
 }
@@ -183,6 +183,35 @@ describe('the webhook inbox', () => {
     (await startAnotherApp()).webhookWorkers.inbox.kick();
     await untilApplied(deliveries);
     expect(await webhookDeliveriesRepository(h.db).backlog()).toEqual({ pending: 0, oldestReceivedAt: null });
+  });
+});
+
+describe('where the webhook workers run', () => {
+  it('in a thread of their own, started again when it dies: deliveries recorded meanwhile are applied once', async () => {
+    for (const app of apps) await app.webhookWorkers.inbox.stop();
+    const id = await project('thread-dies', { following: true });
+    const app = await startAnotherApp();
+    const first = app.webhookWorkers.thread;
+    expect(first).toBeDefined();
+    await first!.terminate();
+    const deliveries = await answeredNotApplied('thread-dies', 5);
+    await until(async () => app.webhookWorkers.thread, (thread) => thread !== first, 'another webhook workers thread');
+    app.webhookWorkers.inbox.kick();
+    await untilApplied(deliveries);
+    expect((await projectRow(id)).sync_requests).toBe(5);
+    await app.webhookWorkers.inbox.stop();
+  });
+
+  it('in the answering thread with WEBHOOK_WORKERS_THREAD=false, applying all the same', async () => {
+    for (const app of apps) await app.webhookWorkers.inbox.stop();
+    const id = await project('no-thread', { following: true });
+    const app = await startAnotherApp({ ...h.config, webhookWorkersThread: false });
+    expect(app.webhookWorkers.thread).toBeUndefined();
+    const deliveries = await answeredNotApplied('no-thread', 3);
+    app.webhookWorkers.inbox.kick();
+    await untilApplied(deliveries);
+    expect((await projectRow(id)).sync_requests).toBe(3);
+    await app.webhookWorkers.inbox.stop();
   });
 });
 

@@ -1,0 +1,127 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Config } from '../config.js';
+
+export interface WebhookWorkersThreadData {
+  config: Config;
+  logLevel: string;
+}
+
+/** API thread → webhook workers thread. */
+export type HostMessage = { type: 'kick' } | { type: 'stop-inbox' } | { type: 'stop' };
+/** Webhook workers thread → API thread. */
+export type ThreadMessage = { type: 'ready' } | { type: 'inbox-stopped' } | { type: 'stopped' } | { type: 'failed'; message: string };
+
+/** The webhook workers as the API thread sees them when they run in a thread of their own. */
+export interface WebhookWorkersHandle {
+  inbox: { kick(): void; stop(): Promise<void> };
+  /** The thread they run in now, when they run in one of their own. */
+  readonly thread?: Worker;
+  stop(): Promise<void>;
+}
+
+/** How long a stop waits for the thread to close its work before it is terminated. */
+const STOP_TIMEOUT_MS = 10_000;
+/** How long after the thread died unexpectedly a new one is started. */
+const RESTART_DELAY_MS = 1_000;
+
+const threadEntry = () => {
+  // The entry has this module's own extension: .ts when run through tsx, .js once compiled.
+  const extension = path.extname(fileURLToPath(import.meta.url));
+  return new URL(`./webhook-workers-thread${extension}`, import.meta.url);
+};
+
+/** Node options for the thread: the parent's, plus the TypeScript loader when the entry is TypeScript and no loader is set. */
+function threadExecArgv(entry: URL): string[] {
+  const inherited = process.execArgv;
+  const hasLoader = inherited.some((arg) => arg.includes('tsx'));
+  return entry.pathname.endsWith('.ts') && !hasLoader ? [...inherited, '--import', 'tsx'] : inherited;
+}
+
+/**
+ * Starts the webhook workers in a worker thread and resolves once they run; rejects when the
+ * thread cannot start them (the caller then runs them in its own thread). A thread that dies
+ * afterwards is logged and started again: recorded deliveries wait in the inbox meanwhile.
+ */
+export async function startWebhookWorkersThread(data: WebhookWorkersThreadData, log: { error(fields: object, message: string): void }): Promise<WebhookWorkersHandle> {
+  const entry = threadEntry();
+  let stopping = false;
+  let current = await launch();
+  let kickQueued = false;
+
+  function launch(): Promise<Worker> {
+    return new Promise((resolve, reject) => {
+      const worker = new Worker(entry, { workerData: data, execArgv: threadExecArgv(entry), name: 'webhook-workers' });
+      let ready = false;
+      worker.on('message', (message: ThreadMessage) => {
+        if (message.type === 'ready') {
+          ready = true;
+          resolve(worker);
+        } else if (message.type === 'failed') {
+          if (!ready) reject(new Error(`the webhook workers thread could not start: ${message.message}`));
+          else log.error({ err: message.message }, 'the webhook workers thread failed');
+        }
+      });
+      worker.once('error', (error) => {
+        if (!ready) reject(error);
+        else log.error({ err: error.message }, 'the webhook workers thread failed');
+      });
+      worker.once('exit', (code) => {
+        if (!ready) return reject(new Error(`the webhook workers thread exited with ${code} before it started`));
+        if (stopping) return;
+        log.error({ code }, 'the webhook workers thread exited; starting another');
+        setTimeout(() => {
+          if (stopping) return;
+          launch().then(
+            (worker) => (current = worker),
+            (error: Error) => log.error({ err: error.message }, 'could not start the webhook workers thread again'),
+          );
+        }, RESTART_DELAY_MS).unref();
+      });
+    });
+  }
+
+  /** Sends `message` and resolves when the thread answers `answer` (or is gone). */
+  function ask(message: HostMessage, answer: ThreadMessage['type']): Promise<void> {
+    const worker = current;
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(() => void worker.terminate().then(() => resolve()), STOP_TIMEOUT_MS);
+      const done = () => {
+        clearTimeout(timer);
+        worker.off('message', onMessage);
+        resolve();
+      };
+      const onMessage = (reply: ThreadMessage) => {
+        if (reply.type === answer) done();
+      };
+      worker.on('message', onMessage);
+      worker.once('exit', done);
+      worker.postMessage(message);
+    });
+  }
+
+  return {
+    inbox: {
+      kick() {
+        // One message per turn of the event loop however many deliveries were recorded in it.
+        if (kickQueued || stopping) return;
+        kickQueued = true;
+        setImmediate(() => {
+          kickQueued = false;
+          current.postMessage({ type: 'kick' } satisfies HostMessage);
+        });
+      },
+      stop: () => ask({ type: 'stop-inbox' }, 'inbox-stopped'),
+    },
+    get thread() {
+      return current;
+    },
+    async stop() {
+      stopping = true;
+      await ask({ type: 'stop' }, 'stopped');
+      // Its work is closed; nothing it might still hold open may keep this process alive.
+      await current.terminate();
+    },
+  };
+}
