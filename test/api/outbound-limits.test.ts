@@ -28,26 +28,38 @@ describe('POST /api/projects/:id/outbound limits', () => {
     // Two requests whose bodies are still arriving hold the tenant's two slots: real connections
     // that sent their headers and part of the body, so the server has run its request hooks.
     const failures: Error[] = [];
-    const held = [0, 1].map(() => {
+    const hold = () => {
       const request = httpRequest(`${address}/api/projects/${projectId}/outbound`, { method: 'POST', headers: { ...h.auth(), 'content-type': 'application/json' } });
-      const answer = new Promise<number>((resolve, reject) => {
+      const held = { request, status: undefined as number | undefined, answer: undefined as unknown as Promise<number> };
+      held.answer = new Promise<number>((resolve, reject) => {
         request.on('response', (response) => {
           response.resume();
-          resolve(response.statusCode ?? 0);
+          held.status = response.statusCode ?? 0;
+          resolve(held.status);
         });
         request.on('error', (error) => {
           failures.push(error);
           reject(error);
         });
       });
-      answer.catch(() => {});
+      held.answer.catch(() => {});
       request.write('{"message":"edit","changes":[{"path":"a.md","content":"');
-      return { request, answer };
-    });
+      return held;
+    };
+    const held = [hold(), hold()];
     let third = await outbound();
     for (let attempt = 0; attempt < 300 && third.statusCode !== 429; attempt += 1) {
       // A held connection that failed can never hold its slot: say why instead of waiting on.
       if (failures.length > 0) throw new Error(`a held request failed: ${failures.map((error) => error.message).join('; ')}`);
+      // A probe that took its slot just before a held request asked for one got that request a
+      // 429 instead: hold another in its place.
+      for (const [i, one] of held.entries()) {
+        if (one.status === 429) {
+          one.request.destroy();
+          held[i] = hold();
+        }
+        else if (one.status !== undefined) throw new Error(`a held request was answered ${one.status} before its body ended`);
+      }
       await sleep(50);
       third = await outbound();
     }
