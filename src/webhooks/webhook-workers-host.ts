@@ -59,8 +59,10 @@ export async function startWebhookWorkersThread(data: WebhookWorkersThreadData, 
           ready = true;
           resolve(worker);
         } else if (message.type === 'failed') {
-          if (!ready) reject(new Error(`the webhook workers thread could not start: ${message.message}`));
-          else log.error({ err: message.message }, 'the webhook workers thread failed');
+          if (ready) return log.error({ err: message.message }, 'the webhook workers thread failed');
+          // Whatever it opened before failing must not keep this process alive.
+          void worker.terminate();
+          reject(new Error(`the webhook workers thread could not start: ${message.message}`));
         }
       });
       worker.once('error', (error) => {
@@ -74,7 +76,11 @@ export async function startWebhookWorkersThread(data: WebhookWorkersThreadData, 
         setTimeout(() => {
           if (stopping) return;
           launch().then(
-            (worker) => (current = worker),
+            (worker) => {
+              current = worker;
+              // Stopped while it was starting: it has nothing to do.
+              if (stopping) void worker.terminate();
+            },
             (error: Error) => log.error({ err: error.message }, 'could not start the webhook workers thread again'),
           );
         }, RESTART_DELAY_MS).unref();
