@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import type { NewSnapshotFile } from '../db/repositories/snapshots.js';
 import type { TreeEntry } from '../github/recursive-tree.js';
+import { checkBlob } from '../storage/check-blob.js';
 import { BlobIntegrityError, type BlobStore } from '../storage/blob-store.js';
 import { drainRest } from './drain-rest.js';
 import { classifyPath, isLfsPointer, looksBinary, resolveFilter, SNIFF_BYTES } from './file-filter.js';
@@ -272,8 +273,8 @@ const STORED_BLOBS_PAGE = 1_000;
 /**
  * The blobs the snapshot's written rows name that the store no longer holds, checked a page at a
  * time: only what is lost is kept, which is nothing unless the store lost data. A blob the index
- * already marks missing (a read found it absent or its stored bytes wrong) is lost whatever the
- * store says: it may still hold the bad bytes, which go before the blob is stored again.
+ * marks missing (a read found it absent or its stored bytes wrong) is read back and hashed: a copy
+ * gone bad is deleted before the blob is stored again, and a good one is kept as it is.
  */
 async function findLostBlobs(blobs: BlobStore, blobIndex: ImportBlobIndex, manifest: ImportManifest, snapshotId: string): Promise<LostBlob[]> {
   const lost: LostBlob[] = [];
@@ -283,8 +284,12 @@ async function findLostBlobs(blobs: BlobStore, blobIndex: ImportBlobIndex, manif
     const known = await blobIndex.knownAmong(page.map((blob) => blob.sha));
     const absent = await findAbsentBlobs(blobs, [...known]);
     for (const blob of page) {
-      if (!known.has(blob.sha)) lost.push({ ...blob, corrupt: true });
-      else if (absent.has(blob.sha)) lost.push(blob);
+      if (known.has(blob.sha)) {
+        if (absent.has(blob.sha)) lost.push(blob);
+        continue;
+      }
+      const state = await checkBlob(blobs, blob.sha, blob.size);
+      if (state !== 'ok') lost.push({ ...blob, corrupt: state === 'corrupt' });
     }
     if (page.length < STORED_BLOBS_PAGE) return lost;
     after = page[page.length - 1]!.sha;

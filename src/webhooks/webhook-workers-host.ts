@@ -6,6 +6,8 @@ import type { Config } from '../config.js';
 export interface WebhookWorkersThreadData {
   config: Config;
   logLevel: string;
+  /** The inbox was stopped before this thread started: it applies nothing. */
+  inboxStopped?: boolean;
 }
 
 /** API thread → webhook workers thread. */
@@ -21,10 +23,13 @@ export interface WebhookWorkersHandle {
   stop(): Promise<void>;
 }
 
-/** How long a stop waits for the thread to close its work before it is terminated. */
-const STOP_TIMEOUT_MS = 10_000;
-/** How long after the thread died unexpectedly a new one is started. */
+/** How long a stop waits for the thread to close its work before it is terminated (within the API's own 5 s to close). */
+const STOP_TIMEOUT_MS = 4_000;
+/** How long the thread may take to start before the API gives up on it (within Fastify's 10 s for a plugin). */
+const START_TIMEOUT_MS = 8_000;
+/** How long after the thread died unexpectedly a new one is started; doubled after each failed start, up to the cap. */
 const RESTART_DELAY_MS = 1_000;
+const RESTART_DELAY_CAP_MS = 30_000;
 
 const threadEntry = () => {
   // The entry has this module's own extension: .ts when run through tsx, .js once compiled.
@@ -32,11 +37,13 @@ const threadEntry = () => {
   return new URL(`./webhook-workers-thread${extension}`, import.meta.url);
 };
 
-/** Node options for the thread: the parent's, plus the TypeScript loader when the entry is TypeScript and no loader is set. */
-function threadExecArgv(entry: URL): string[] {
-  const inherited = process.execArgv;
-  const hasLoader = inherited.some((arg) => arg.includes('tsx'));
-  return entry.pathname.endsWith('.ts') && !hasLoader ? [...inherited, '--import', 'tsx'] : inherited;
+/**
+ * Node options for the thread: inherited (undefined) unless the entry is TypeScript and no loader
+ * is set, when the TypeScript loader is added to the parent's.
+ */
+function threadExecArgv(entry: URL): string[] | undefined {
+  const hasLoader = process.execArgv.some((arg) => arg.includes('tsx'));
+  return entry.pathname.endsWith('.ts') && !hasLoader ? [...process.execArgv, '--import', 'tsx'] : undefined;
 }
 
 /**
@@ -47,16 +54,23 @@ function threadExecArgv(entry: URL): string[] {
 export async function startWebhookWorkersThread(data: WebhookWorkersThreadData, log: { error(fields: object, message: string): void }): Promise<WebhookWorkersHandle> {
   const entry = threadEntry();
   let stopping = false;
+  let inboxStopped = false;
+  const exited = new WeakSet<Worker>();
   let current = await launch();
   let kickQueued = false;
 
   function launch(): Promise<Worker> {
     return new Promise((resolve, reject) => {
-      const worker = new Worker(entry, { workerData: data, execArgv: threadExecArgv(entry), name: 'webhook-workers' });
+      const worker = new Worker(entry, { workerData: { ...data, inboxStopped }, execArgv: threadExecArgv(entry), name: 'webhook-workers' });
       let ready = false;
+      const startTimer = setTimeout(() => {
+        void worker.terminate();
+        reject(new Error(`the webhook workers thread did not start within ${START_TIMEOUT_MS / 1000} s`));
+      }, START_TIMEOUT_MS);
       worker.on('message', (message: ThreadMessage) => {
         if (message.type === 'ready') {
           ready = true;
+          clearTimeout(startTimer);
           resolve(worker);
         } else if (message.type === 'failed') {
           if (ready) return log.error({ err: message.message }, 'the webhook workers thread failed');
@@ -70,27 +84,39 @@ export async function startWebhookWorkersThread(data: WebhookWorkersThreadData, 
         else log.error({ err: error.message }, 'the webhook workers thread failed');
       });
       worker.once('exit', (code) => {
+        exited.add(worker);
+        clearTimeout(startTimer);
         if (!ready) return reject(new Error(`the webhook workers thread exited with ${code} before it started`));
         if (stopping) return;
         log.error({ code }, 'the webhook workers thread exited; starting another');
-        setTimeout(() => {
-          if (stopping) return;
-          launch().then(
-            (worker) => {
-              current = worker;
-              // Stopped while it was starting: it has nothing to do.
-              if (stopping) void worker.terminate();
-            },
-            (error: Error) => log.error({ err: error.message }, 'could not start the webhook workers thread again'),
-          );
-        }, RESTART_DELAY_MS).unref();
+        restart(RESTART_DELAY_MS);
       });
     });
+  }
+
+  /** Starts another thread after `delayMs`, and keeps trying, each wait twice the last, until one starts. */
+  function restart(delayMs: number): void {
+    setTimeout(() => {
+      if (stopping) return;
+      launch().then(
+        (worker) => {
+          current = worker;
+          // Stopped while it was starting: it has nothing to do.
+          if (stopping) void worker.terminate();
+        },
+        (error: Error) => {
+          log.error({ err: error.message }, 'could not start the webhook workers thread again; retrying');
+          restart(Math.min(delayMs * 2, RESTART_DELAY_CAP_MS));
+        },
+      );
+    }, delayMs).unref();
   }
 
   /** Sends `message` and resolves when the thread answers `answer` (or is gone). */
   function ask(message: HostMessage, answer: ThreadMessage['type']): Promise<void> {
     const worker = current;
+    // A thread already gone (between a death and its replacement) has nothing left to stop.
+    if (exited.has(worker)) return Promise.resolve();
     return new Promise<void>((resolve) => {
       const timer = setTimeout(() => void worker.terminate().then(() => resolve()), STOP_TIMEOUT_MS);
       const done = () => {
@@ -118,7 +144,10 @@ export async function startWebhookWorkersThread(data: WebhookWorkersThreadData, 
           current.postMessage({ type: 'kick' } satisfies HostMessage);
         });
       },
-      stop: () => ask({ type: 'stop-inbox' }, 'inbox-stopped'),
+      stop() {
+        inboxStopped = true;
+        return ask({ type: 'stop-inbox' }, 'inbox-stopped');
+      },
     },
     get thread() {
       return current;

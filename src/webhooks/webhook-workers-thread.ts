@@ -21,7 +21,7 @@ const SHARED_CONNECTIONS = 4;
 
 if (!parentPort) throw new Error('webhook-workers-thread runs as a worker thread of the API');
 const port = parentPort;
-const { config, logLevel } = workerData as WebhookWorkersThreadData;
+const { config, logLevel, inboxStopped } = workerData as WebhookWorkersThreadData;
 const send = (message: ThreadMessage) => port.postMessage(message);
 
 try {
@@ -38,6 +38,8 @@ async function run(config: Config): Promise<void> {
   const temporal = createTemporalClient({ ...config.temporal, address: config.temporal.address });
   const secrets = createSecretBox(Buffer.from(config.encryptionKey), config.previousEncryptionKeys.map((key) => Buffer.from(key)));
   const workers = startWebhookWorkers({ db, inboxDb, secrets, config, temporal, log });
+  // A thread started again after its inbox was stopped keeps it stopped (before its first round).
+  if (inboxStopped) void workers.inbox.stop();
   let stopping: Promise<void> | undefined;
   port.on('message', (message: HostMessage) => {
     if (message.type === 'kick') workers.inbox.kick();

@@ -49,6 +49,7 @@ const OPTIONAL: Record<string, string> = {
   TEMPORAL_TLS_CA_PATH: 'cloud',
   AWS_REGION: 'fallback',
   API_BODY_LIMIT_BYTES: 'default',
+  WEBHOOK_WORKERS_THREAD: 'default',
   TEMPORAL_DEV_SERVER_PORT: 'embedded',
   SYNC_MAX_ATTEMPTS: 'default',
   SYNC_HEARTBEAT_TIMEOUT_SECONDS: 'default',
