@@ -1747,7 +1747,7 @@ export interface paths {
                         "application/json": components["schemas"]["def-0"];
                     };
                 };
-                /** @description `blob-missing`: the file is in the snapshot but its content is missing from storage; POST /api/projects/:id/verify (or a re-import) fetches it again */
+                /** @description `blob-missing`: the file is in the snapshot but its content is missing from storage, or stored corrupt; POST /api/projects/:id/verify (or a re-import) fetches it again */
                 503: {
                     headers: {
                         [name: string]: unknown;
